@@ -1,0 +1,336 @@
+"""Model-based synthesis, Syn-Data vs bare SDV, on the real tables of ../shared/data.
+
+For each table and synthesizer (spec, gaussian_copula, ctgan with capped epochs, auto):
+fit seconds, seconds per 100k sampled rows (through Syn-Data's guarded block sampler),
+quality score (sdmetrics QualityReport vs the training rows), exact-copy rate and DCR ratio
+(vs a 10% real holdout). Times are wall and CPU seconds of this process; the ratios use CPU
+seconds, which a busy shared machine disturbs far less than wall time. The same SDV synthesizers are also run bare (plain SDV, as its docs
+show it) in the same process, and the ratios are printed. Writes bench/results/models.json.
+
+    .venv/bin/python bench/models.py [--tables credit_scoring,...] [--ctgan-epochs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syndata_site.settings")
+os.environ.setdefault("SYNDATA_VAR_DIR", tempfile.mkdtemp(prefix="bench-models-"))
+warnings.filterwarnings("ignore")
+
+import django  # noqa: E402
+
+django.setup()
+
+from evaluation.metrics.privacy import privacy_report  # noqa: E402
+from evaluation.metrics.quality import quality_report  # noqa: E402
+from generation import sdv_backend  # noqa: E402
+from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
+from generation.synthesis.identifiers import make_salt  # noqa: E402
+from generation.synthesis.services import _fit_one, _learned_columns, make_sampler  # noqa: E402
+from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+TABLES = [
+    "clinical_rotterdam",
+    "credit_scoring",
+    "retail_diamonds",
+    "sensor_nyc_weather",
+    "flights_jan2013",
+    "planes",
+]
+SAMPLE_ROWS = 100_000
+EVAL_ROWS = 5_000
+SEED = 7
+
+
+def _load(name: str, cap: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    path = DATA / f"{name}.csv"
+    raw, info = read_table(path, filename=path.name, max_columns=500, min_rows=10)
+    metadata = detect_metadata(raw, table=name, info=info)
+    frame = load_frame(path, metadata)
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(frame))
+    n_holdout = min(5000, len(frame) // 10)
+    holdout = frame.iloc[order[:n_holdout]].reset_index(drop=True)
+    train = frame.iloc[order[n_holdout:][:cap]].reset_index(drop=True)
+    return frame, train, holdout, metadata
+
+
+def _syndata(
+    synthesizer: str,
+    frame: pd.DataFrame,
+    train: pd.DataFrame,
+    metadata: dict[str, Any],
+    options: dict[str, Any],
+    workdir: Path,
+) -> dict[str, Any]:
+    learned = _learned_columns(metadata)
+    t0, c0 = time.perf_counter(), time.process_time()
+    chosen = synthesizer
+    auto_scores: dict[str, Any] = {}
+    if synthesizer == "auto":
+        chosen, result, auto_scores = _auto(train, metadata, learned, options)
+    else:
+        result = _fit_one(
+            synthesizer,
+            train,
+            metadata,
+            learned=learned,
+            options=options,
+            seed=SEED,
+            table="table",
+            progress=lambda done, total: None,
+        )
+    fit_s, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+    meta = {
+        "synthesizer": synthesizer,
+        "chosen": chosen,
+        "table": "table",
+        "columns": {k: dict(v) for k, v in metadata["columns"].items()},
+        "learned": learned,
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "rows_real": len(train),
+        "categories": {},
+        "spec_names": result.get("spec_names"),
+    }
+    directory = workdir / f"{synthesizer}-{time.monotonic_ns()}"
+    save_fitted(
+        directory,
+        meta=meta,
+        real=frame,
+        payload_bytes=result.get("payload_bytes"),
+        spec=result.get("spec"),
+    )
+    fitted = load_fitted(directory)
+    sampler = make_sampler(fitted)
+    n = _sample_rows(chosen)
+    t0, c0 = time.perf_counter(), time.process_time()
+    frame_out, dropped = sample_block(fitted, sampler, n=n, seed=SEED, start_row=0)
+    sample_s, sample_cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {
+        "fit_s": fit_s,
+        "fit_cpu_s": fit_cpu,
+        "sample_s_per_100k": sample_s * 100_000 / n,
+        "sample_cpu_s_per_100k": sample_cpu * 100_000 / n,
+        "rows": frame_out,
+        "exact_copies_dropped": dropped,
+        "chosen": chosen,
+        "auto": auto_scores,
+    }
+
+
+def _sample_rows(synthesizer: str) -> int:
+    """CTGAN samples slowly on a loaded CPU: a fifth of the rows, time scaled to 100k."""
+    return SAMPLE_ROWS // 5 if synthesizer == "ctgan" else SAMPLE_ROWS
+
+
+def _auto(
+    train: pd.DataFrame, metadata: dict[str, Any], learned: list[str], options: dict[str, Any]
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The same selection as services._fit_auto, without the database."""
+    from generation.synthesis.fitted import FittedModel
+
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(train))
+    cut = max(1, int(len(train) * 0.2))
+    hold, fit_part = train.iloc[order[:cut]], train.iloc[order[cut:]]
+    best: tuple[float, str, dict[str, Any]] | None = None
+    scores: dict[str, Any] = {}
+    started = time.perf_counter()
+    for cand in ("spec", "gaussian_copula", "ctgan"):
+        if best is not None and time.perf_counter() - started > options["time_budget_s"]:
+            scores[cand] = "skipped (budget)"
+            continue
+        cand_options = {"epochs": options["epochs"]} if cand == "ctgan" else {}
+        result = _fit_one(
+            cand,
+            fit_part.reset_index(drop=True),
+            metadata,
+            learned=learned,
+            options=cand_options,
+            seed=SEED,
+            table="table",
+            progress=lambda done, total: None,
+        )
+        meta = {"chosen": cand, "columns": metadata["columns"], "learned": learned}
+        meta["spec_names"] = result.get("spec_names")
+        payload = result.get("payload_bytes") or result.get("spec")
+        fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
+        synthetic = make_sampler(fitted)(len(hold), SEED, [])
+        score = quality_report(hold[learned], synthetic[learned], metadata)["score"]
+        scores[cand] = score
+        if best is None or score > best[0]:
+            best = (score, cand, result)
+    assert best is not None
+    return best[1], best[2], scores
+
+
+def _measure(
+    rows: pd.DataFrame,
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    metadata: dict[str, Any],
+    learned: list[str],
+) -> dict[str, Any]:
+    synth = rows.head(EVAL_ROWS)
+    evaluated = train.head(EVAL_ROWS * 2)
+    quality = quality_report(evaluated[learned], synth[learned], metadata)
+    sdtypes = {c: metadata["columns"][c]["sdtype"] for c in learned}
+    privacy = privacy_report(evaluated[learned], synth[learned], holdout[learned], sdtypes)
+    return {
+        "quality": quality["score"],
+        "column_shapes": quality["column_shapes"],
+        "column_pair_trends": quality["column_pair_trends"],
+        "exact_copy_rate": privacy["exact_copy_rate"],
+        "dcr_ratio": privacy["dcr_ratio"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", default=",".join(TABLES))
+    parser.add_argument("--fit-rows", type=int, default=2_000, help="cap on training rows")
+    parser.add_argument("--ctgan-epochs", type=int, default=5)
+    parser.add_argument("--auto-budget", type=float, default=60.0)
+    parser.add_argument(
+        "--sample-rows",
+        type=int,
+        default=100_000,
+        help="rows sampled per run (CTGAN: a fifth of it, time scaled to 100k)",
+    )
+    parser.add_argument("--out", default=str(REPO / "bench" / "results" / "models.json"))
+    args = parser.parse_args()
+    global SAMPLE_ROWS
+    SAMPLE_ROWS = args.sample_rows
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "cuda": sdv_backend.cuda_available(),
+        },
+        "settings": {
+            "fit_rows_cap": args.fit_rows,
+            "ctgan_epochs": args.ctgan_epochs,
+            "sample_rows": SAMPLE_ROWS,
+            "eval_rows": EVAL_ROWS,
+            "seed": SEED,
+        },
+        "tables": {},
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    _warm_up()
+    header = f"{'table':20} {'synthesizer':22} {'fit cpu s':>9} {'cpu s/100k':>10} {'quality':>8} {'copies':>7} {'DCR r':>6}"
+    print(header)
+    print("-" * len(header))
+    for name in args.tables.split(","):
+        frame, train, holdout, metadata = _load(name, args.fit_rows)
+        learned = _learned_columns(metadata)
+        rows_out: dict[str, Any] = {}
+        plan = [
+            ("spec", {}),
+            ("gaussian_copula", {}),
+            ("ctgan", {"epochs": args.ctgan_epochs}),
+            ("auto", {"time_budget_s": args.auto_budget, "epochs": args.ctgan_epochs}),
+        ]
+        for synthesizer, options in plan:
+            run = _syndata(synthesizer, frame, train, metadata, options, workdir)
+            entry = {
+                "fit_s": round(run["fit_s"], 3),
+                "fit_cpu_s": round(run["fit_cpu_s"], 3),
+                "sample_s_per_100k": round(run["sample_s_per_100k"], 3),
+                "sample_cpu_s_per_100k": round(run["sample_cpu_s_per_100k"], 3),
+                "exact_copies_dropped": run["exact_copies_dropped"],
+                **_measure(run["rows"], train, holdout, metadata, learned),
+            }
+            if synthesizer == "auto":
+                entry["chosen"] = run["chosen"]
+                entry["candidates"] = run["auto"]
+            rows_out[f"syndata:{synthesizer}"] = entry
+            _print(name, f"syndata:{synthesizer}", entry)
+            if synthesizer in ("gaussian_copula", "ctgan"):
+                fit_s, sample_s, sampled, fit_cpu, sample_cpu = sdv_backend.bare_sdv(
+                    train[learned],
+                    synthesizer=synthesizer,
+                    options=dict(options),
+                    seed=SEED,
+                    rows=_sample_rows(synthesizer),
+                )
+                per = 100_000 / _sample_rows(synthesizer)
+                bare = {
+                    "fit_s": round(fit_s, 3),
+                    "fit_cpu_s": round(fit_cpu, 3),
+                    "sample_cpu_s_per_100k": round(sample_cpu * per, 3),
+                    "sample_s_per_100k": round(sample_s * 100_000 / _sample_rows(synthesizer), 3),
+                    **_measure(sampled, train, holdout, metadata, learned),
+                }
+                rows_out[f"sdv:{synthesizer}"] = bare
+                _print(name, f"sdv:{synthesizer}", bare)
+        rows_out["ratios"] = _ratios(rows_out)
+        results["tables"][name] = rows_out
+        print("  ratios:", json.dumps(rows_out["ratios"]))
+        # after every table, so a run cut short keeps what it measured
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    print(f"wrote {args.out}")
+
+
+def _warm_up() -> None:
+    """Imports, torch's thread pools and first-call costs, out of every timing."""
+    frame = pd.DataFrame({"a": np.arange(200.0), "b": ["x", "y"] * 100})
+    metadata = {"columns": {"a": {"sdtype": "numerical"}, "b": {"sdtype": "categorical"}}}
+    for synthesizer in ("gaussian_copula", "ctgan"):
+        options = {"epochs": 1} if synthesizer == "ctgan" else {}
+        sdv_backend.fit(frame, metadata, synthesizer=synthesizer, options=options, seed=0)
+        sdv_backend.bare_sdv(frame, synthesizer=synthesizer, options=options, seed=0, rows=10)
+
+
+def _ratios(rows: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for synthesizer in ("gaussian_copula", "ctgan"):
+        ours, bare = rows.get(f"syndata:{synthesizer}"), rows.get(f"sdv:{synthesizer}")
+        if ours and bare:
+            for key, label in (
+                ("fit_cpu_s", "fit_cpu_ratio"),
+                ("sample_cpu_s_per_100k", "sample_cpu_ratio"),
+                ("fit_s", "fit_wall_ratio"),
+                ("sample_s_per_100k", "sample_wall_ratio"),
+            ):
+                out[f"{synthesizer}_{label}"] = round(ours[key] / max(bare[key], 1e-9), 3)
+            out[f"{synthesizer}_quality_delta"] = round(ours["quality"] - bare["quality"], 4)
+    spec, gc = rows["syndata:spec"], rows["sdv:gaussian_copula"]
+    out["spec_minus_sdv_gc_quality"] = round(spec["quality"] - gc["quality"], 4)
+    out["spec_sampling_cpu_speedup_vs_sdv_gc"] = round(
+        gc["sample_cpu_s_per_100k"] / max(spec["sample_cpu_s_per_100k"], 1e-9), 2
+    )
+    singles = [rows[f"syndata:{s}"]["quality"] for s in ("spec", "gaussian_copula", "ctgan")]
+    out["auto_minus_best_single_quality"] = round(rows["syndata:auto"]["quality"] - max(singles), 4)
+    return out
+
+
+def _print(table: str, name: str, e: dict[str, Any]) -> None:
+    dcr = e["dcr_ratio"]
+    print(
+        f"{table:20} {name:22} {e['fit_cpu_s']:9.2f} {e['sample_cpu_s_per_100k']:10.2f} "
+        f"{e['quality']:8.4f} {e['exact_copy_rate']:7.4f} {dcr if dcr is None else round(dcr, 3)!s:>6}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""The metrics document of a model job: quality, diagnostics, privacy and diversity against
+the real table the model learned from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+
+from evaluation.metrics.diversity import diversity_report
+from evaluation.metrics.privacy import privacy_report
+from evaluation.metrics.quality import (
+    column_histograms,
+    diagnostic_report,
+    native_diagnostic_report,
+    native_quality_report,
+    quality_report,
+)
+from evaluation.sample import read_head
+from generation.models import Job
+
+__all__ = ["model_metrics_document"]
+
+
+def licence_clean() -> bool:
+    """True when no BSL synthesizer is offered (SYNDATA_SYNTHESIZERS): then nothing here may
+    import SDV, CTGAN, Copulas or RDT, and sdmetrics (which imports Copulas) is left out too."""
+    from generation.synthesis.services import SYNTHESIZERS
+
+    return not any(SYNTHESIZERS.get(n, {}).get("bsl") for n in settings.SYNDATA_SYNTHESIZERS)
+
+
+def _identifier_leaks(fitted: Any, frame: pd.DataFrame) -> dict[str, int]:
+    leaks = {}
+    for name, guard in fitted.guards.items():
+        if name in frame.columns:
+            values = frame[name].dropna()
+            leaks[name] = int(guard.collides(values).sum()) if len(values) else 0
+    return leaks
+
+
+def model_metrics_document(job: Job) -> dict[str, Any]:
+    """Quality (sdmetrics), diagnostics, privacy (exact copies, DCR vs holdout), diversity."""
+    from generation.synthesis.fitted import load_fitted, row_hashes
+    from generation.synthesis.models import SynthModel
+    from generation.synthesis.producer import copies_dropped
+    from generation.synthesis.tables import load_frame
+
+    model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
+    fitted = load_fitted(model.directory)
+    meta = fitted.meta
+    metadata = model.dataset.metadata
+    learned = meta["learned"]
+    real_all = load_frame(model.dataset.absolute_path, metadata)
+    holdout_index = meta.get("holdout_index") or []
+    holdout = real_all.iloc[holdout_index].reset_index(drop=True)
+    train = real_all.drop(index=holdout_index).reset_index(drop=True)
+    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
+    privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
+    rng = np.random.default_rng(0)
+    if len(train) > cap:
+        train = train.iloc[np.sort(rng.choice(len(train), cap, replace=False))].reset_index(
+            drop=True
+        )
+    artifact = job.artifacts.exclude(table="").first()
+    if artifact is None:
+        raise ValueError("the job has no table artifact")
+    synthetic = read_head(artifact.absolute_path, artifact.format, cap)
+    sdtypes = {name: metadata["columns"][name]["sdtype"] for name in learned}
+    if licence_clean():  # sdmetrics imports Copulas (BSL): compute the same scores here
+        quality = native_quality_report(train[learned], synthetic[learned], metadata)
+        diagnostic = native_diagnostic_report(train[learned], synthetic[learned], metadata)
+    else:
+        quality = quality_report(train[learned], synthetic[learned], metadata)
+        diagnostic = diagnostic_report(train[learned], synthetic[learned], metadata)
+    synth_priv = synthetic.head(privacy_cap)
+    train_priv = train.head(privacy_cap * 5)
+    privacy = privacy_report(train_priv[learned], synth_priv[learned], holdout[learned], sdtypes)
+    # Exact copies measured by the same hashes as the guard, over the whole real table.
+    hashes = row_hashes(synthetic, learned, meta["columns"], meta["row_salt"])
+    pos = np.minimum(np.searchsorted(fitted.row_set, hashes), max(0, fitted.row_set.size - 1))
+    copies_left = int((fitted.row_set[pos] == hashes).sum()) if fitted.row_set.size else 0
+    privacy["exact_copies_in_output"] = copies_left
+    privacy["exact_copy_rate"] = copies_left / max(1, len(synthetic))
+    privacy["exact_copies_dropped"] = copies_dropped(job)
+    privacy["identifier_leaks"] = _identifier_leaks(fitted, synthetic)
+    diversity = diversity_report(synthetic)
+    table = artifact.table
+    conditions = job.params.get("conditions") or []
+    achieved = []
+    for cond in conditions:
+        col = (
+            synthetic[cond["column"]]
+            .astype(object)
+            .map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+        )
+        achieved.append({**cond, "achieved": float((col == cond["value"]).mean())})
+    heat_cols = [c for c in learned if sdtypes[c] == "numerical"][:20]
+    heatmap = None
+    if len(heat_cols) >= 2:
+        heatmap = {
+            "columns": heat_cols,
+            "real": _corr(train[heat_cols]),
+            "synthetic": _corr(synthetic[heat_cols]),
+        }
+    return {
+        "job": str(job.id),
+        "kind": "model",
+        "model_id": str(model.id),
+        "synthesizer": meta["chosen"],
+        "summary": {
+            "quality": quality["score"],
+            "column_shapes": quality["column_shapes"],
+            "column_pair_trends": quality["column_pair_trends"],
+            "diagnostic": diagnostic["score"],
+            "exact_copy_rate": privacy["exact_copy_rate"],
+            "exact_copies_dropped": privacy["exact_copies_dropped"],
+            "dcr_ratio": privacy["dcr_ratio"],
+            "share_closer_than_holdout_p5": privacy["share_closer_than_holdout_p5"],
+            "identifier_leaks": sum(privacy["identifier_leaks"].values()),
+            "uniqueness_rate": diversity["uniqueness_rate"],
+            "utility": quality["score"],
+        },
+        "tables": {
+            table: {
+                "rows_evaluated": len(synthetic),
+                "real_rows": len(train),
+                "quality": quality,
+                "diagnostic": diagnostic,
+                "privacy": privacy,
+                "diversity": diversity,
+                "conditions": achieved,
+                "histograms": column_histograms(train[learned], synthetic[learned], metadata),
+                "heatmap": heatmap,
+            }
+        },
+    }
+
+
+def _corr(frame: pd.DataFrame) -> list[list[float | None]]:
+    numeric = frame.apply(pd.to_numeric, errors="coerce")
+    corr = numeric.corr(method="spearman").to_numpy()
+    return [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in corr]

@@ -1,0 +1,71 @@
+import { computed, ref, type Ref } from 'vue'
+import { api, ApiError, unwrap } from '@/api/client'
+import type { GenerateRequest, Job } from '@/api/types'
+import { TERMINAL } from '@/api/types'
+import { usePolling } from './usePolling'
+
+export const LIVE_REFRESH_MS = 1500
+
+/** The caller's jobs, refreshed live while any of them is queued or running. */
+export function useJobs(): {
+  jobs: Ref<Job[]>
+  loading: Ref<boolean>
+  error: Ref<ApiError | null>
+  live: Ref<boolean>
+  refresh: () => Promise<void>
+} {
+  const jobs = ref<Job[]>([])
+  const loading = ref(true)
+  const error = ref<ApiError | null>(null)
+
+  async function refresh(): Promise<void> {
+    try {
+      jobs.value = await unwrap(api.GET('/api/jobs'))
+      error.value = null
+    } catch (e) {
+      error.value = e instanceof ApiError ? e : new ApiError(0, 'error', String(e))
+    } finally {
+      loading.value = false
+    }
+  }
+
+  const anyActive = computed(() => jobs.value.some((j) => !TERMINAL.has(j.status)))
+  const { polling } = usePolling(refresh, LIVE_REFRESH_MS, anyActive)
+  void refresh()
+  return { jobs, loading, error, live: polling, refresh }
+}
+
+/** The request that makes the same data again, or null when the job does not say enough. */
+export function rerunRequest(job: Job): GenerateRequest | null {
+  const params = (job.params ?? {}) as Record<string, unknown>
+  const rows = typeof params.rows === 'number' ? params.rows : undefined
+  const common = {
+    format: job.format as GenerateRequest['format'],
+    seed: job.seed,
+    ...(rows !== undefined ? { rows } : {}),
+  }
+  if (job.kind === 'template' && job.template) {
+    const knobs = (params.template_params ?? {}) as Record<string, unknown>
+    return { template: job.template, params: knobs, ...common }
+  }
+  const spec = (job as unknown as { spec?: unknown }).spec
+  if (job.kind === 'schema' && spec) return { schema: spec, ...common }
+  if (typeof params.schema_id === 'string') return { schema_id: params.schema_id, ...common }
+  if (job.kind === 'model' && typeof params.model_id === 'string') {
+    const conditions = Array.isArray(params.conditions) ? params.conditions : []
+    return { model_id: params.model_id, ...common, ...(conditions.length ? { conditions } : {}) }
+  }
+  return null
+}
+
+export async function jobCancel(id: string): Promise<Job> {
+  return unwrap(api.POST('/api/jobs/{job_id}/cancel', { params: { path: { job_id: id } } }))
+}
+
+export async function jobDelete(id: string): Promise<void> {
+  await unwrap(api.DELETE('/api/jobs/{job_id}', { params: { path: { job_id: id } } }))
+}
+
+export async function jobSubmit(body: GenerateRequest): Promise<Job> {
+  return unwrap(api.POST('/api/generate', { body }))
+}

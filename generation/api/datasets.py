@@ -1,0 +1,206 @@
+"""API for learning from real data: datasets, fits, models, synthesizers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from generation.api.serializers import ErrorSerializer, JobSerializer
+from generation.synthesis import services
+from generation.synthesis.models import Dataset, SynthModel
+from syndata_site.errors import ApiError
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dataset
+        fields = [
+            "id",
+            "name",
+            "format",
+            "size",
+            "rows",
+            "columns",
+            "metadata",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DatasetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV or Parquet file.")
+    name = serializers.CharField(required=False, max_length=200)
+
+
+class DatasetPatchSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    metadata = serializers.JSONField(
+        required=False,
+        help_text='Edits: {"primary_key": ..., "columns": {name: {sdtype, datetime_format, identifier}}}',
+    )
+
+
+class FitRequestSerializer(serializers.Serializer):
+    synthesizer = serializers.CharField(help_text="See GET /api/synthesizers.")
+    options = serializers.DictField(required=False, default=dict)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+
+
+class SynthModelSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    dataset_id = serializers.UUIDField(read_only=True)
+    fit_job_id = serializers.UUIDField(read_only=True)
+    schema_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SynthModel
+        fields = [
+            "id",
+            "dataset_id",
+            "synthesizer",
+            "chosen",
+            "options",
+            "seed",
+            "status",
+            "fit_job_id",
+            "schema_id",
+            "metrics",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SynthesizerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    license = serializers.CharField()
+    bsl = serializers.BooleanField()
+    epochs = serializers.BooleanField()
+    available = serializers.BooleanField()
+
+
+def _dataset_for(user: Any, dataset_id: str) -> Dataset:
+    try:
+        return Dataset.objects.get(id=dataset_id, owner=user)
+    except (Dataset.DoesNotExist, DjangoValidationError, ValueError):
+        raise Http404 from None
+
+
+def _model_for(user: Any, model_id: str) -> SynthModel:
+    try:
+        return SynthModel.objects.select_related("fit_job").get(id=model_id, owner=user)
+    except (SynthModel.DoesNotExist, DjangoValidationError, ValueError):
+        raise Http404 from None
+
+
+class DatasetListView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="datasets_list", responses={200: DatasetSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        datasets = Dataset.objects.filter(owner=request.user)[:200]
+        return Response(DatasetSerializer(datasets, many=True).data)
+
+    @extend_schema(
+        operation_id="datasets_create",
+        request={"multipart/form-data": DatasetUploadSerializer},
+        responses={201: DatasetSerializer, 413: ErrorSerializer, **ERRORS},
+        summary="Upload a real table (CSV or Parquet) in the multipart field `file`.",
+    )
+    def post(self, request: Request) -> Response:
+        length = request.META.get("CONTENT_LENGTH")
+        limit = settings.SYNDATA_DATASET_MAX_BYTES
+        if length and length.isdigit() and int(length) > limit + 64 * 1024:
+            raise ApiError(f"file: the upload is over the limit of {limit} bytes", code="too_large")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApiError(
+                "file: is required (a multipart form field holding a CSV or Parquet file)"
+            )
+        dataset = services.dataset_create(
+            user=request.user, upload=upload, name=request.data.get("name") or None
+        )
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+
+class DatasetDetailView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(operation_id="datasets_retrieve", responses={200: DatasetSerializer, **ERRORS})
+    def get(self, request: Request, dataset_id: str) -> Response:
+        return Response(DatasetSerializer(_dataset_for(request.user, dataset_id)).data)
+
+    @extend_schema(
+        operation_id="datasets_partial_update",
+        request=DatasetPatchSerializer,
+        responses={200: DatasetSerializer, **ERRORS},
+        summary="Rename, or edit sdtypes, primary key, datetime formats and identifier flags.",
+    )
+    def patch(self, request: Request, dataset_id: str) -> Response:
+        dataset = _dataset_for(request.user, dataset_id)
+        if not isinstance(request.data, dict):
+            raise ApiError("body: must be a JSON object")
+        dataset = services.dataset_update(dataset=dataset, changes=dict(request.data))
+        return Response(DatasetSerializer(dataset).data)
+
+    @extend_schema(operation_id="datasets_destroy", responses={204: None, **ERRORS})
+    def delete(self, request: Request, dataset_id: str) -> Response:
+        services.dataset_delete(dataset=_dataset_for(request.user, dataset_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DatasetFitView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="datasets_fit",
+        request=FitRequestSerializer,
+        responses={202: JobSerializer, **ERRORS},
+        summary="Fit a synthesizer on the dataset: a fit job whose params carry model_id.",
+    )
+    def post(self, request: Request, dataset_id: str) -> Response:
+        dataset = _dataset_for(request.user, dataset_id)
+        body = FitRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        job = services.model_fit_submit(
+            user=request.user,
+            dataset=dataset,
+            synthesizer=data["synthesizer"],
+            options=dict(data.get("options") or {}),
+            seed=data.get("seed"),
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ModelListView(APIView):
+    @extend_schema(operation_id="models_list", responses={200: SynthModelSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        models = SynthModel.objects.filter(owner=request.user).select_related("fit_job")[:200]
+        return Response(SynthModelSerializer(models, many=True).data)
+
+
+class ModelDetailView(APIView):
+    @extend_schema(operation_id="models_retrieve", responses={200: SynthModelSerializer, **ERRORS})
+    def get(self, request: Request, model_id: str) -> Response:
+        return Response(SynthModelSerializer(_model_for(request.user, model_id)).data)
+
+
+class SynthesizerListView(APIView):
+    @extend_schema(
+        operation_id="synthesizers_list", responses={200: SynthesizerSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(services.synthesizers_offered())

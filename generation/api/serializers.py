@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from generation import engine
+from generation.models import Artifact, Job, Schema
+from syndata_site.openapi import ErrorItemSerializer, ErrorSerializer
+
+__all__ = [
+    "ArtifactSerializer",
+    "ErrorSerializer",
+    "GenerateRequestSerializer",
+    "GenerateSerializer",
+    "JobSerializer",
+    "PreviewSerializer",
+    "SchemaSerializer",
+    "SpecValidateSerializer",
+    "SpecValidationSerializer",
+]
+
+
+class GenerateSerializer(serializers.Serializer):
+    """Exactly one source: an inline ``schema``, a ``template``, a saved ``schema_id`` or a ``model_id``."""
+
+    schema = serializers.JSONField(
+        required=False, help_text="An inline spec in the engine's language."
+    )
+    template = serializers.CharField(
+        required=False, help_text="A template name from /api/templates."
+    )
+    params = serializers.DictField(required=False, help_text="Template knobs.")
+    schema_id = serializers.UUIDField(required=False, help_text="A saved schema's id.")
+    model_id = serializers.UUIDField(required=False, help_text="A fitted model's id.")
+    rows = serializers.IntegerField(
+        required=False, min_value=0, help_text="Rows of the root table(s)."
+    )
+    format = serializers.ChoiceField(choices=list(engine.FORMATS), default="csv")
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    conditions = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="model_id only: [{column, value, fraction}] (rebalancing).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sources = [k for k in ("schema", "template", "schema_id", "model_id") if k in attrs]
+        if len(sources) != 1:
+            raise serializers.ValidationError(
+                "give exactly one of schema, template, schema_id or model_id"
+                + (f" (got {', '.join(sources)})" if sources else "")
+            )
+        return attrs
+
+
+GenerateRequestSerializer = GenerateSerializer  # the body of POST /api/generate
+
+
+class ArtifactSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Artifact
+        fields = ["id", "table", "format", "size", "rows", "sha256", "created_at", "url"]
+
+    def get_url(self, obj: Artifact) -> str:
+        base = reverse("download", args=[obj.job_id])
+        query = f"?format={obj.format}" + (f"&table={obj.table}" if obj.table else "")
+        return base + query
+
+
+class JobLinksSerializer(serializers.Serializer):
+    self = serializers.CharField()
+    preview = serializers.CharField()
+    download = serializers.CharField()
+    metrics = serializers.CharField()
+    cancel = serializers.CharField()
+
+
+class JobSerializer(serializers.ModelSerializer):
+    progress = serializers.FloatField(read_only=True)
+    artifacts = ArtifactSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "rows_done",
+            "rows_total",
+            "blocks_done",
+            "blocks_total",
+            "format",
+            "seed",
+            "template",
+            "engine_version",
+            "tables",
+            "params",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "artifacts",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(JobLinksSerializer)
+    def get_links(self, obj: Job) -> dict[str, str]:
+        return {
+            "self": reverse("job-detail", args=[obj.id]),
+            "preview": reverse("preview", args=[obj.id]),
+            "download": reverse("download", args=[obj.id]),
+            "metrics": reverse("metrics", args=[obj.id]),
+            "cancel": reverse("job-cancel", args=[obj.id]),
+        }
+
+
+class PreviewSerializer(serializers.Serializer):
+    table = serializers.CharField()
+    tables = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.DictField())
+
+
+class SchemaSerializer(serializers.ModelSerializer):
+    """A saved spec; ``spec`` is validated with the engine (errors name the JSON path)."""
+
+    spec = serializers.JSONField(help_text="A spec in the engine's language.")
+
+    class Meta:
+        model = Schema
+        fields = ["id", "name", "description", "spec", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class SpecValidateSerializer(serializers.Serializer):
+    spec = serializers.JSONField(help_text="A spec to check; nothing is saved.")
+
+
+class SpecValidationSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    errors = ErrorItemSerializer(many=True, help_text="Every problem, each with its JSON path.")
+    tables = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Rows per table the spec would make (empty when invalid).",
+    )

@@ -1,0 +1,106 @@
+"""Syn-Data's generation engine: spec in, rows out. Framework-free (never imports Django).
+
+Typical use::
+
+    spec = parse_spec(doc)
+    plans = plan_tables(spec, rows=5000, seed=7)   # parents before children
+    for block in plans["people"].blocks():
+        arrow_table = generate_block(spec, "people", block, seed=7)
+
+See docs/spec-language.md for the language.
+"""
+
+from __future__ import annotations
+
+from generation.engine.blocks import BLOCK_SIZE, BlockPlan, TablePlan, block_rng
+from generation.engine.compile import compile_spec, spec_notes
+from generation.engine.distributions import Marginal
+from generation.engine.errors import EngineError, Issue, SpecError
+from generation.engine.reference import ColumnReference, marginal_for, reference_for
+from generation.engine.spec import Spec, TableSpec, json_schema, parse_spec
+from generation.engine.table import generate_block, output_schema
+from generation.engine.writers import ALL_FORMATS, FORMATS, extension_for, open_writer
+
+__all__ = [
+    "ALL_FORMATS",
+    "BLOCK_SIZE",
+    "ENGINE_VERSION",
+    "FORMATS",
+    "BlockPlan",
+    "ColumnReference",
+    "EngineError",
+    "Issue",
+    "Marginal",
+    "Spec",
+    "SpecError",
+    "TablePlan",
+    "TableSpec",
+    "block_rng",
+    "compile_spec",
+    "extension_for",
+    "generate_block",
+    "json_schema",
+    "marginal_for",
+    "open_writer",
+    "output_schema",
+    "parse_spec",
+    "plan_tables",
+    "reference_for",
+    "spec_notes",
+]
+
+# Bumped whenever the same (spec, rows, seed) would give different bytes.
+ENGINE_VERSION = "0.2.0"
+
+
+def plan_tables(
+    spec: Spec, rows: int | None = None, block_size: int = BLOCK_SIZE, *, seed: int = 0
+) -> dict[str, TablePlan]:
+    """Row counts and blocks per table, parents before children.
+
+    Args:
+        spec: a validated spec.
+        rows: overrides the row count of every root table (tables without a parent); child
+            tables follow from their parents.
+        block_size: rows per block of root tables (child blocks hold whole parent rows).
+        seed: the job's seed; child row counts are random, so they depend on it.
+    """
+    from generation.engine.relations import plan_all
+
+    if rows is not None and not 0 <= int(rows) <= 1_000_000_000:
+        raise SpecError.at("rows", "must be between 0 and 1000000000")
+    if block_size < 1:
+        raise ValueError("block_size must be >= 1")
+    compiled = compile_spec(spec)
+    plans = plan_all(compiled, spec, rows, block_size, seed)
+    _check_unique_capacity(spec, plans)
+    return {name: plans[name] for name in compiled.order}
+
+
+def _check_unique_capacity(spec: Spec, plans: dict[str, TablePlan]) -> None:
+    from generation.engine.fields.models import IntField, StringField
+    from generation.engine.fields.patterns import pattern_combinations
+
+    issues = []
+    for tname, t in spec.tables.items():
+        n = plans[tname].rows
+        for fname, f in t.fields.items():
+            if isinstance(f, IntField) and f.unique:
+                span = int(f.max) - int(f.min) + 1  # type: ignore[arg-type]
+                if span < n:
+                    issues.append(
+                        Issue(
+                            f"tables.{tname}.fields.{fname}.max",
+                            f"{span} unique values cannot fill {n} rows; widen min..max",
+                        )
+                    )
+            patterned = isinstance(f, StringField) and f.unique and f.pattern is not None
+            if patterned and pattern_combinations(f.pattern) < n:
+                issues.append(
+                    Issue(
+                        f"tables.{tname}.fields.{fname}.pattern",
+                        f"{pattern_combinations(f.pattern)} combinations cannot fill {n} unique rows; lengthen the pattern",
+                    )
+                )
+    if issues:
+        raise SpecError(issues)

@@ -1,0 +1,132 @@
+"""Per-entity time series: timestamps and signals (trend, seasonality, AR, walks, failures).
+
+A series block holds whole entities (relations.py never splits one), so every recursion
+restarts at entity boundaries inside the block, vectorised over all entities at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.signal import lfilter
+
+from generation.engine.timeutil import parse_datetime_seconds, parse_duration
+
+__all__ = ["series_times", "signal_values"]
+
+
+def _entity_starts(index: np.ndarray) -> np.ndarray:
+    """Row position of the first row of each row's entity."""
+    pos = np.arange(len(index))
+    return pos - index
+
+
+def series_times(
+    series: Any,
+    index: np.ndarray,
+    entity: np.ndarray,
+    parent_start: np.ndarray | None,
+    rng: np.random.Generator,
+    rng_entity: np.random.Generator,
+    n_entities: int,
+) -> np.ndarray:
+    """Timestamps in microseconds since the epoch (int64)."""
+    every = parse_duration(series.every) * 1e6
+    if parent_start is None:
+        base = np.full(len(index), parse_datetime_seconds(series.start) * 1e6)
+    else:
+        base = parent_start.astype(np.int64).astype(float)
+    if series.start_jitter is not None:
+        offsets = rng_entity.random(n_entities) * parse_duration(series.start_jitter) * 1e6
+        base = base + offsets[entity]
+    t = base + index * every
+    if series.jitter is not None:
+        t = t + rng.random(len(index)) * parse_duration(series.jitter) * 1e6
+    return np.floor(t).astype(np.int64)
+
+
+def _runs(
+    rate: float, mean_length: float, index: np.ndarray, count: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Runs that start at ``rate`` per step and last ~Geometric(1/mean_length) steps,
+    cut at the end of their entity. Returns (in_run mask, position of the run's start)."""
+    n = len(index)
+    starts = np.flatnonzero(rng.random(n) < rate)
+    lengths = (
+        rng.geometric(1.0 / mean_length, len(starts)) if len(starts) else np.zeros(0, np.int64)
+    )
+    entity_end = np.arange(n) - index + count  # one past the entity's last row
+    ends = np.minimum(starts + lengths, entity_end[starts]) if len(starts) else starts
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, starts, 1)
+    np.add.at(cover, ends, -1)
+    in_run = np.cumsum(cover[:n]) > 0
+    marker = np.full(n, -1, dtype=np.int64)
+    marker[starts] = starts
+    src = np.maximum.accumulate(marker) if n else marker
+    return in_run, src
+
+
+def signal_values(
+    sig: Any,
+    t_us: np.ndarray,
+    index: np.ndarray,
+    count: np.ndarray,
+    entity: np.ndarray,
+    n_entities: int,
+    rng: np.random.Generator,
+    rng_entity: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Values of a signal on the rows of a block, the dropout mask, and the injected event of
+    each row (0 none, 1 spike, 2 stuck, 3 dropout; a later kind overrides an earlier one)."""
+    n = len(index)
+    events = np.zeros(n, dtype=np.int8)
+    t = t_us.astype(float) / 1e6
+    x = np.full(n, float(sig.level))
+    if sig.entity_sd > 0:
+        x += (rng_entity.standard_normal(n_entities) * sig.entity_sd)[entity]
+    first = _entity_starts(index)
+    if sig.trend:
+        t0 = t[first] if n else t
+        x += sig.trend * (t - t0) / 86400.0
+    for s in sig.seasonality:
+        period = parse_duration(s.period)
+        x += s.amplitude * np.cos(2 * np.pi * (t / period - s.peak))
+    if sig.ar is not None and n:
+        phi, sd = sig.ar.phi, sig.ar.sd
+        e = rng.standard_normal(n) * sd
+        start = index == 0
+        e[start] = e[start] / np.sqrt(1 - phi * phi)  # stationary start of each entity
+        y = lfilter([1.0], [1.0, -phi], e)
+        # Remove what carried over from the previous entity: phi^(k+1) * y[s-1].
+        prev = np.where(first > 0, y[np.maximum(first - 1, 0)], 0.0)
+        with np.errstate(under="ignore"):
+            decay = np.power(phi, index + 1.0)
+        x += y - decay * prev
+    if sig.random_walk is not None and n:
+        steps = rng.standard_normal(n) * sig.random_walk.sd
+        steps[index == 0] = 0.0
+        c = np.cumsum(steps)
+        x += c - c[first]
+    if sig.noise is not None and sig.noise.sd > 0:
+        x += rng.standard_normal(n) * sig.noise.sd
+    if sig.spikes is not None and n:
+        hit = rng.random(n) < sig.spikes.rate
+        sign = {
+            "up": np.ones(n),
+            "down": -np.ones(n),
+            "both": np.where(rng.random(n) < 0.5, -1.0, 1.0),
+        }[sig.spikes.sign]
+        x = np.where(hit, x + sign * sig.spikes.size, x)
+        events[hit] = 1
+    if sig.stuck is not None and n:
+        in_run, src = _runs(sig.stuck.rate, sig.stuck.length, index, count, rng)
+        x = np.where(in_run, x[np.maximum(src, 0)], x)
+        events[in_run & (np.arange(n) != src)] = 2
+    mask = None
+    if sig.dropouts is not None and n:
+        in_run, _ = _runs(sig.dropouts.rate, sig.dropouts.length, index, count, rng)
+        mask = in_run if in_run.any() else None
+        events[in_run] = 3
+    return x, mask, events

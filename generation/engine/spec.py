@@ -1,0 +1,436 @@
+"""The spec language: typed models, validation with JSON paths, and the published JSON Schema.
+
+A spec is a JSON (or YAML) document: ``{"tables": {name: {"rows", "fields", ...}}}``. Parsing
+has two steps: pydantic checks the shape of every node (discriminated unions by ``type`` and
+``kind``), then :func:`compile_spec` checks what a schema cannot (references between fields and
+tables, dependency cycles, conditional cases, correlation matrices) and prepares the plan the
+generator follows. Both raise :class:`SpecError` with one issue per problem.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
+
+from generation.engine._model import Model
+from generation.engine.distributions.models import DISCRETE_KINDS, Dist, Poisson
+from generation.engine.errors import Issue, SpecError
+from generation.engine.fields.models import (
+    After,
+    BoolField,
+    CategoryField,
+    DateField,
+    DatetimeField,
+    DecimalField,
+    FieldSpec,
+    FloatField,
+    IdField,
+    IntField,
+    StringField,
+    UuidField,
+)
+from generation.engine.timeutil import parse_datetime_seconds, parse_duration
+
+__all__ = [
+    "CategoryField",
+    "FloatField",
+    "IdField",
+    "IntField",
+    "Spec",
+    "TableSpec",
+    "json_schema",
+    "parse_spec",
+]
+
+MAX_SPEC_BYTES = 1_000_000
+MAX_NODES = 200_000
+MAX_NESTING = 64
+MAX_TABLES = 50
+MAX_FIELDS = 500
+MAX_ROWS = 1_000_000_000
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")  # \Z: "$" would let "name\n" in
+
+
+class PerParent(Model):
+    dist: Dist = Field(default_factory=lambda: Poisson(kind="poisson", lam=3.0))
+    expr: str | None = Field(
+        None, max_length=2000, description="Children as an int expression over parent.<field>."
+    )
+    min: int = Field(0, ge=0, le=1_000_000)
+    max: int = Field(1_000_000, ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _check(self) -> PerParent:
+        if self.max < self.min:
+            raise ValueError("max: must be >= min")
+        if self.expr is not None and "dist" in self.model_fields_set:
+            raise ValueError("expr: give dist or expr, not both")
+        return self
+
+
+class SeriesSpec(Model):
+    length: int | PerParent = Field(..., description="Steps per parent row.")
+    start: str = Field(..., description="Datetime text, or parent.<field>.")
+    start_jitter: str | float | None = None
+    every: str | float = Field(..., description="The sampling interval.")
+    jitter: str | float | None = None
+    time_field: str = "ts"
+
+    @model_validator(mode="after")
+    def _check(self) -> SeriesSpec:
+        if isinstance(self.length, int) and not 0 <= self.length <= 1_000_000:
+            raise ValueError("length: must be between 0 and 1000000")
+        for key in ("every", "jitter", "start_jitter"):
+            value = getattr(self, key)
+            if value is not None:
+                try:
+                    parse_duration(value)
+                except ValueError as exc:
+                    raise ValueError(f"{key}: {exc}") from None
+        if parse_duration(self.every) <= 0:
+            raise ValueError("every: must be > 0")
+        if self.jitter is not None and parse_duration(self.jitter) >= parse_duration(self.every):
+            raise ValueError("jitter: must be shorter than every")
+        if not self.start.startswith("parent."):
+            try:
+                parse_datetime_seconds(self.start)
+            except ValueError as exc:
+                raise ValueError(f"start: {exc}") from None
+        if not NAME_RE.match(self.time_field):
+            raise ValueError("time_field: must be a field name")
+        return self
+
+
+class Correlation(Model):
+    fields: list[str] = Field(..., min_length=2, max_length=50)
+    rank: float | None = Field(None, ge=-1, le=1, description="Spearman rank correlation to reach.")
+    matrix: list[list[float]] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Correlation:
+        if (self.rank is None) == (self.matrix is None):
+            raise ValueError("rank: give rank (two fields) or matrix (any number), not both")
+        if self.rank is not None and len(self.fields) != 2:
+            raise ValueError("fields: rank takes exactly two fields; use matrix for more")
+        if len(set(self.fields)) != len(self.fields):
+            raise ValueError("fields: must not repeat a field")
+        if self.matrix is not None:
+            k = len(self.fields)
+            if len(self.matrix) != k or any(len(r) != k for r in self.matrix):
+                raise ValueError(f"matrix: must be {k} x {k}")
+            for i in range(k):
+                if abs(self.matrix[i][i] - 1) > 1e-9:
+                    raise ValueError(f"matrix.{i}.{i}: the diagonal must be 1")
+                for j in range(k):
+                    if not -1 <= self.matrix[i][j] <= 1:
+                        raise ValueError(f"matrix.{i}.{j}: must be between -1 and 1")
+                    if abs(self.matrix[i][j] - self.matrix[j][i]) > 1e-9:
+                        raise ValueError(f"matrix.{i}.{j}: the matrix must be symmetric")
+        return self
+
+    def pairs(self) -> list[tuple[str, str, float]]:
+        if self.rank is not None:
+            return [(self.fields[0], self.fields[1], self.rank)]
+        assert self.matrix is not None
+        k = len(self.fields)
+        return [
+            (self.fields[i], self.fields[j], self.matrix[i][j])
+            for i in range(k)
+            for j in range(i + 1, k)
+        ]
+
+
+class Constraint(Model):
+    check: str = Field(..., max_length=2000, description="<field> <op> <field or expression>.")
+    fix: Literal["swap", "clip"] | None = None
+
+
+class Duplicates(Model):
+    rate: float = Field(..., ge=0, le=0.5)
+    exclude: list[str] = Field(default_factory=list, max_length=MAX_FIELDS)
+
+
+class TableSpec(Model):
+    rows: int = Field(1000, ge=0, le=MAX_ROWS, description="Rows of a root table.")
+    fields: dict[str, FieldSpec]
+    correlations: list[Correlation] = Field(default_factory=list, max_length=500)
+    repair_correlations: bool = False
+    constraints: list[Constraint] = Field(default_factory=list, max_length=100)
+    duplicates: Duplicates | None = None
+    parent: str | None = None
+    per_parent: int | PerParent | None = None
+    series: SeriesSpec | None = None
+    description: str | None = Field(None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _check(self) -> TableSpec:
+        if not self.fields:
+            raise ValueError("fields: must declare at least one field")
+        if len(self.fields) > MAX_FIELDS:
+            raise ValueError(f"fields: at most {MAX_FIELDS} fields")
+        for name in self.fields:
+            if not NAME_RE.match(name):
+                raise ValueError(
+                    f"fields.{name}: a field name is 1-64 letters, digits or _, starting with a letter"
+                )
+        if self.parent is None:
+            if self.per_parent is not None:
+                raise ValueError("per_parent: only for child tables (give parent)")
+            if self.series is not None:
+                raise ValueError("series: a series table needs a parent (the entities)")
+        else:
+            if "rows" in self.model_fields_set:
+                raise ValueError(
+                    "rows: a child table's rows follow from its parent; use per_parent"
+                )
+            if self.series is not None and self.per_parent is not None:
+                raise ValueError("per_parent: a series table takes its length from series.length")
+        if isinstance(self.per_parent, int) and not 0 <= self.per_parent <= 1_000_000:
+            raise ValueError("per_parent: must be between 0 and 1000000")
+        for i, corr in enumerate(self.correlations):
+            for name in corr.fields:
+                field = self.fields.get(name)
+                if field is None:
+                    raise ValueError(f"correlations.{i}.fields: unknown field {name!r}")
+                if not isinstance(
+                    field,
+                    IntField
+                    | FloatField
+                    | DecimalField
+                    | DatetimeField
+                    | DateField
+                    | CategoryField
+                    | BoolField,
+                ):
+                    raise ValueError(
+                        f"correlations.{i}.fields: {name!r} is not numeric "
+                        "(correlate int, float, decimal, money, datetime, date, bool or category)"
+                    )
+        return self
+
+    @property
+    def is_child(self) -> bool:
+        return self.parent is not None
+
+    def count_spec(self) -> PerParent:
+        """How many children each parent row has."""
+        value = self.series.length if self.series is not None else self.per_parent
+        if value is None:
+            return PerParent()
+        if isinstance(value, int):
+            from generation.engine.distributions.models import Constant
+
+            return PerParent(dist=Constant(kind="constant", value=value), min=value, max=value)
+        return value
+
+
+class Spec(Model):
+    tables: dict[str, TableSpec]
+    description: str | None = Field(None, max_length=5000)
+    version: int | None = Field(None, ge=1, le=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Spec:
+        if not self.tables:
+            raise ValueError("tables: must declare at least one table")
+        if len(self.tables) > MAX_TABLES:
+            raise ValueError(f"tables: at most {MAX_TABLES} tables")
+        for name in self.tables:
+            if not NAME_RE.match(name):
+                raise ValueError(
+                    f"tables.{name}: a table name is 1-64 letters, digits or _, starting with a letter"
+                )
+        return self
+
+
+# --- errors ------------------------------------------------------------------------------------
+_MESSAGES = {
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+    "missing": "is required",
+    "extra_forbidden": "is not allowed here",
+    "too_short": "must have at least {min_length} entries",
+    "too_long": "must have at most {max_length} entries",
+    "string_too_short": "must have at least {min_length} characters",
+    "string_too_long": "must have at most {max_length} characters",
+    "finite_number": "must be a finite number",
+}
+
+
+def _issue_path(raw: Any, loc: tuple[Any, ...]) -> str:
+    """Pydantic's loc -> a dotted JSON path, dropping the union tags pydantic inserts."""
+    parts: list[str] = []
+    node = raw
+    for item in loc:
+        if isinstance(node, dict) and item in node:
+            parts.append(str(item))
+            node = node[item]
+        elif isinstance(node, list) and isinstance(item, int) and item < len(node):
+            parts.append(str(item))
+            node = node[item]
+        elif isinstance(node, dict) and item in (node.get("type"), node.get("kind")):
+            continue  # a discriminated-union tag, not a key of the document
+        elif isinstance(item, str) and (
+            "[" in item
+            or item.startswith("function-")
+            or item in ("int", "str", "float", "list", "dict", "bool")
+        ):
+            continue
+        else:
+            parts.append(str(item))
+            node = None
+    return ".".join(parts)
+
+
+def _issue_message(err: Any) -> tuple[str, str]:
+    """Return (extra path suffix, message) for one pydantic error."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in _MESSAGES:
+        nice = {
+            k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in ctx.items()
+        }
+        try:
+            return "", _MESSAGES[kind].format(**nice)
+        except (KeyError, IndexError):
+            return "", err["msg"]
+    if kind == "union_tag_invalid":
+        return "", f"must be one of {ctx.get('expected_tags')}, got {ctx.get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return "", f"needs a '{str(ctx.get('discriminator', '')).strip(chr(39))}' key"
+    if kind == "literal_error":
+        return "", f"must be one of {ctx.get('expected')}"
+    if kind == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        # Model validators say "sub.path: message" to point below the model.
+        if ": " in msg and " " not in msg.split(": ", 1)[0]:
+            sub, msg = msg.split(": ", 1)
+            return sub, msg
+        return "", msg
+    msg = str(err.get("msg", "is not valid"))
+    return "", msg[0].lower() + msg[1:]
+
+
+def issues_from_validation(exc: ValidationError, raw: Any, prefix: str = "") -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors():
+        path = _issue_path(raw, tuple(err["loc"]))
+        sub, message = _issue_message(err)
+        if sub:
+            path = f"{path}.{sub}" if path else sub
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
+        if (path, message) not in seen:
+            seen.add((path, message))
+            issues.append(Issue(path, message))
+    return issues
+
+
+def _check_size(data: Any) -> None:
+    """Reject documents too big or too deep before validating them (alias bombs, cycles)."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise SpecError.at("", f"spec is too large: more than {MAX_NODES} values")
+        if depth > MAX_NESTING:
+            raise SpecError.at("", f"spec is nested too deeply: more than {MAX_NESTING} levels")
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if not isinstance(k, str):
+                    raise SpecError.at("", f"keys must be text, got {k!r}")
+                stack.append((v, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+        elif not (node is None or isinstance(node, str | int | float | bool)):
+            raise SpecError.at("", f"unsupported value of type {type(node).__name__}")
+
+
+def _load_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise SpecError.at(
+            "", f"spec is nested too deeply: more than {MAX_NESTING} levels"
+        ) from None
+    except ValueError:
+        pass
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise SpecError.at(
+            "", f"spec is nested too deeply: more than {MAX_NESTING} levels"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError.at("", f"not valid JSON or YAML: {exc}") from None
+
+
+def parse_spec(data: dict[str, Any] | str | bytes | Spec) -> Spec:
+    """Validate a spec given as a dict, JSON or YAML text.
+
+    Raises:
+        SpecError: with one issue per problem, each naming its JSON path.
+    """
+    if isinstance(data, Spec):
+        from generation.engine.compile import compile_spec
+
+        compile_spec(data)
+        return data
+    if isinstance(data, bytes | str):
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecError.at("", f"spec is larger than {MAX_SPEC_BYTES} bytes")
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise SpecError.at("", "spec text must be UTF-8") from None
+        data = _load_text(text)
+    if not isinstance(data, dict):
+        raise SpecError.at("", "must be an object with a 'tables' key")
+    _check_size(data)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(issues_from_validation(exc, data)) from None
+    except RecursionError:
+        raise SpecError.at("", "spec is nested too deeply") from None
+    from generation.engine.compile import compile_spec
+
+    compile_spec(spec)
+    return spec
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the spec language (draft 2020-12)."""
+    schema = Spec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Syn-Data spec"
+    schema["description"] = "Syn-Data spec language; see docs/spec-language.md."
+    return schema
+
+
+FIELD_ADAPTER: TypeAdapter[Any] = TypeAdapter(FieldSpec)
+
+# Re-exported for callers that type-check fields.
+__all__ += [
+    "After",
+    "BoolField",
+    "DecimalField",
+    "DatetimeField",
+    "DateField",
+    "StringField",
+    "UuidField",
+    "DISCRETE_KINDS",
+]

@@ -1,0 +1,183 @@
+"""Schemas (saved specs), Jobs (one request to make data) and Artifacts (files a job made)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OrderedJSONField(models.JSONField):
+    """A JSONField that keeps the order of object keys on PostgreSQL too.
+
+    Django stores JSONField as ``jsonb`` there, which sorts object keys; but a spec's key order
+    means something (columns come out in the order the fields are written, and the bytes of a
+    job depend on it). PostgreSQL's ``json`` type keeps the text as given, so specs use it.
+    SQLite stores text anyway.
+    """
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if connection.vendor != "postgresql" or hasattr(value, "as_sql"):
+            return super().get_db_prep_value(value, connection, prepared)
+        if not prepared:
+            value = self.get_prep_value(value)
+        # Plain text, not psycopg's Jsonb wrapper: a jsonb parameter would be re-ordered by
+        # the server before it reached the json column.
+        return None if value is None else json.dumps(value, cls=self.encoder)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is not None and not isinstance(value, str | bytes):
+            return value  # psycopg already parsed the json column (key order kept)
+        return super().from_db_value(value, expression, connection)
+
+
+class Schema(models.Model):
+    """A saved spec in the engine's language, owned by a user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schemas"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    spec = OrderedJSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Job(models.Model):
+    """One request to produce data (or fit a model); its life is queued -> running -> end."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    class Kind(models.TextChoices):
+        SCHEMA = "schema"
+        TEMPLATE = "template"
+        MODEL = "model"
+        FIT = "fit"
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCHEMA)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    spec = OrderedJSONField(null=True, blank=True, help_text="The validated spec the job runs.")
+    params = models.JSONField(default=dict, blank=True, help_text="Request parameters.")
+    template = models.CharField(max_length=100, blank=True, default="")
+    schema = models.ForeignKey(
+        Schema, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    format = models.CharField(max_length=16, default="csv")
+    seed = models.BigIntegerField()
+    rows_total = models.BigIntegerField(default=0)
+    rows_done = models.BigIntegerField(default=0)
+    blocks_total = models.IntegerField(default=0)
+    blocks_done = models.IntegerField(default=0)
+    engine_version = models.CharField(max_length=32, blank=True, default="")
+    tables = models.JSONField(
+        default=dict, blank=True, help_text="Per table: rows, blocks, columns."
+    )
+    error = models.TextField(blank=True, default="")
+    log = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def progress(self) -> float:
+        if self.status == "succeeded":
+            return 1.0
+        # Child tables' rows are drawn per parent: rows_total is an expectation until the end.
+        return min(0.999, self.rows_done / self.rows_total) if self.rows_total else 0.0
+
+    @property
+    def directory(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / "jobs" / str(self.id)
+
+    def start(self) -> None:
+        self.status = self.Status.RUNNING
+        self.started_at = timezone.now()
+        self.save(update_fields=["status", "started_at"])
+
+    def finish(self) -> None:
+        self.status = self.Status.SUCCEEDED
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "finished_at", "rows_done", "blocks_done"])
+
+    def fail(self, message: str) -> None:
+        self.status = self.Status.FAILED
+        self.error = message
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])
+
+
+class Artifact(models.Model):
+    """A file a job made: one table in one format (or an archive of several tables)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="artifacts")
+    table = models.CharField(max_length=200, blank=True, default="")
+    format = models.CharField(max_length=16)
+    path = models.CharField(max_length=500, help_text="Relative to MEDIA_ROOT.")
+    size = models.BigIntegerField(default=0)
+    rows = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "table", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "table", "format"], name="artifact_unique_per_job_table_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table or '*'}.{self.format} of {self.job_id}"
+
+    @property
+    def absolute_path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.path
+
+
+# Learned-from-real-data models live in their own module; imported here to join this app.
+from generation.synthesis.models import Dataset, SynthModel  # noqa: E402
+
+__all__ = ["Artifact", "Dataset", "Job", "Schema", "SynthModel"]

@@ -1,0 +1,638 @@
+"""Writes: submitting, running and cancelling jobs, writing artifacts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from generation import engine, parts
+from generation.models import Artifact, Job, Schema
+from generation.producers import producer_for
+from syndata_site.errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_FILE_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """A validated request to generate data, whatever its source."""
+
+    kind: str
+    spec: dict[str, Any] | None
+    rows: int | None
+    format: str
+    seed: int | None
+    template: str = ""
+    schema: Schema | None = None
+    params: dict[str, Any] | None = None
+
+
+def spec_validate(*, spec: Any, path: str = "schema") -> engine.Spec:
+    """Validate a spec, turning engine errors into one 400 with every path."""
+    spec_size_check(spec=spec, path=path)
+    try:
+        return engine.parse_spec(spec)
+    except engine.SpecError as exc:
+        details = [
+            {"path": f"{path}.{i.path}" if i.path else path, "message": i.message}
+            for i in exc.issues
+        ]
+        first = details[0]
+        raise ApiError(
+            f"{first['path']}: {first['message']}", code="invalid_spec", details=details
+        ) from None
+
+
+def spec_issues(*, spec: Any, path: str = "spec") -> list[dict[str, str]]:
+    """Every problem of a spec as ``{"path", "message"}``; empty when it is valid."""
+    try:
+        spec_validate(spec=spec, path=path)
+    except ApiError as exc:
+        return list(exc.details or [{"path": path, "message": exc.message}])
+    return []
+
+
+def spec_size_check(*, spec: Any, path: str = "schema") -> None:
+    limit = settings.SYNDATA_MAX_SPEC_BYTES
+    size = len(json.dumps(spec, separators=(",", ":"), default=str).encode("utf-8"))
+    if size > limit:
+        raise ApiError(
+            f"{path}: the spec is {size} bytes, over the limit of {limit} bytes per spec "
+            "(SYNDATA_MAX_SPEC_BYTES)",
+            code="limit_spec_size",
+            details=[{"path": path, "message": f"at most {limit} bytes", "limit": limit}],
+        )
+
+
+def upload_size_check(*, size: int, path: str = "file") -> None:
+    """The per-upload limit (datasets): 400 ``limit_upload_size`` naming the limit."""
+    limit = settings.SYNDATA_DATASET_MAX_BYTES
+    if size > limit:
+        raise ApiError(
+            f"{path}: the upload is {size} bytes, over the limit of {limit} bytes per upload "
+            "(SYNDATA_DATASET_MAX_BYTES)",
+            code="limit_upload_size",
+            details=[{"path": path, "message": f"at most {limit} bytes", "limit": limit}],
+        )
+
+
+def concurrent_jobs_check(*, user: Any) -> None:
+    """429 ``limit_concurrent_jobs`` when the user already has that many unfinished jobs."""
+    limit = settings.SYNDATA_MAX_CONCURRENT_JOBS
+    active = Job.objects.filter(owner=user).exclude(status__in=Job.FINISHED).count()
+    if active >= limit:
+        raise ApiError(
+            f"you have {active} unfinished jobs; the limit is {limit} concurrent jobs per user "
+            "(SYNDATA_MAX_CONCURRENT_JOBS): wait for one to finish or cancel one",
+            code="limit_concurrent_jobs",
+            details=[{"path": "", "message": f"at most {limit} unfinished jobs", "limit": limit}],
+            status_code=429,
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def job_submit(*, user: Any, request: JobRequest) -> Job:
+    """Create a queued job for a request and enqueue it once the row is committed."""
+    if request.format not in engine.FORMATS:
+        raise ApiError(f"format: must be one of {', '.join(engine.FORMATS)}", code="invalid")
+    spec = spec_validate(spec=request.spec)
+    seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
+    block_size = settings.SYNDATA_BLOCK_SIZE
+    job = Job(
+        owner=user,
+        kind=request.kind,
+        spec=spec.model_dump(mode="json", exclude_unset=True),
+        params={"rows": request.rows, "block_size": block_size, **(request.params or {})},
+        template=request.template,
+        schema=request.schema,
+        format=request.format,
+        seed=seed,
+        engine_version=engine.ENGINE_VERSION,
+    )
+    # The plan the workers will follow (the producer's, from what the job row keeps).
+    plans = producer_for(job).plans()
+    rows_total = sum(p.rows for p in plans.values())
+    limit = settings.SYNDATA_MAX_ROWS_PER_JOB
+    if rows_total > limit:
+        raise ApiError(
+            f"rows: {rows_total} rows is over the limit of {limit} rows per job "
+            "(SYNDATA_MAX_ROWS_PER_JOB)",
+            code="limit_rows_per_job",
+            details=[{"path": "rows", "message": f"at most {limit} rows", "limit": limit}],
+        )
+    job.rows_total = rows_total
+    job.blocks_total = sum(p.n_blocks for p in plans.values())
+    job.tables = {name: {"rows": p.rows, "blocks": p.n_blocks} for name, p in plans.items()}
+    with transaction.atomic():
+        # Count and insert under a lock on the user's row, so a burst of submissions cannot
+        # all see the same count and overshoot the limit (SQLite serialises writers anyway).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        concurrent_jobs_check(user=user)
+        job.save(force_insert=True)
+        job_enqueue(job=job)
+    return job
+
+
+def job_enqueue(*, job: Job) -> None:
+    """Hand a queued job to the workers once its row is committed.
+
+    If the broker cannot take it (Redis down), the job would never run: its row is removed
+    again and the request answers 503, so nothing half-written is left behind.
+    """
+    job_id = str(job.id)
+
+    def enqueue() -> None:
+        try:
+            async_task("generation.tasks.run_job", job_id, task_name=f"job-{job_id}")
+        except Exception as exc:
+            logger.error("cannot enqueue job %s: %s: %s", job_id, type(exc).__name__, exc)
+            Job.objects.filter(id=job_id).delete()
+            raise ApiError(
+                "the task queue is unavailable, so the job was not accepted; "
+                "nothing was saved: try again in a minute",
+                code="broker_unavailable",
+                status_code=503,
+            ) from None
+
+    transaction.on_commit(enqueue)
+
+
+def _cancelled(job_id: Any) -> bool:
+    return Job.objects.filter(id=job_id, status=Job.Status.CANCELLED).exists()
+
+
+def _gone_or_cancelled(job_id: Any) -> bool:
+    """True when the job was deleted or cancelled (or failed) while a task worked on it."""
+    return not Job.objects.filter(id=job_id, status=Job.Status.RUNNING).exists()
+
+
+def job_run(*, job_id: Any) -> None:
+    """Run a job: one block in this task; more blocks fan out as a group of block tasks."""
+    job = Job.objects.filter(id=job_id).first()
+    if job is None or job.is_finished:
+        return
+    if job.blocks_total > 1:
+        _fan_out(job)
+        return
+    job_run_sequential(job=job)
+
+
+def job_run_sequential(*, job: Job) -> None:
+    """Make every block in this task, writing each table's file straight through."""
+    if not _start(job):
+        return
+    try:
+        _generate(job)
+    except _Cancelled:
+        job_files_remove(job=job)
+        return
+    except Exception as exc:  # a job must always end in a state the user can read
+        logger.exception("job %s failed", job.id)
+        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        return
+    _metrics(job)
+    if not _finish(job):
+        job_files_remove(job=job)
+
+
+def _metrics(job: Job) -> None:
+    from evaluation.services import metrics_compute  # downstream of generation
+
+    try:
+        metrics_compute(job=job)
+    except Exception:
+        logger.exception("metrics of job %s failed", job.id)
+
+
+def _fan_out(job: Job) -> None:
+    """Enqueue one task per block, block 0 of each table first, as one django-q2 group.
+
+    Any worker on any machine can make any block (blocks are deterministic), so the job is
+    shared by every worker process there is; the last block to land enqueues the join.
+    """
+    if not _start(job):
+        return
+    job.directory.mkdir(parents=True, exist_ok=True)
+    plans = producer_for(job).plans()
+    order = [(name, 0) for name in plans]
+    order += [(name, i) for name, plan in plans.items() for i in range(1, plan.n_blocks)]
+    job_id = str(job.id)
+    for name, index in order:
+        if index % 50 == 49 and _gone_or_cancelled(job_id):
+            return  # cancelled while being split: stop enqueueing
+        async_task(
+            "generation.tasks.run_block",
+            job_id,
+            name,
+            index,
+            group=f"job-{job_id}",
+            task_name=f"job-{job_id}-{name}-{index}",
+        )
+
+
+_PRODUCERS: dict[Any, Any] = {}
+
+
+def _producer(job: Job) -> Any:
+    """The job's producer, kept per worker process: a job's inputs never change, and parsing
+    (or loading a model) once per job instead of once per block matters for many blocks."""
+    found = _PRODUCERS.get(job.id)
+    if found is None:
+        if len(_PRODUCERS) >= 4:
+            _PRODUCERS.pop(next(iter(_PRODUCERS)))
+        found = _PRODUCERS[job.id] = producer_for(job)
+    return found
+
+
+def job_block_run(*, job_id: Any, table: str, index: int) -> None:
+    """Make one block of a job into a part file; idempotent, so a lost task can be retried."""
+    job = Job.objects.filter(id=job_id).first()
+    if job is None or job.status != Job.Status.RUNNING:
+        return  # deleted, cancelled or failed: nothing left to do
+    out_dir = job.directory
+    try:
+        part = parts.part_path(out_dir, table, index, job.format)
+        if not part.exists():
+            data = _producer(job).make_block(table, index)
+            if index == 0:
+                parts.save_schema(parts.schema_path(out_dir, table), data.schema)
+                _write_preview(out_dir / f"preview-{table}.json", data)
+            parts.write_atomically(parts.rows_path(part), str(data.num_rows).encode())
+            if parts.write_part(job.format, data, part):
+                Job.objects.filter(id=job.id).update(
+                    rows_done=F("rows_done") + data.num_rows, blocks_done=F("blocks_done") + 1
+                )
+    except Exception as exc:
+        logger.exception("block %s/%s of job %s failed", table, index, job.id)
+        _job_fail(job, f"block {index} of {table}: {type(exc).__name__}: {exc}")
+        return
+    if _gone_or_cancelled(job.id):
+        job_files_remove(job=job)  # cancelled meanwhile: leave nothing behind
+        return
+    if parts.count_parts(out_dir, job.format) >= job.blocks_total:
+        claim = out_dir / "finalize.enqueued"
+        if not claim.exists():
+            # A duplicate join (two last blocks at once, or a retried block) is harmless.
+            async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
+            claim.touch()
+
+
+def _job_fail(job: Job, message: str) -> None:
+    updated = (
+        Job.objects.filter(id=job.id)
+        .exclude(status__in=Job.FINISHED)
+        .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+    )
+    if updated:
+        job_files_remove(job=job)
+
+
+def job_finalize(*, job_id: Any) -> None:
+    """Join every table's parts into its final file, record artifacts, metrics; finish."""
+    job = Job.objects.filter(id=job_id).first()
+    if job is None or job.status != Job.Status.RUNNING:
+        return
+    out_dir = job.directory
+    try:
+        plans = producer_for(job).plans()
+        ext = engine.extension_for(job.format)
+        written: list[tuple[str, Path, int]] = []
+        for name, plan in plans.items():
+            schema = parts.load_schema(parts.schema_path(out_dir, name))
+            job.tables[name]["columns"] = [{"name": f.name, "type": str(f.type)} for f in schema]
+            final = out_dir / f"{name}.{ext}"
+            tmp = parts.temporary_for(final)
+            with tmp.open("wb") as sink:
+                part_files = [
+                    parts.part_path(out_dir, name, i, job.format) for i in range(plan.n_blocks)
+                ]
+                parts.join_parts(job.format, part_files, sink, schema)
+            tmp.replace(final)
+            table_rows = sum(int(parts.rows_path(f).read_text()) for f in part_files)
+            written.append((name, final, table_rows))
+            if _gone_or_cancelled(job.id):
+                raise _Cancelled
+        _artifacts_record(job, written, ext)
+    except _Cancelled:
+        job_files_remove(job=job)
+        return
+    except Exception as exc:
+        logger.exception("joining job %s failed", job.id)
+        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        return
+    shutil.rmtree(out_dir / "parts", ignore_errors=True)
+    _metrics(job)
+    if not _finish(job):
+        job_files_remove(job=job)  # cancelled or deleted while joining
+
+
+def _start(job: Job) -> bool:
+    """queued -> running, unless someone cancelled it first."""
+    now = timezone.now()
+    started = Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now
+    )
+    if started:
+        job.status, job.started_at = Job.Status.RUNNING, now
+    return bool(started)
+
+
+def _finish(job: Job) -> bool:
+    """running -> succeeded with every row counted, unless it was cancelled meanwhile."""
+    now = timezone.now()
+    done = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+        status=Job.Status.SUCCEEDED,
+        finished_at=now,
+        rows_total=job.rows_total,
+        rows_done=job.rows_total,
+        blocks_done=job.blocks_total,
+    )
+    if done:
+        job.status, job.finished_at = Job.Status.SUCCEEDED, now
+        job.rows_done, job.blocks_done = job.rows_total, job.blocks_total
+    return bool(done)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _generate(job: Job) -> None:
+    producer = producer_for(job)
+    plans = producer.plans()
+    out_dir = job.directory
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ext = engine.extension_for(job.format)
+    rows_done = 0
+    blocks_done = 0
+    written: list[tuple[str, Path, int]] = []
+    for name, plan in plans.items():
+        final = out_dir / f"{name}.{ext}"
+        partial = final.with_suffix(final.suffix + ".part")
+        table_rows = 0
+        with partial.open("wb") as sink:
+            writer = None
+            for block in plan.blocks():
+                if _cancelled(job.id):
+                    raise _Cancelled
+                data = producer.make_block(name, block.index)
+                if writer is None:
+                    writer = engine.open_writer(
+                        job.format,
+                        sink,
+                        data.schema,
+                        neutralize_formulas=settings.SYNDATA_CSV_NEUTRALIZE_FORMULAS,
+                    )
+                    _write_preview(out_dir / f"preview-{name}.json", data)
+                    job.tables[name]["columns"] = [
+                        {"name": f.name, "type": str(f.type)} for f in data.schema
+                    ]
+                writer.write(data)
+                rows_done += data.num_rows
+                table_rows += data.num_rows
+                blocks_done += 1
+                Job.objects.filter(id=job.id).update(rows_done=rows_done, blocks_done=blocks_done)
+            if writer is not None:
+                writer.close()
+        partial.replace(final)
+        written.append((name, final, table_rows))
+    _artifacts_record(job, written, ext)
+
+
+def _artifacts_record(job: Job, written: list[tuple[str, Path, int]], ext: str) -> None:
+    """Artifacts for each table's file (and a zip of all when there are several)."""
+    out_dir = job.directory
+    for name, path, nrows in written:
+        _artifact_create(job, table=name, fmt=job.format, path=path, rows=nrows)
+        # Child tables' row counts are drawn per parent: the plan was an expectation.
+        job.tables[name]["rows"] = nrows
+    job.rows_total = sum(n for _, _, n in written)
+    if len(written) > 1:
+        archive = out_dir / "tables.zip"
+        tmp = parts.temporary_for(archive)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, path, _ in written:
+                # A fixed date, not the file's: the same job gives the same zip, byte for byte.
+                info = zipfile.ZipInfo(f"{name}.{ext}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                    shutil.copyfileobj(src, dst, parts.COPY_BUFFER)
+        tmp.replace(archive)
+        _artifact_create(
+            job, table="", fmt=job.format, path=archive, rows=sum(n for _, _, n in written)
+        )
+    Job.objects.filter(id=job.id).update(tables=job.tables)
+
+
+def _write_preview(path: Path, data: Any) -> None:
+    head = data.slice(0, PREVIEW_FILE_ROWS)
+    rows = head.to_pylist()
+    doc = json.dumps({"columns": head.column_names, "rows": rows}, default=str)
+    parts.write_atomically(path, doc.encode("utf-8"))
+
+
+def _artifact_create(job: Job, *, table: str, fmt: str, path: Path, rows: int) -> Artifact:
+    fields = {
+        "path": str(path.relative_to(settings.MEDIA_ROOT)),
+        "size": path.stat().st_size,
+        "rows": rows,
+        "sha256": _sha256(path),
+    }
+    try:
+        with transaction.atomic():
+            artifact, _ = Artifact.objects.update_or_create(
+                job=job, table=table, format=fmt, defaults=fields
+            )
+    except IntegrityError:  # a duplicate join recorded it at the same moment
+        artifact = Artifact.objects.get(job=job, table=table, format=fmt)
+    return artifact
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Stop a job: remaining blocks see the status and stop; partial files are removed."""
+    if job.is_finished:
+        raise ApiError(f"job is already {job.status}", code="conflict", status_code=409)
+    Job.objects.filter(id=job.id).exclude(status__in=Job.FINISHED).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    if job.status == Job.Status.CANCELLED:
+        job.artifacts.all().delete()
+        job_files_remove(job=job)
+    return job
+
+
+def job_delete(*, job: Job) -> None:
+    job_files_remove(job=job)
+    job.delete()
+
+
+def job_files_remove(*, job: Job) -> None:
+    shutil.rmtree(job.directory, ignore_errors=True)
+
+
+def job_preview(*, job: Job, table: str | None, limit: int) -> dict[str, Any]:
+    """The first rows of a table, as soon as its first block exists."""
+    tables = list((job.tables or {}).keys())
+    if table is None:
+        table = tables[0] if tables else ""
+    if table not in tables:
+        raise ApiError(
+            f"table: unknown table {table!r}; this job has {', '.join(tables) or 'none'}",
+            code="invalid",
+        )
+    path = job.directory / f"preview-{table}.json"
+    if not path.exists():
+        raise ApiError(
+            "preview is not ready yet: no block has been written", code="not_ready", status_code=409
+        )
+    doc = json.loads(path.read_text())
+    return {
+        "table": table,
+        "columns": doc["columns"],
+        "rows": doc["rows"][:limit],
+        "tables": tables,
+    }
+
+
+def spec_check(*, spec: Any) -> dict[str, Any]:
+    """Validate without saving: ``{"valid", "errors": [{"path", "message"}], "tables"}``."""
+    try:
+        parsed = spec_validate(spec=spec, path="spec")
+    except ApiError as exc:
+        errors = list(exc.details or [{"path": "spec", "message": exc.message}])
+        return {"valid": False, "errors": errors, "tables": {}}
+    plans = engine.plan_tables(parsed)
+    return {"valid": True, "errors": [], "tables": {n: p.rows for n, p in plans.items()}}
+
+
+def schema_create(*, user: Any, name: str, spec: Any, description: str = "") -> Schema:
+    spec_validate(spec=spec, path="spec")
+    return Schema.objects.create(owner=user, name=name, description=description, spec=spec)
+
+
+def schema_update(*, schema: Schema, **changes: Any) -> Schema:
+    if "spec" in changes:
+        spec_validate(spec=changes["spec"], path="spec")
+    for key in ("name", "description", "spec"):
+        if key in changes:
+            setattr(schema, key, changes[key])
+    schema.save()
+    return schema
+
+
+def schema_delete(*, schema: Schema) -> None:
+    schema.delete()  # jobs made from it keep their own copy of the spec
+
+
+def artifacts_purge_expired(*, now: Any = None) -> int:
+    """Delete the files of jobs finished more than SYNDATA_RETENTION_DAYS ago; count jobs."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SYNDATA_RETENTION_DAYS)
+    expired = Job.objects.filter(finished_at__lt=cutoff, artifacts__isnull=False).distinct()
+    count = 0
+    for job in expired.iterator():
+        job_files_purge(job=job, when=now)
+        count += 1
+    return count
+
+
+def job_files_purge(*, job: Job, when: Any = None) -> None:
+    """Remove a job's files and artifacts but keep the job; downloads then answer 410."""
+    job.artifacts.all().delete()
+    job_files_remove(job=job)
+    job.params = {**(job.params or {}), "expired_at": (when or timezone.now()).isoformat()}
+    job.save(update_fields=["params"])
+
+
+def jobs_resume_stalled(*, now: float | None = None) -> int:
+    """Hand out again the work of jobs that stopped moving; count the jobs resumed.
+
+    A broker that re-delivers unacknowledged tasks (the ORM broker, after
+    SYNDATA_TASK_RETRY seconds) already retries a block lost with its worker; Redis does
+    not. This scheduled sweep makes both safe: a job with no new file for
+    SYNDATA_STALLED_AFTER_S seconds gets its missing blocks (or its join, or its split)
+    enqueued again. Every task is idempotent, so a block that was merely slow costs a
+    duplicate, never a wrong byte.
+    """
+    import time
+
+    now = time.time() if now is None else now
+    quiet = settings.SYNDATA_STALLED_AFTER_S
+    resumed = 0
+    for job in Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]):
+        job_id = str(job.id)
+        # Resending leaves a mark that counts as movement: at most once per quiet period, so
+        # jobs that only wait behind a long queue do not fill it with duplicates.
+        mark = job.directory / "resumed.at"
+        if job.status == Job.Status.QUEUED:
+            last = max(job.created_at.timestamp(), mark.stat().st_mtime if mark.exists() else 0)
+            if now - last > quiet:
+                async_task("generation.tasks.run_job", job_id, task_name=f"job-{job_id}")
+                _touch(mark, now)
+                resumed += 1
+            continue
+        if job.blocks_total <= 1:
+            continue  # one task does it all; its retry is the broker's
+        out_dir = job.directory
+        files = list(out_dir.rglob("*")) if out_dir.exists() else []
+        moved = max(
+            [job.started_at.timestamp() if job.started_at else 0.0]
+            + [f.stat().st_mtime for f in files if f.is_file()]
+        )
+        if now - moved <= quiet:
+            continue
+        missing = [
+            (name, i)
+            for name, plan in _producer(job).plans().items()
+            for i in range(plan.n_blocks)
+            if not parts.part_path(out_dir, name, i, job.format).exists()
+        ]
+        for name, index in missing:
+            async_task(
+                "generation.tasks.run_block",
+                job_id,
+                name,
+                index,
+                group=f"job-{job_id}",
+                task_name=f"job-{job_id}-{name}-{index}",
+            )
+        if not missing:
+            async_task("generation.tasks.finalize_job", job_id, task_name=f"job-{job_id}-join")
+        logger.warning("job %s stalled: %d block task(s) enqueued again", job_id, len(missing))
+        _touch(mark, now)
+        resumed += 1
+    return resumed
+
+
+def _touch(path: Path, when: float) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    os.utime(path, (when, when))

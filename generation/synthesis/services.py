@@ -1,0 +1,647 @@
+"""Writes for learning from real data: datasets, fits, model-based generation requests."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from generation.models import Job, Schema
+from generation.synthesis.fitted import load_fitted, save_fitted
+from generation.synthesis.identifiers import make_salt
+from generation.synthesis.models import Dataset, SynthModel
+from generation.synthesis.spec_synth import field_name, learn_spec, spec_sampler
+from generation.synthesis.tables import (
+    TableError,
+    check_metadata,
+    detect_metadata,
+    load_frame,
+    read_table,
+)
+from syndata_site.errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SYNTHESIZERS",
+    "dataset_create",
+    "dataset_delete",
+    "dataset_update",
+    "fit_run",
+    "model_fit_submit",
+    "model_job_request",
+    "synthesizers_offered",
+]
+
+#: Everything this code base can fit, with its licence.
+SYNTHESIZERS: dict[str, dict[str, Any]] = {
+    "spec": {
+        "title": "Syn-Data spec (learned spec + engine)",
+        "license": "Syn-Data's own (no SDV)",
+        "bsl": False,
+        "epochs": False,
+    },
+    "gaussian_copula": {
+        "title": "SDV GaussianCopula",
+        "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
+        "bsl": True,
+        "epochs": False,
+    },
+    "ctgan": {
+        "title": "SDV CTGAN",
+        "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
+        "bsl": True,
+        "epochs": True,
+    },
+    "tvae": {
+        "title": "SDV TVAE",
+        "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
+        "bsl": True,
+        "epochs": True,
+    },
+    "copulagan": {
+        "title": "SDV CopulaGAN",
+        "license": "Business Source License 1.1 (SDV, CTGAN, Copulas, RDT)",
+        "bsl": True,
+        "epochs": True,
+    },
+    "auto": {
+        "title": "Auto: best holdout quality among the candidates within a time budget",
+        "license": "as the chosen candidate's",
+        "bsl": False,
+        "epochs": False,
+    },
+}
+_AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
+
+
+def synthesizers_offered() -> list[dict[str, Any]]:
+    """The synthesizers this deployment offers (``SYNDATA_SYNTHESIZERS``), with licences."""
+    from generation import sdv_backend
+
+    wants_sdv = any(SYNTHESIZERS.get(n, {}).get("bsl") for n in settings.SYNDATA_SYNTHESIZERS)
+    sdv_ok = sdv_backend.available() if wants_sdv else False  # no BSL import when not offered
+    out = []
+    for name in settings.SYNDATA_SYNTHESIZERS:
+        info = SYNTHESIZERS.get(name)
+        if info is None:
+            continue
+        out.append({"name": name, **info, "available": (not info["bsl"]) or sdv_ok})
+    return out
+
+
+# --- datasets -------------------------------------------------------------------------------
+def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Dataset:
+    """Stream an uploaded file to disk, check it, detect its metadata; nothing left on error."""
+    limit = settings.SYNDATA_DATASET_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ApiError(f"file: is {size} bytes, over the limit of {limit} bytes", code="too_large")
+    filename = Path(getattr(upload, "name", "") or "upload.csv").name
+    dataset = Dataset(owner=user, name=(name or Path(filename).stem or "dataset")[:200])
+    directory = dataset.directory
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".parquet", ".pq") else ".csv"
+    target = directory / f"data{suffix}"
+    try:
+        directory.mkdir(parents=True, exist_ok=False)
+        written = 0
+        with target.open("wb") as sink:
+            for chunk in upload.chunks():
+                written += len(chunk)
+                if written > limit:
+                    raise ApiError(f"file: is over the limit of {limit} bytes", code="too_large")
+                sink.write(chunk)
+        try:
+            frame, info = read_table(
+                target,
+                filename=filename,
+                max_columns=settings.SYNDATA_DATASET_MAX_COLUMNS,
+                min_rows=settings.SYNDATA_DATASET_MIN_ROWS,
+            )
+        except TableError as exc:
+            raise ApiError(str(exc), code="invalid_file") from None
+        if info["format"] == "parquet" and suffix not in (".parquet", ".pq"):
+            final = directory / "data.parquet"
+            target.replace(final)
+            target = final
+        metadata = detect_metadata(frame, table=field_name(dataset.name, set()), info=info)
+        dataset.path = str(target.relative_to(settings.MEDIA_ROOT))
+        dataset.format = info["format"]
+        dataset.size = target.stat().st_size
+        dataset.rows = len(frame)
+        dataset.columns = frame.shape[1]
+        dataset.metadata = metadata
+        dataset.save()
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return dataset
+
+
+def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
+    unknown = set(changes) - {"name", "metadata"}
+    if unknown:
+        raise ApiError(f"{sorted(unknown)[0]}: cannot be changed (name, metadata)")
+    if "name" in changes:
+        if not isinstance(changes["name"], str):  # str(None) would rename it "None"
+            raise ApiError("name: must be a string")
+        name = changes["name"].strip()
+        if not name or len(name) > 200:
+            raise ApiError("name: must be 1..200 characters")
+        dataset.name = name
+    if "metadata" in changes:
+        if not isinstance(changes["metadata"], dict):
+            raise ApiError("metadata: must be an object")
+        try:
+            dataset.metadata = check_metadata(dataset.metadata, changes["metadata"])
+        except TableError as exc:
+            raise ApiError(str(exc)) from None
+    dataset.save()
+    return dataset
+
+
+def dataset_delete(*, dataset: Dataset) -> None:
+    for model in dataset.synth_models.all():
+        shutil.rmtree(model.directory, ignore_errors=True)
+    shutil.rmtree(dataset.directory, ignore_errors=True)
+    dataset.delete()
+
+
+# --- fitting ---------------------------------------------------------------------------------
+def model_fit_submit(
+    *, user: Any, dataset: Dataset, synthesizer: str, options: dict[str, Any], seed: int | None
+) -> Job:
+    """Create a SynthModel and its fit Job, enqueued once committed."""
+    offered = {s["name"]: s for s in synthesizers_offered()}
+    if synthesizer not in offered:
+        raise ApiError(
+            f"synthesizer: must be one of {', '.join(offered) or 'none (none offered here)'}",
+            code="invalid",
+        )
+    if not offered[synthesizer]["available"]:
+        raise ApiError(f"synthesizer: {synthesizer} needs SDV, which is not installed here")
+    if not isinstance(options, dict):
+        raise ApiError("options: must be an object")
+    _check_options(synthesizer, options)
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
+    with transaction.atomic():
+        job = Job.objects.create(
+            owner=user,
+            kind=Job.Kind.FIT,
+            params={"dataset_id": str(dataset.id), "synthesizer": synthesizer, "options": options},
+            format="",
+            seed=seed,
+            rows_total=epochs,
+        )
+        model = SynthModel.objects.create(
+            owner=user,
+            dataset=dataset,
+            synthesizer=synthesizer,
+            options=options,
+            seed=seed,
+            fit_job=job,
+        )
+        job.params["model_id"] = str(model.id)
+        job.save(update_fields=["params"])
+    job_id = str(job.id)
+    transaction.on_commit(
+        lambda: async_task("generation.tasks.run_fit", job_id, task_name=f"fit-{job_id}")
+    )
+    return job
+
+
+def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
+    from generation import sdv_backend
+
+    if synthesizer == "spec":
+        allowed: set[str] = set()
+    elif synthesizer == "auto":
+        allowed = _AUTO_OPTIONS
+    else:
+        allowed = sdv_backend.allowed_options(synthesizer)
+    for key in options:
+        if key not in allowed:
+            raise ApiError(
+                f"options.{key}: not an option of {synthesizer}"
+                + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else " (it has none)")
+            )
+    if "epochs" in options:
+        epochs = options["epochs"]
+        if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= 10_000:
+            raise ApiError("options.epochs: must be an integer between 1 and 10000")
+    if "time_budget_s" in options:
+        budget = options["time_budget_s"]
+        if not isinstance(budget, int | float) or not 1 <= budget <= 86_400:
+            raise ApiError("options.time_budget_s: must be a number of seconds in 1..86400")
+    if "candidates" in options:
+        cands = options["candidates"]
+        if (
+            not isinstance(cands, list)
+            or not cands
+            or any(c not in SYNTHESIZERS or c == "auto" for c in cands)
+        ):
+            names = ", ".join(s for s in SYNTHESIZERS if s != "auto")
+            raise ApiError(f"options.candidates: must be a non-empty list of {names}")
+    if "holdout" in options:
+        holdout = options["holdout"]
+        if not isinstance(holdout, int | float) or not 0.05 <= holdout <= 0.5:
+            raise ApiError("options.holdout: must be between 0.05 and 0.5")
+
+
+class FitCancelled(Exception):
+    """The fit job was cancelled while it ran; raised from the epoch callback to stop it."""
+
+
+class _Progress:
+    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit."""
+
+    def __init__(self, job: Job, offset: int = 0) -> None:
+        self.job = job
+        self.start = time.monotonic()
+        self.offset = offset
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / done * (total - done) if done else None
+        params = {**self.job.params, "epochs_done": done, "epochs_total": total}
+        params["eta_s"] = round(eta, 1) if eta is not None else None
+        self.job.params = params
+        updated = (
+            Job.objects.filter(id=self.job.id)
+            .exclude(status=Job.Status.CANCELLED)
+            .update(
+                rows_done=self.offset + done,
+                rows_total=max(self.job.rows_total, total),
+                params=params,
+            )
+        )
+        if not updated:
+            raise FitCancelled
+
+
+def _learned_columns(metadata: dict[str, Any]) -> list[str]:
+    return [
+        name
+        for name, entry in metadata["columns"].items()
+        if entry["sdtype"] != "id" and not entry.get("identifier")
+    ]
+
+
+def _fit_one(
+    synthesizer: str,
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    learned: list[str],
+    options: dict[str, Any],
+    seed: int,
+    table: str,
+    progress: Any,
+) -> dict[str, Any]:
+    """Fit one synthesizer; returns what save_fitted needs (payload or spec)."""
+    if synthesizer == "spec":
+        spec, names = learn_spec(frame, metadata, table=table, learned=learned, rows=len(frame))
+        progress(1, 1)
+        return {"spec": spec, "spec_names": names}
+    from generation import sdv_backend
+
+    model = sdv_backend.fit(
+        frame[learned],
+        metadata,
+        synthesizer=synthesizer,
+        options=options,
+        seed=seed,
+        table=table,
+        progress=progress,
+    )
+    return {"payload_bytes": sdv_backend.dumps(model)}
+
+
+def make_sampler(fitted: Any) -> Any:
+    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind."""
+    if fitted.meta["chosen"] == "spec":
+        return spec_sampler(fitted.payload, fitted.meta["spec_names"])
+    from generation import sdv_backend
+
+    payload = fitted.payload
+
+    def sampler(n: int, seed: int, conditions: list[tuple[str, Any, int]]) -> pd.DataFrame:
+        rows = sdv_backend.sample(payload, n, seed=seed, conditions=conditions)
+        if conditions and n > 0:  # keep the plain rows off the conditioned values
+            plain = rows.iloc[len(rows) - n :]
+            for column, value, _ in conditions:
+                plain = plain[plain[column] != value]
+            short = n - len(plain)
+            extra = 0
+            while short > 0 and extra < 20:
+                more = sdv_backend.sample(
+                    payload, max(short * 2, 50), seed=seed + 7919 * (extra + 1)
+                )
+                for column, value, _ in conditions:
+                    more = more[more[column] != value]
+                plain = pd.concat([plain, more.head(short)], ignore_index=True)
+                short = n - len(plain)
+                extra += 1
+            rows = pd.concat([rows.iloc[: len(rows) - n], plain], ignore_index=True)
+        return rows
+
+    return sampler
+
+
+def fit_run(*, job_id: Any) -> None:
+    """Fit a model (a django-q2 task): load, fit, save its folder, record progress."""
+    job = Job.objects.get(id=job_id)
+    if job.is_finished:
+        return
+    job.start()
+    model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
+    try:
+        _fit(job, model)
+    except FitCancelled:
+        shutil.rmtree(model.directory, ignore_errors=True)
+        return
+    except Exception as exc:
+        logger.exception("fit job %s failed", job.id)
+        shutil.rmtree(model.directory, ignore_errors=True)
+        job.refresh_from_db()
+        if not job.is_finished:
+            job.fail(f"{type(exc).__name__}: {exc}")
+        return
+    job.refresh_from_db()
+    if job.status == Job.Status.CANCELLED:
+        shutil.rmtree(model.directory, ignore_errors=True)
+        return
+    job.rows_done = job.rows_total
+    job.finish()
+
+
+def _fit(job: Job, model: SynthModel) -> None:
+    dataset = model.dataset
+    metadata = dataset.metadata
+    frame = load_frame(dataset.absolute_path, metadata)
+    cap = settings.SYNDATA_FIT_MAX_ROWS
+    if len(frame) > cap:
+        frame = frame.sample(cap, random_state=model.seed % 2**32).reset_index(drop=True)
+    learned = _learned_columns(metadata)
+    if not learned:
+        raise ValueError("nothing to learn: every column is a key or an identifier")
+    # Real rows the model never sees: the privacy baseline (DCR of a fresh real row).
+    holdout_index: list[int] = []
+    if len(frame) >= 200:
+        n_holdout = min(5000, len(frame) // 10)
+        order = np.random.default_rng(model.seed).permutation(len(frame))
+        holdout_index = sorted(int(i) for i in order[:n_holdout])
+        frame = frame.drop(index=holdout_index).reset_index(drop=True)
+    table = metadata.get("table") or field_name(dataset.name, set())
+    options = dict(model.options)
+    scores: dict[str, Any] = {}
+    chosen = model.synthesizer
+    started = time.monotonic()
+    if chosen == "auto":
+        chosen, result, scores, frame = _fit_auto(job, model, frame, metadata, learned, table)
+    else:
+        result = _fit_one(
+            chosen,
+            frame,
+            metadata,
+            learned=learned,
+            options=options,
+            seed=model.seed,
+            table=table,
+            progress=_Progress(job),
+        )
+    meta = {
+        "synthesizer": model.synthesizer,
+        "chosen": chosen,
+        "table": table,
+        "columns": {k: dict(v) for k, v in metadata["columns"].items()},
+        "learned": learned,
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "rows_real": int(len(frame)),
+        "categories": {
+            name: sorted({str(v) for v in frame[name].dropna().unique()})[:5000]
+            for name in learned
+            if metadata["columns"][name]["sdtype"] in ("categorical", "boolean")
+        },
+        "fit_seconds": round(time.monotonic() - started, 3),
+        "holdout_index": holdout_index,
+        "fit_rows_cap": cap,
+        "fitted_at": timezone.now().isoformat(),
+        "spec_names": result.get("spec_names"),
+    }
+    save_fitted(
+        model.directory,
+        meta=meta,
+        real=load_frame(dataset.absolute_path, metadata),
+        payload_bytes=result.get("payload_bytes"),
+        spec=result.get("spec"),
+    )
+    model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
+    model.chosen = chosen
+    model.metrics = {"fit_seconds": meta["fit_seconds"], **({"auto": scores} if scores else {})}
+    if result.get("spec") is not None:
+        model.schema = Schema.objects.create(
+            owner=model.owner,
+            name=f"Learned from {dataset.name}"[:200],
+            description=(
+                f"Learned by the spec synthesizer from dataset {dataset.id} (model {model.id}). "
+                "Edit it and generate again."
+            ),
+            spec=result["spec"],
+        )
+    model.save()
+    Job.objects.filter(id=job.id).update(params={**job.params, "chosen": chosen})
+    job.params = {**job.params, "chosen": chosen}
+
+
+def _fit_auto(
+    job: Job,
+    model: SynthModel,
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    learned: list[str],
+    table: str,
+) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
+    """Fit candidates on a train split within the time budget; keep the best on the holdout."""
+    from evaluation.metrics.quality import native_quality_report, quality_report
+    from evaluation.report import licence_clean
+
+    score_of = native_quality_report if licence_clean() else quality_report
+
+    options = model.options
+    offered = {s["name"] for s in synthesizers_offered() if s["available"]}
+    candidates = [
+        c
+        for c in options.get("candidates", ["spec", "gaussian_copula", "ctgan"])
+        if c in offered and c != "auto"
+    ] or ["spec"]
+    budget = float(options.get("time_budget_s", 300))
+    holdout_share = float(options.get("holdout", 0.2))
+    rng = np.random.default_rng(model.seed)
+    order = rng.permutation(len(frame))
+    cut = max(1, int(len(frame) * holdout_share))
+    holdout = frame.iloc[order[:cut]].reset_index(drop=True)
+    train = frame.iloc[order[cut:]].reset_index(drop=True)
+    Job.objects.filter(id=job.id).update(rows_total=len(candidates))
+    job.rows_total = len(candidates)
+    started = time.monotonic()
+    scores: dict[str, Any] = {}
+    best: tuple[float, str, dict[str, Any]] | None = None
+    for i, cand in enumerate(candidates):
+        elapsed = time.monotonic() - started
+        if best is not None and elapsed > budget:
+            scores[cand] = {"skipped": f"time budget of {budget:.0f}s spent"}
+            continue
+        cand_options = (
+            {"epochs": int(options.get("epochs", 50))} if SYNTHESIZERS[cand]["epochs"] else {}
+        )
+        t0 = time.monotonic()
+        result = _fit_one(
+            cand,
+            train,
+            metadata,
+            learned=learned,
+            options=cand_options,
+            seed=model.seed,
+            table=table,
+            progress=lambda done, total: None,
+        )
+        tmp_meta = {
+            "chosen": cand,
+            "columns": metadata["columns"],
+            "learned": learned,
+            "spec_names": result.get("spec_names"),
+        }
+        from generation.synthesis.fitted import FittedModel
+
+        fitted = FittedModel(
+            Path(),
+            tmp_meta,
+            np.zeros(0, np.uint64),
+            {},
+            result.get("payload_bytes") if "payload_bytes" in result else result.get("spec"),
+        )
+        synthetic = make_sampler(fitted)(len(holdout), model.seed, [])
+        report = score_of(holdout[learned], synthetic[learned], metadata)
+        scores[cand] = {
+            "quality": report["score"],
+            "fit_seconds": round(time.monotonic() - t0, 3),
+        }
+        if best is None or report["score"] > best[0]:
+            best = (report["score"], cand, result)
+        Job.objects.filter(id=job.id).update(rows_done=i + 1)
+    assert best is not None
+    scores["chosen"] = best[1]
+    # The winner is chosen on the split, then refitted on all the training rows it may see.
+    chosen = best[1]
+    result = _fit_one(
+        chosen,
+        frame,
+        metadata,
+        learned=learned,
+        options={"epochs": int(options.get("epochs", 50))}
+        if SYNTHESIZERS[chosen]["epochs"]
+        else {},
+        seed=model.seed,
+        table=table,
+        progress=lambda done, total: None,
+    )
+    return chosen, result, scores, frame
+
+
+# --- generation from a model -----------------------------------------------------------------
+def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
+    """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
+    from generation.services import JobRequest
+
+    model = SynthModel.objects.filter(id=data["model_id"], owner=user).first()
+    if model is None:
+        raise ApiError("model_id: no such model", code="not_found", status_code=404)
+    job = model.fit_job
+    if job is None or job.status != Job.Status.SUCCEEDED or not model.path:
+        status = job.status if job else "failed"
+        raise ApiError(
+            f"model_id: the model is not ready (its fit job is {status})",
+            code="not_ready",
+            status_code=409,
+        )
+    fitted = load_fitted(model.directory)
+    conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
+    table = fitted.meta["table"]
+    rows = data.get("rows")
+    if fitted.meta["chosen"] == "spec":
+        spec = dict(fitted.payload)
+    else:  # the row plan only: the model, not the engine, makes the rows
+        spec = {
+            "tables": {table: {"rows": fitted.meta["rows_real"], "fields": {"row": {"type": "id"}}}}
+        }
+    return JobRequest(
+        kind=Job.Kind.MODEL,
+        spec=spec,
+        rows=rows,
+        format=data["format"],
+        seed=data.get("seed"),
+        params={
+            "model_id": str(model.id),
+            "dataset_id": str(model.dataset_id),
+            "synthesizer": fitted.meta["chosen"],
+            "conditions": conditions,
+        },
+    )
+
+
+def _check_conditions(meta: dict[str, Any], conditions: Any) -> list[dict[str, Any]]:
+    if not isinstance(conditions, list):
+        raise ApiError("conditions: must be a list of {column, value, fraction}")
+    out = []
+    total = 0.0
+    for i, cond in enumerate(conditions):
+        path = f"conditions.{i}"
+        if not isinstance(cond, dict):
+            raise ApiError(f"{path}: must be an object {{column, value, fraction}}")
+        extra = set(cond) - {"column", "value", "fraction"}
+        if extra:
+            raise ApiError(f"{path}.{sorted(extra)[0]}: is not allowed here")
+        column = cond.get("column")
+        if column not in meta["columns"]:
+            raise ApiError(f"{path}.column: unknown column {column!r}")
+        if column not in meta["categories"]:
+            raise ApiError(
+                f"{path}.column: {column!r} is not categorical or boolean; "
+                f"conditions work on {', '.join(meta['categories']) or 'no column of this table'}"
+            )
+        value = cond.get("value")
+        label = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if isinstance(value, bool):
+            label = "True" if value else "False"
+        known = meta["categories"][column]
+        if label not in known:
+            shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
+            raise ApiError(f"{path}.value: {value!r} is not a value of {column} ({shown})")
+        fraction = cond.get("fraction")
+        if (
+            isinstance(fraction, bool)
+            or not isinstance(fraction, int | float)
+            or not 0 < fraction <= 1
+        ):
+            raise ApiError(f"{path}.fraction: must be a number in (0, 1]")
+        total += float(fraction)
+        out.append({"column": column, "value": label, "fraction": float(fraction)})
+    if total > 1 + 1e-9:
+        raise ApiError(f"conditions: fractions add up to {total:g}, more than 1")
+    if len({c["column"] for c in out}) > 1:
+        raise ApiError("conditions: all conditions must be on the same column")
+    return out

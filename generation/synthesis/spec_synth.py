@@ -1,0 +1,331 @@
+"""The native ``spec`` synthesizer: learn an editable spec in the engine's language.
+
+Per column: empirical quantiles (201 points) or exact value weights for numbers with few
+values, category weights, bool probability, datetime quantiles within the observed range, null
+rates; rank correlations of every pair through the engine's Gaussian copula (categories are
+ordinal in the declared order). Keys and identifier columns are left out of the spec: the
+fitted model regenerates them (sequences, synthetic identifiers). Depends on no BSL package.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generation import engine
+
+__all__ = ["field_name", "learn_spec", "spec_sampler"]
+
+_QUANTILE_POINTS = 201
+_EXACT_VALUES = 40
+_MAX_CATEGORIES = 5000
+
+
+def field_name(column: str, taken: set[str]) -> str:
+    """A spec field name for a column (letters, digits, _; not starting with a digit or _)."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", column)[:60].strip("_") or "col"
+    if name[0].isdigit():
+        name = "c_" + name
+    base, i = name, 2
+    while name in taken:
+        name = f"{base}_{i}"
+        i += 1
+    taken.add(name)
+    return name
+
+
+def _round_sig(x: float) -> float:
+    return float(f"{x:.10g}")
+
+
+def _decimals(values: np.ndarray) -> int:
+    for places in range(0, 7):
+        if np.allclose(values, np.round(values, places), rtol=0, atol=1e-9):
+            return places
+    return 6
+
+
+def _numeric_field(col: pd.Series, rep: str) -> dict[str, Any]:
+    values = pd.to_numeric(col, errors="coerce").dropna().to_numpy(dtype=float)
+    field: dict[str, Any] = {"type": "int" if rep == "int" else "float"}
+    if len(values) == 0:
+        return {"type": "float", "dist": {"kind": "constant", "value": 0}, "nulls": 1.0}
+    lo, hi = float(values.min()), float(values.max())
+    uniq, counts = np.unique(values, return_counts=True)
+    if len(uniq) == 1:
+        field["dist"] = {"kind": "constant", "value": _round_sig(lo)}
+    elif len(uniq) <= _EXACT_VALUES:
+        field["dist"] = {
+            "kind": "empirical",
+            "values": [_round_sig(v) for v in uniq],
+            "weights": [int(c) for c in counts],
+        }
+    else:
+        probs = np.linspace(0, 1, _QUANTILE_POINTS)
+        qs = np.quantile(values, probs, method="linear")
+        qs = np.maximum.accumulate(qs)
+        field["dist"] = {
+            "kind": "quantiles",
+            "probs": [_round_sig(p) for p in probs],
+            "values": [_round_sig(v) for v in qs],
+        }
+        field["min"], field["max"] = _round_sig(lo), _round_sig(hi)
+        if lo == hi:
+            field.pop("max")
+    if rep != "int":
+        field["precision"] = _decimals(values[: min(len(values), 5000)])
+    return field
+
+
+def _category_field(col: pd.Series) -> tuple[dict[str, Any], list[str]]:
+    labels = col.dropna().map(
+        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    )
+    counts = labels.value_counts()
+    counts = counts.head(_MAX_CATEGORIES)
+    order = [str(k) for k in counts.index]
+    values = {k: int(v) for k, v in counts.items()}
+    return {"type": "category", "values": values}, order
+
+
+def _datetime_field(col: pd.Series) -> dict[str, Any]:
+    values = col.dropna()
+    if len(values) == 0:
+        return {"type": "datetime", "start": "2000-01-01", "end": "2000-01-02", "nulls": 1.0}
+    ns = values.astype("int64").to_numpy()
+    probs = np.linspace(0, 1, _QUANTILE_POINTS)
+    qs = np.maximum.accumulate(np.quantile(ns, probs, method="linear"))
+    iso = [pd.Timestamp(int(v)).isoformat() for v in qs]
+    start = pd.Timestamp(int(ns.min()))
+    end = pd.Timestamp(int(ns.max())) + pd.Timedelta(seconds=1)
+    return {
+        "type": "datetime",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "dist": {"kind": "quantiles", "probs": [_round_sig(p) for p in probs], "values": iso},
+    }
+
+
+def _codes(col: pd.Series, sdtype: str, order: list[str] | None) -> pd.Series:
+    if sdtype == "datetime":
+        return col.astype("int64").where(col.notna()).astype(float)
+    if sdtype in ("categorical", "boolean") and order is not None:
+        labels = col.map(
+            lambda v: (
+                None
+                if v is None or (isinstance(v, float) and math.isnan(v))
+                else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+            )
+        )
+        index = {label: i for i, label in enumerate(order)}
+        return labels.map(index).astype(float)
+    return pd.to_numeric(col, errors="coerce").astype(float)
+
+
+def learn_spec(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    table: str,
+    learned: list[str],
+    rows: int,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Learn a spec for the ``learned`` columns of ``frame``.
+
+    Returns:
+        The spec and the mapping of spec field names to column names.
+    """
+    fields: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    orders: dict[str, list[str] | None] = {}
+    for column in learned:
+        entry = metadata["columns"][column]
+        col = frame[column]
+        name = field_name(column, taken)
+        names[name] = column
+        sdtype = entry["sdtype"]
+        order: list[str] | None = None
+        if sdtype == "numerical":
+            field = _numeric_field(col, entry.get("representation", "float"))
+        elif sdtype == "datetime":
+            field = _datetime_field(col)
+        elif sdtype == "boolean":
+            non_null = col.dropna().astype(bool)
+            p = float(non_null.mean()) if len(non_null) else 0.5
+            field = {"type": "bool", "p": round(p, 6)}
+            order = ["False", "True"]
+        else:
+            field, order = _category_field(col)
+        nulls = float(col.isna().mean())
+        if nulls > 0 and "nulls" not in field:
+            field["nulls"] = round(nulls, 6)
+        fields[name] = field
+        orders[name] = order
+    spec_table: dict[str, Any] = {"rows": rows, "fields": fields}
+    # Rank correlations of every pair of varying columns, through the copula.
+    candidates = [
+        n
+        for n, f in fields.items()
+        if f.get("nulls", 0) < 1
+        and (f.get("dist") or {}).get("kind") != "constant"
+        and not (f["type"] == "category" and len(f["values"]) < 2)
+    ]
+    if len(candidates) >= 2:
+        codes = pd.DataFrame(
+            {
+                n: _codes(frame[names[n]], metadata["columns"][names[n]]["sdtype"], orders[n])
+                for n in candidates
+            }
+        )
+        ranks = codes.rank()
+        rho = ranks.corr(method="pearson", min_periods=10).fillna(0.0).to_numpy()
+        np.fill_diagonal(rho, 1.0)
+        rho = np.clip(rho, -0.999, 0.999)
+        np.fill_diagonal(rho, 1.0)
+        spec_table["correlations"] = [
+            {"fields": candidates, "matrix": [[round(float(v), 4) for v in row] for row in rho]}
+        ]
+        spec_table["repair_correlations"] = True
+    spec = {
+        "description": f"Learned from the real table {table!r} by Syn-Data's spec synthesizer.",
+        "tables": {_table_name(table): spec_table},
+    }
+    if spec_table.get("correlations") and not _engine_accepts(spec):
+        _categories_through_codes(spec_table, taken)
+        if not _engine_accepts(spec):  # numbers and times only, then
+            corr = spec_table["correlations"][0]
+            keep = [
+                i
+                for i, n in enumerate(corr["fields"])
+                if spec_table["fields"][n]["type"] in ("int", "float", "datetime", "date")
+            ]
+            if len(keep) >= 2:
+                corr["fields"] = [corr["fields"][i] for i in keep]
+                corr["matrix"] = [[corr["matrix"][i][j] for j in keep] for i in keep]
+            else:
+                spec_table.pop("correlations")
+                spec_table.pop("repair_correlations")
+    return spec, names
+
+
+_MAX_CODED = 1000  # conditional cases per field
+
+
+def _categories_through_codes(spec_table: dict[str, Any], taken: set[str]) -> None:
+    """For engines whose copula takes numbers only: a category joins the correlations through
+    a hidden integer code (its values in declared order, with their weights) and a conditional
+    that turns code i into value i. The category keeps its own weights as a fallback."""
+    corr = spec_table["correlations"][0]
+    fields = spec_table["fields"]
+    new_fields: dict[str, Any] = {}
+    renamed: dict[str, str] = {}
+    for name, field in fields.items():
+        if (
+            name in corr["fields"]
+            and field["type"] == "category"
+            and isinstance(field["values"], dict)
+            and 2 <= len(field["values"]) <= _MAX_CODED
+        ):
+            labels = list(field["values"])
+            code, key = field_name(f"{name}__code", taken), field_name(f"{name}__key", taken)
+            new_fields[code] = {
+                "type": "int",
+                "hidden": True,
+                "dist": {
+                    "kind": "empirical",
+                    "values": list(range(len(labels))),
+                    "weights": [field["values"][label] for label in labels],
+                },
+                "description": f"rank code of {name} (copula); edit {name} weights here",
+            }
+            new_fields[key] = {"type": "category", "hidden": True, "expr": f"str({code})"}
+            new_fields[name] = {
+                **field,
+                "conditional": {
+                    "on": key,
+                    "cases": {str(i): {"values": {label: 1}} for i, label in enumerate(labels)},
+                },
+            }
+            renamed[name] = code
+        else:
+            new_fields[name] = field
+    spec_table["fields"] = new_fields
+    corr["fields"] = [renamed.get(n, n) for n in corr["fields"]]
+
+
+def _engine_accepts(spec: dict[str, Any]) -> bool:
+    try:
+        engine.parse_spec(spec)
+    except engine.SpecError:
+        return False
+    return True
+
+
+def _table_name(table: str) -> str:
+    return field_name(table, set())
+
+
+def spec_sampler(spec_doc: dict[str, Any], names: dict[str, str]) -> Any:
+    """A ``sampler(n, seed, conditions)`` over the learned spec, for ``fitted.sample_block``."""
+    table = next(iter(spec_doc["tables"]))
+    by_column = {column: name for name, column in names.items()}
+    base = engine.parse_spec(spec_doc)
+
+    def run(spec: Any, n: int, seed: int) -> pd.DataFrame:
+        if n <= 0:
+            return pd.DataFrame(columns=list(names.values()))
+        block = engine.BlockPlan(table, 0, 0, n)
+        data = engine.generate_block(spec, table, block, seed).to_pandas()
+        return data.rename(columns=names)
+
+    def with_weights(column: str, keep: dict[str, bool], *, exact: bool) -> Any:
+        doc = copy.deepcopy(spec_doc)
+        field = doc["tables"][table]["fields"][by_column[column]]
+        if field["type"] == "bool":
+            if keep.get("True") and not keep.get("False"):
+                field["p"] = 1.0
+            elif keep.get("False") and not keep.get("True"):
+                field["p"] = 0.0
+        else:
+            values = field["values"]
+            chosen = {k: (v if keep.get(k, False) else 0) for k, v in values.items()}
+            if sum(chosen.values()) <= 0:
+                chosen = {k: 1 for k in chosen if keep.get(k)}
+            field["values"] = {k: v for k, v in chosen.items() if v > 0}
+            on = (field.get("conditional") or {}).get("on")
+            fields = doc["tables"][table]["fields"]
+            if on in fields and str(fields[on].get("expr", "")).startswith("str("):
+                # a coded category (see _categories_through_codes): reweight its code
+                code = fields[fields[on]["expr"][4:-1]]
+                order = list(values)
+                code["dist"]["weights"] = [chosen[label] for label in order]
+        if exact:  # conditioned rows hold the value, never a null
+            field.pop("nulls", None)
+        return engine.parse_spec(doc)
+
+    def sampler(n: int, seed: int, conditions: list[tuple[str, Any, int]]) -> pd.DataFrame:
+        parts = []
+        for i, (column, value, rows) in enumerate(conditions):
+            label = "True" if value is True else "False" if value is False else str(value)
+            spec = with_weights(column, {label: True}, exact=True)
+            parts.append(run(spec, rows, seed * 31 + i + 1))
+        if n > 0:
+            spec = base
+            if conditions:
+                column = conditions[0][0]
+                field = spec_doc["tables"][table]["fields"][by_column[column]]
+                excluded = {str(v) for c, v, _ in conditions if c == column}
+                labels = list(field["values"]) if field["type"] == "category" else ["True", "False"]
+                keep = {label: label not in excluded for label in labels}
+                if any(keep.values()):
+                    spec = with_weights(column, keep, exact=False)
+            parts.append(run(spec, n, seed))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    return sampler

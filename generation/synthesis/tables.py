@@ -1,0 +1,377 @@
+"""Real tables: check an uploaded file, detect its metadata, load it for fitting.
+
+No Django here: functions over paths and frames. A file that cannot be used raises
+:class:`TableError` whose message says why, in words a person can act on.
+
+Metadata (stored on the Dataset, editable by the user)::
+
+    {"table": "credit", "format": "csv", "encoding": "utf-8", "delimiter": ",",
+     "primary_key": "id" | None,
+     "columns": {"age": {"sdtype": "numerical", "representation": "int",
+                         "datetime_format": None, "identifier": None}, ...}}
+
+``sdtype`` is one of SDTYPES; ``identifier`` one of ``identifiers.IDENTIFIER_KINDS`` or None.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from generation.synthesis.identifiers import IDENTIFIER_KINDS, detect_identifier
+
+__all__ = [
+    "DATETIME_FORMATS",
+    "SDTYPES",
+    "TableError",
+    "check_metadata",
+    "detect_metadata",
+    "load_frame",
+    "read_table",
+]
+
+SDTYPES = ("numerical", "categorical", "boolean", "datetime", "id")
+
+DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%b-%Y",
+)
+_MAX_CATEGORIES = 1000
+# Values a Parquet upload may hold once read (~400 MB as 8-byte numbers): refused before
+# reading, since Parquet's size on disk says nothing about its size in memory.
+MAX_PARQUET_CELLS = 50_000_000
+_ID_NAME = re.compile(r"(^id$|_id$|^id_|^pid$|^uuid$|^key$|id$)", re.IGNORECASE)
+
+
+class TableError(ValueError):
+    """A file that is not a usable table; the message says why."""
+
+
+# --- reading an uploaded file ---------------------------------------------------------------
+def _sniff_encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        offset = 0
+        while chunk := fh.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise TableError(
+                    f"file: unknown text encoding (not UTF-8: byte {offset + exc.start} is "
+                    f"{chunk[exc.start : exc.start + 1]!r}); save the file as UTF-8"
+                ) from None
+            if b"\x00" in chunk:
+                raise TableError("file: is not a table (binary content, NUL bytes)")
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise TableError("file: unknown text encoding (truncated UTF-8 at the end)") from None
+    return "utf-8"
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    with path.open("r", encoding=encoding, newline="") as fh:
+        head = fh.read(64 * 1024)
+    lines = head.splitlines()[:20]
+    if not lines:
+        raise TableError("file: is empty")
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_table(
+    path: Path, *, filename: str, max_columns: int, min_rows: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read an uploaded CSV or Parquet file, or raise TableError saying why it is unusable.
+
+    Args:
+        path: the file on disk.
+        filename: the name the client gave (only its extension is used).
+        max_columns: more columns than this is refused.
+        min_rows: fewer rows than this is refused.
+
+    Returns:
+        The frame (values as in the file) and ``{"format", "encoding", "delimiter"}``.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise TableError("file: is empty (0 bytes)")
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    suffix = Path(filename).suffix.lower()
+    info: dict[str, Any]
+    if magic == b"PAR1":
+        try:
+            pf = pq.ParquetFile(path)
+            if pf.metadata.num_columns > max_columns:
+                raise TableError(
+                    f"file: has {pf.metadata.num_columns} columns, over the limit of {max_columns}"
+                )
+            cells = pf.metadata.num_rows * pf.metadata.num_columns
+            if cells > MAX_PARQUET_CELLS:  # a few KB of RLE can inflate to gigabytes
+                raise TableError(
+                    f"file: holds {pf.metadata.num_rows} rows x {pf.metadata.num_columns} "
+                    f"columns, over the limit of {MAX_PARQUET_CELLS} values"
+                )
+            frame = pf.read().to_pandas()
+        except TableError:
+            raise
+        except Exception as exc:
+            raise TableError(f"file: is not a readable Parquet file ({exc})") from None
+        info = {"format": "parquet", "encoding": None, "delimiter": None}
+    elif suffix in (".parquet", ".pq"):
+        raise TableError("file: is named .parquet but is not a Parquet file (no PAR1 header)")
+    else:
+        encoding = _sniff_encoding(path)
+        delimiter = _sniff_delimiter(path, encoding)
+        # Count the columns with the csv module first: pandas takes minutes on a header of
+        # 200,000 names, and a single 10 MB "field" must be a 400, not csv.Error's 500.
+        try:
+            with path.open("r", encoding=encoding, newline="") as fh:
+                first = next(csv.reader(fh, delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise TableError(f"file: is not a CSV table ({exc})") from None
+        if len(first) > max_columns:
+            raise TableError(f"file: has {len(first)} columns, over the limit of {max_columns}")
+        try:
+            header = pd.read_csv(path, nrows=0, sep=delimiter, encoding=encoding)
+        except pd.errors.EmptyDataError:
+            raise TableError("file: is empty (no header row)") from None
+        except Exception as exc:
+            raise TableError(f"file: is not a CSV table ({exc})") from None
+        if len(header.columns) > max_columns:
+            raise TableError(
+                f"file: has {len(header.columns)} columns, over the limit of {max_columns}"
+            )
+        with path.open("r", encoding=encoding, newline="") as fh:
+            raw_header = next(csv.reader(fh, delimiter=delimiter), [])
+        wordy = [h for h in raw_header if len(h.strip()) > 30 and h.count(" ") >= 3]
+        if raw_header and len(wordy) > len(raw_header) / 2:
+            raise TableError("file: is not a table (the header row reads like text, not names)")
+        dupes = sorted({h for h in raw_header if h and raw_header.count(h) > 1})
+        if dupes:
+            raise TableError(
+                f"file: is not a table with distinct column names ({', '.join(dupes)})"
+            )
+        try:
+            frame = pd.read_csv(
+                path, sep=delimiter, encoding=encoding, low_memory=False, on_bad_lines="error"
+            )
+        except pd.errors.ParserError as exc:
+            raise TableError(f"file: is not a consistent CSV table ({exc})") from None
+        except Exception as exc:
+            raise TableError(f"file: is not a CSV table ({exc})") from None
+        info = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
+    if frame.shape[1] == 0:
+        raise TableError("file: has no columns")
+    if frame.shape[1] > max_columns:
+        raise TableError(f"file: has {frame.shape[1]} columns, over the limit of {max_columns}")
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) != len(names) or any(re.search(r"\.\d+$", n) for n in names if n):
+        dupes = [n for n in names if names.count(n) > 1]
+        if dupes:
+            raise TableError(f"file: has duplicate column names ({', '.join(sorted(set(dupes)))})")
+    frame.columns = names
+    if len(frame) == 0:
+        raise TableError("file: is empty (a header but no rows)")
+    if len(frame) < min_rows:
+        raise TableError(f"file: has {len(frame)} rows; at least {min_rows} are needed to learn")
+    return frame, info
+
+
+# --- metadata -------------------------------------------------------------------------------
+def _datetime_format(values: pd.Series) -> str | None:
+    text = values.dropna().astype(str).str.strip()
+    if len(text) == 0 or not text.str.match(r"^\d").all():
+        return None
+    sample = text.head(500)
+    for fmt in DATETIME_FORMATS:
+        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        if parsed.notna().mean() >= 0.98:
+            return fmt
+    return None
+
+
+def _is_integer_valued(values: pd.Series) -> bool:
+    non_null = values.dropna()
+    if len(non_null) == 0:
+        return False
+    if pd.api.types.is_integer_dtype(non_null):
+        return True
+    arr = non_null.to_numpy(dtype=float)
+    return bool(np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
+
+
+def detect_metadata(frame: pd.DataFrame, *, table: str, info: dict[str, Any]) -> dict[str, Any]:
+    """Sdtypes, datetime formats, identifiers and the primary key of a real table."""
+    columns: dict[str, Any] = {}
+    primary_key: str | None = None
+    n = len(frame)
+    for name in frame.columns:
+        col = frame[name]
+        non_null = col.dropna()
+        entry: dict[str, Any] = {
+            "sdtype": "categorical",
+            "representation": "str",
+            "datetime_format": None,
+            "identifier": None,
+        }
+        distinct = non_null.nunique()
+        unique_ratio = distinct / max(1, len(non_null))
+        if pd.api.types.is_bool_dtype(col):
+            entry.update(sdtype="boolean", representation="bool")
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            entry.update(
+                sdtype="datetime", representation="datetime", datetime_format="%Y-%m-%d %H:%M:%S"
+            )
+        elif pd.api.types.is_numeric_dtype(col):
+            integer = _is_integer_valued(col)
+            entry["representation"] = "int" if integer else "float"
+            kind = detect_identifier(name, col)
+            if kind:
+                entry.update(sdtype="categorical", identifier=kind)
+            elif (
+                integer
+                and unique_ratio == 1.0
+                and len(non_null) == n
+                and _ID_NAME.search(name)
+                and primary_key is None
+            ):
+                entry["sdtype"] = "id"
+                primary_key = name
+            elif integer and distinct <= 2:
+                entry["sdtype"] = "categorical"
+            else:
+                entry["sdtype"] = "numerical"
+        else:
+            fmt = _datetime_format(col)
+            kind = None if fmt else detect_identifier(name, col)
+            if fmt:
+                entry.update(sdtype="datetime", representation="datetime", datetime_format=fmt)
+            elif kind:
+                entry["identifier"] = kind
+                if (
+                    kind in ("account_id", "free_text_id")
+                    and unique_ratio == 1.0
+                    and len(non_null) == n
+                    and primary_key is None
+                ):
+                    entry["sdtype"] = "id"
+                    primary_key = name
+            elif unique_ratio == 1.0 and len(non_null) == n and _ID_NAME.search(name):
+                entry["sdtype"] = "id"
+                if primary_key is None:
+                    primary_key = name
+            elif distinct > _MAX_CATEGORIES and unique_ratio > 0.5:
+                # Free text or codes nobody declared: too many values to learn as categories.
+                entry["identifier"] = "free_text_id"
+        columns[name] = entry
+    return {
+        "table": table,
+        "rows": n,
+        "primary_key": primary_key,
+        "columns": columns,
+        **info,
+    }
+
+
+def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+    """Apply a user's edits (sdtypes, primary key, datetime formats, identifier flags).
+
+    Raises:
+        TableError: with the JSON path of the first wrong edit.
+    """
+    out = {**metadata, "columns": {k: dict(v) for k, v in metadata["columns"].items()}}
+    allowed = {"columns", "primary_key"}
+    for key in edits:
+        if key not in allowed:
+            raise TableError(f"metadata.{key}: cannot be edited (only columns and primary_key)")
+    for name, change in (edits.get("columns") or {}).items():
+        if name not in out["columns"]:
+            raise TableError(f"metadata.columns.{name}: unknown column")
+        if not isinstance(change, dict):
+            raise TableError(f"metadata.columns.{name}: must be an object")
+        entry = out["columns"][name]
+        for key, value in change.items():
+            path = f"metadata.columns.{name}.{key}"
+            if key == "sdtype":
+                if value not in SDTYPES:
+                    raise TableError(f"{path}: must be one of {', '.join(SDTYPES)}")
+                entry["sdtype"] = value
+                if value == "datetime" and not entry.get("datetime_format"):
+                    entry["datetime_format"] = "%Y-%m-%d"
+            elif key == "datetime_format":
+                if value is not None and (not isinstance(value, str) or "%" not in value):
+                    raise TableError(f"{path}: must be a strftime format such as '%Y-%m-%d'")
+                entry["datetime_format"] = value
+            elif key == "identifier":
+                if value not in (None, *IDENTIFIER_KINDS):
+                    raise TableError(
+                        f"{path}: must be null or one of {', '.join(IDENTIFIER_KINDS)}"
+                    )
+                entry["identifier"] = value
+            else:
+                raise TableError(f"{path}: cannot be edited (sdtype, datetime_format, identifier)")
+    if "primary_key" in edits:
+        pk = edits["primary_key"]
+        if pk is not None and pk not in out["columns"]:
+            raise TableError(f"metadata.primary_key: unknown column {pk!r}")
+        out["primary_key"] = pk
+        if pk is not None:
+            out["columns"][pk]["sdtype"] = "id"
+    return out
+
+
+def load_frame(path: Path, metadata: dict[str, Any]) -> pd.DataFrame:
+    """The table with datetimes parsed (naive UTC) and every column typed as its metadata says."""
+    if metadata.get("format") == "parquet":
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_csv(
+            path,
+            sep=metadata.get("delimiter") or ",",
+            encoding=metadata.get("encoding") or "utf-8",
+            low_memory=False,
+        )
+    frame.columns = [str(c) for c in frame.columns]
+    for name, entry in metadata["columns"].items():
+        if entry["sdtype"] == "datetime":
+            col = frame[name]
+            if not pd.api.types.is_datetime64_any_dtype(col):
+                fmt = entry.get("datetime_format")
+                col = pd.to_datetime(col.astype("string"), format=fmt, errors="coerce", utc=True)
+            if getattr(col.dt, "tz", None) is not None:
+                col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+            frame[name] = col
+        elif entry["sdtype"] == "numerical":
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    return frame

@@ -1,0 +1,34 @@
+"""django-q2 tasks: load by id, call a service; nothing else."""
+
+from __future__ import annotations
+
+from generation import services
+
+
+def run_job(job_id: str) -> None:
+    services.job_run(job_id=job_id)
+
+
+def run_block(job_id: str, table: str, index: int) -> None:
+    services.job_block_run(job_id=job_id, table=table, index=index)
+
+
+def finalize_job(job_id: str) -> None:
+    services.job_finalize(job_id=job_id)
+
+
+def purge_expired() -> int:
+    """Scheduled (see generation.apps): delete files past SYNDATA_RETENTION_DAYS."""
+    return services.artifacts_purge_expired()
+
+
+def run_fit(job_id: str) -> None:
+    """Fit a synthesizer on a dataset (a fit job)."""
+    from generation.synthesis.services import fit_run
+
+    fit_run(job_id=job_id)
+
+
+def resume_stalled() -> int:
+    """Scheduled (see generation.apps): re-enqueue the lost tasks of jobs that stopped moving."""
+    return services.jobs_resume_stalled()

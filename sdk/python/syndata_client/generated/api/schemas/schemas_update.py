@@ -1,0 +1,211 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.schema import Schema
+from ...models.schema_request import SchemaRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    schema_id: str,
+    *,
+    body: SchemaRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/schemas/{schema_id}".format(
+            schema_id=quote(str(schema_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Schema | None:
+    if response.status_code == 200:
+        response_200 = Schema.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Schema]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    schema_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SchemaRequest,
+) -> Response[Error | Schema]:
+    """Replace a saved schema.
+
+    Args:
+        schema_id (str):
+        body (SchemaRequest): A saved spec; ``spec`` is validated with the engine (errors name the
+            JSON path).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Schema]
+    """
+
+    kwargs = _get_kwargs(
+        schema_id=schema_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    schema_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SchemaRequest,
+) -> Error | Schema | None:
+    """Replace a saved schema.
+
+    Args:
+        schema_id (str):
+        body (SchemaRequest): A saved spec; ``spec`` is validated with the engine (errors name the
+            JSON path).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Schema
+    """
+
+    return sync_detailed(
+        schema_id=schema_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    schema_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SchemaRequest,
+) -> Response[Error | Schema]:
+    """Replace a saved schema.
+
+    Args:
+        schema_id (str):
+        body (SchemaRequest): A saved spec; ``spec`` is validated with the engine (errors name the
+            JSON path).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Schema]
+    """
+
+    kwargs = _get_kwargs(
+        schema_id=schema_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    schema_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SchemaRequest,
+) -> Error | Schema | None:
+    """Replace a saved schema.
+
+    Args:
+        schema_id (str):
+        body (SchemaRequest): A saved spec; ``spec`` is validated with the engine (errors name the
+            JSON path).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Schema
+    """
+
+    return (
+        await asyncio_detailed(
+            schema_id=schema_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,292 @@
+"""Syn-Data settings: one module, configured by environment variables.
+
+Defaults run with no services at all (SQLite, django-q2's ORM broker, files under var/).
+``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to a Redis broker.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected a boolean (1/0, true/false)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected an integer") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+VAR_DIR = Path(env_str("SYNDATA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_secret() -> str:
+    """SECRET_KEY from the environment, else generated once and kept under var/."""
+    key = os.environ.get("SECRET_KEY") or os.environ.get("SYNDATA_SECRET_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_secret()
+DEBUG = env_bool("SYNDATA_DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "generation",
+    "evaluation",
+    "templates_catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "syndata_site.urls"
+WSGI_APPLICATION = "syndata_site.wsgi.application"
+ASGI_APPLICATION = "syndata_site.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "syndata_site" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+        }
+    }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Web server and workers write concurrently: WAL, immediate transactions, patient locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    if env_str("SYNDATA_TEST_DB"):
+        # A file, not :memory:, so that worker processes can share the test database.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("SYNDATA_TEST_DB")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+# Build output (collectstatic), not data: stays in the checkout whatever SYNDATA_VAR_DIR says.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))).resolve()
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "syndata_site.openapi.AutoSchema",
+    # JSON bodies (uploads declare multipart themselves): one content type per operation keeps
+    # the OpenAPI spec, and the clients generated from it, simple.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "syndata_site.errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("SYNDATA_THROTTLE_ANON", "120/min"),
+        "user": env_str("SYNDATA_THROTTLE_USER", "1200/min"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Syn-Data API",
+    "DESCRIPTION": "Synthetic data as a service: generate from a spec, a template or a model.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Workers (django-q2) --------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+Q_CLUSTER: dict[str, object] = {
+    "name": env_str("SYNDATA_Q_NAME", "syndata"),
+    "workers": env_int("SYNDATA_WORKERS", 2),
+    "timeout": env_int("SYNDATA_TASK_TIMEOUT", 3600),
+    "retry": env_int("SYNDATA_TASK_RETRY", 3660),
+    "max_attempts": env_int("SYNDATA_TASK_MAX_ATTEMPTS", 3),
+    "poll": 0.2,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    # A broker that is down must fail a request in seconds (503), not hang a web thread for
+    # the kernel's TCP timeout: bound the connect unless the URL already says otherwise.
+    Q_CLUSTER["redis"] = (
+        REDIS_URL
+        if "socket_connect_timeout=" in REDIS_URL
+        else REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=5"
+    )
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Syn-Data -------------------------------------------------------------------------------
+# Prefix CSV text cells starting with = + - @ with ' so spreadsheets do not run them.
+SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", False)
+SYNDATA_BLOCK_SIZE = env_int("SYNDATA_BLOCK_SIZE", 100_000)
+SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
+# A job whose files have not changed for this long gets its lost blocks enqueued again
+# (generation/recovery.py: a worker killed mid-task takes its task with it on Redis).
+SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
+SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
+SYNDATA_METRICS_SAMPLE_ROWS = env_int("SYNDATA_METRICS_SAMPLE_ROWS", 50_000)
+# Per-user limits of the API (each error names the limit it hit).
+SYNDATA_MAX_CONCURRENT_JOBS = env_int("SYNDATA_MAX_CONCURRENT_JOBS", 10)
+SYNDATA_MAX_SPEC_BYTES = env_int("SYNDATA_MAX_SPEC_BYTES", 256 * 1024)
+# Generated files (not the job rows) are deleted this many days after the job finished.
+SYNDATA_RETENTION_DAYS = env_int("SYNDATA_RETENTION_DAYS", 7)
+# A running job with no new block file for this long gets its lost block tasks enqueued again.
+SYNDATA_STALLED_AFTER_S = env_int("SYNDATA_STALLED_AFTER_S", 600)
+# Learning from real data (generation/synthesis): upload limits and the synthesizers offered.
+SYNDATA_DATASET_MAX_BYTES = env_int("SYNDATA_DATASET_MAX_BYTES", 200 * 1024 * 1024)
+SYNDATA_DATASET_MAX_COLUMNS = env_int("SYNDATA_DATASET_MAX_COLUMNS", 500)
+SYNDATA_DATASET_MIN_ROWS = env_int("SYNDATA_DATASET_MIN_ROWS", 10)
+# The BSL-licensed ones (SDV) can be left out for a licence-clean deployment: SYNDATA_SYNTHESIZERS=spec
+SYNDATA_SYNTHESIZERS = env_list(
+    "SYNDATA_SYNTHESIZERS", ["spec", "gaussian_copula", "ctgan", "tvae", "copulagan", "auto"]
+)
+SYNDATA_FIT_MAX_ROWS = env_int("SYNDATA_FIT_MAX_ROWS", 200_000)
+SYNDATA_PRIVACY_SAMPLE_ROWS = env_int("SYNDATA_PRIVACY_SAMPLE_ROWS", 20_000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("SYNDATA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if not DEBUG:
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"
+
+# --- Security behind HTTPS (production) -----------------------------------------------------
+# SYNDATA_HTTPS=1 says the site is served only over HTTPS: secure cookies, HSTS and a redirect
+# of plain HTTP. Each piece can be tuned alone (e.g. a proxy that already redirects, or HSTS
+# rolled out with a short max-age first). `manage.py check --deploy` is clean with it on.
+SYNDATA_HTTPS = env_bool("SYNDATA_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SYNDATA_SECURE_COOKIES", SYNDATA_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SYNDATA_SSL_REDIRECT", SYNDATA_HTTPS)
+# Health checks from a load balancer often speak plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SYNDATA_HSTS_SECONDS", 31_536_000 if SYNDATA_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SYNDATA_HSTS_INCLUDE_SUBDOMAINS", SYNDATA_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SYNDATA_HSTS_PRELOAD", SYNDATA_HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("SYNDATA_BEHIND_PROXY", False):
+    # Only behind a proxy that sets (and strips client-sent) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from syndata_site.health import healthz
+from syndata_site.views import spa_index
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include("generation.api.urls")),
+    path("api/", include("evaluation.api.urls")),
+    path("api/", include("templates_catalog.api.urls")),
+    path("api/", include("syndata_site.auth_api")),
+    path("api-auth/", include("rest_framework.urls")),
+    re_path(r"^(?!api/|admin/|static/).*$", spa_index, name="spa"),
+]
+
+handler400 = "syndata_site.errors.json_400"
+handler403 = "syndata_site.errors.json_403"
+handler404 = "syndata_site.errors.json_404"
+handler500 = "syndata_site.errors.json_500"

@@ -1,0 +1,95 @@
+"""The cast: alice owns things, bob is another user, charlie has no token (anonymous)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+PEOPLE_SPEC: dict[str, Any] = {
+    "tables": {
+        "people": {
+            "rows": 1000,
+            "fields": {
+                "id": {"type": "id"},
+                "age": {
+                    "type": "int",
+                    "dist": {"kind": "normal", "mean": 40, "sd": 12},
+                    "min": 18,
+                    "max": 90,
+                },
+                "income": {
+                    "type": "float",
+                    "dist": {"kind": "lognormal", "mu": 10.5, "sigma": 0.6},
+                    "nulls": 0.05,
+                },
+                "score": {"type": "float", "dist": {"kind": "uniform", "low": 0, "high": 100}},
+                "segment": {
+                    "type": "category",
+                    "values": {"retail": 0.6, "premium": 0.3, "private": 0.1},
+                },
+            },
+            "correlations": [{"fields": ["age", "income"], "rank": 0.4}],
+        }
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """Throttle counters live in the cache: each test starts with none (not a shared budget)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db: Any) -> Any:
+    return get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+
+
+@pytest.fixture
+def bob(db: Any) -> Any:
+    return get_user_model().objects.create_user("bob", "bob@example.com", "bob-password-1")
+
+
+def _client_for(user: Any) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: Any) -> APIClient:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob: Any) -> APIClient:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def anon_client(db: Any) -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def people_spec() -> dict[str, Any]:
+    import copy
+
+    return copy.deepcopy(PEOPLE_SPEC)

@@ -1,0 +1,203 @@
+"""Correlations, conditional distributions and realism knobs show at their configured strength."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generation import engine
+from generation.engine import SpecError
+from tests.engine._util import make, one
+
+N = 50_000
+
+
+def test_requested_rank_correlations_are_reached_over_any_marginals() -> None:
+    matrix = [[1, 0.6, -0.3, 0.2], [0.6, 1, -0.1, 0.4], [-0.3, -0.1, 1, 0.0], [0.2, 0.4, 0.0, 1]]
+    df = one(
+        {
+            "a": {"type": "float", "dist": {"kind": "gamma", "shape": 2, "scale": 1}},
+            "b": {"type": "int", "dist": {"kind": "uniform", "low": 0, "high": 1000}},
+            "c": {"type": "float", "dist": {"kind": "beta", "a": 2, "b": 2}},
+            "d": {"type": "datetime", "start": "2024-01-01", "end": "2025-01-01"},
+        },
+        rows=N,
+        correlations=[{"fields": ["a", "b", "c", "d"], "matrix": matrix}],
+    )
+    df["d"] = df["d"].astype("int64")
+    rho = df[["a", "b", "c", "d"]].corr(method="spearman").to_numpy()
+    assert np.abs(rho - np.array(matrix)).max() < 0.03
+
+
+def test_a_matrix_that_is_not_psd_is_rejected_with_a_clear_message() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {n: {"type": "float"} for n in "abc"},
+                "correlations": [
+                    {"fields": ["a", "b"], "rank": 0.9},
+                    {"fields": ["b", "c"], "rank": 0.9},
+                    {"fields": ["a", "c"], "rank": -0.9},
+                ],
+            }
+        }
+    }
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    (issue,) = info.value.issues
+    assert issue.path == "tables.t.correlations"
+    assert "not positive semi-definite" in issue.message and "repair_correlations" in issue.message
+    doc["tables"]["t"]["repair_correlations"] = True
+    spec = engine.parse_spec(doc)
+    (note,) = engine.spec_notes(spec)
+    assert "repaired" in note.message
+    df = make(doc, rows=20_000)["t"]
+    rho = df.corr(method="spearman")
+    assert rho.loc["a", "b"] > 0.3 and rho.loc["a", "c"] < 0
+
+
+def test_conditional_parameters_follow_the_condition_field() -> None:
+    df = one(
+        {
+            "dx": {"type": "category", "values": {"healthy": 0.7, "diabetes": 0.3}},
+            "sex": {"type": "category", "values": ["F", "M"]},
+            "hba1c": {
+                "type": "float",
+                "dist": {"kind": "normal", "mean": 5.4, "sd": 0.4},
+                "conditional": {
+                    "on": "dx",
+                    "cases": {"diabetes": {"dist": {"kind": "normal", "mean": 8, "sd": 1}}},
+                },
+            },
+            "code": {
+                "type": "category",
+                "values": {"x": 1},
+                "conditional": {"on": ["sex", "dx"], "cases": {"F|diabetes": {"values": {"y": 1}}}},
+            },
+        },
+        rows=N,
+    )
+    by = df.groupby("dx")["hba1c"]
+    assert by.mean()["diabetes"] == pytest.approx(8, abs=0.05)
+    assert by.mean()["healthy"] == pytest.approx(5.4, abs=0.02)
+    assert by.std()["diabetes"] == pytest.approx(1, abs=0.03)
+    f_d = (df.sex == "F") & (df.dx == "diabetes")
+    assert (df.loc[f_d, "code"] == "y").all() and (df.loc[~f_d, "code"] == "x").all()
+
+
+def test_drift_moves_parameters_over_rows_and_time() -> None:
+    df = one(
+        {
+            "ts": {"type": "datetime", "start": "2024-01-01", "end": "2025-01-01"},
+            "x": {
+                "type": "float",
+                "dist": {"kind": "normal", "mean": 10, "sd": 1},
+                "drift": {"to": {"mean": 20}},
+            },
+            "p": {"type": "bool", "p": 0.1, "drift": {"to": {"p": 0.5}, "by": "ts"}},
+            "c": {
+                "type": "category",
+                "values": {"a": 1, "b": 0},
+                "drift": {"to": {"a": 0, "b": 1}},
+            },
+        },
+        rows=N,
+    )
+    first, last = df.iloc[: N // 10], df.iloc[-N // 10 :]
+    assert first["x"].mean() == pytest.approx(10.5, abs=0.1)
+    assert last["x"].mean() == pytest.approx(19.5, abs=0.1)
+    t = (df["ts"] - pd.Timestamp("2024-01-01")) / pd.Timedelta(days=366)
+    early, late = df[t < 0.1], df[t > 0.9]
+    assert early["p"].mean() == pytest.approx(0.12, abs=0.02)
+    assert late["p"].mean() == pytest.approx(0.48, abs=0.02)
+    assert first["c"].eq("b").mean() == pytest.approx(0.05, abs=0.02)
+    assert last["c"].eq("b").mean() == pytest.approx(0.95, abs=0.02)
+
+
+def test_null_rates_noise_outliers_and_duplicates() -> None:
+    df = one(
+        {
+            "id": {"type": "id"},
+            "a": {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}, "nulls": 0.2},
+            "b": {
+                "type": "float",
+                "dist": {"kind": "normal", "mean": 0, "sd": 1},
+                "noise": {"sd": 1},
+            },
+            "c": {
+                "type": "float",
+                "dist": {"kind": "normal", "mean": 100, "sd": 1},
+                "outliers": {"rate": 0.01, "scale": 50},
+            },
+            "d": {"type": "int", "min": 1, "max": 6, "outliers": {"rate": 0.05, "value": 6}},
+            "e": {"type": "category", "values": ["p", "q", "r"], "nulls": 0.05},
+        },
+        rows=N,
+        duplicates={"rate": 0.1},
+    )
+    assert df["a"].isna().mean() == pytest.approx(0.2, abs=0.01)
+    assert df["e"].isna().mean() == pytest.approx(0.05, abs=0.005)
+    assert df["b"].std() == pytest.approx(np.sqrt(2), rel=0.03)
+    far = (df["c"] - 100).abs() > 10
+    assert far.mean() == pytest.approx(0.01 * 0.92, abs=0.003)
+    assert df["d"].between(1, 6).all()
+    assert df["id"].is_unique
+    dup = df.drop(columns="id").duplicated()
+    assert dup.mean() == pytest.approx(0.1, abs=0.01)
+
+
+def test_series_seasonality_trend_and_failures_are_measurable() -> None:
+    doc = {
+        "tables": {
+            "sensors": {"rows": 20, "fields": {"id": {"type": "id"}}},
+            "r": {
+                "parent": "sensors",
+                "series": {"length": 2880, "start": "2024-01-01", "every": "15min"},
+                "fields": {
+                    "sid": {"type": "foreign_key", "table": "sensors"},
+                    "v": {
+                        "type": "float",
+                        "signal": {
+                            "level": 10,
+                            "trend": 0.5,
+                            "seasonality": [{"period": "1d", "amplitude": 3, "peak": 0.5}],
+                            "ar": {"phi": 0.8, "sd": 0.3},
+                        },
+                    },
+                    "w": {
+                        "type": "float",
+                        "signal": {
+                            "noise": {"sd": 0.1},
+                            "dropouts": {"rate": 0.002, "length": 10},
+                            "spikes": {"rate": 0.01, "size": 50},
+                        },
+                    },
+                    "fault": {"type": "category", "signal_events": ["w"]},
+                },
+            },
+        }
+    }
+    r = make(doc)["r"]
+    assert len(r) == 20 * 2880
+    hours = r["ts"].dt.hour + r["ts"].dt.minute / 60
+    days = (r["ts"] - pd.Timestamp("2024-01-01")) / pd.Timedelta(days=1)
+    design = np.column_stack(
+        [
+            np.ones(len(r)),
+            days,
+            np.cos(2 * np.pi * (hours / 24 - 0.5)),
+            np.sin(2 * np.pi * hours / 24),
+        ]
+    )
+    coef, *_ = np.linalg.lstsq(design, r["v"].to_numpy(), rcond=None)
+    assert coef[1] == pytest.approx(0.5, abs=0.03)
+    assert coef[2] == pytest.approx(3, abs=0.05)
+    assert abs(coef[3]) < 0.05
+    resid = r["v"].to_numpy() - design @ coef
+    lag1 = np.corrcoef(resid[1:], resid[:-1])[0, 1]
+    assert lag1 == pytest.approx(0.8, abs=0.03)
+    assert r["w"].isna().mean() == pytest.approx(0.002 * 10, rel=0.3)
+    assert (r.loc[r["fault"] == "dropout", "w"].isna()).all()
+    assert ((r["w"].abs() > 20) == (r["fault"] == "spike")).mean() > 0.999
+    assert (r.groupby("sid")["ts"].diff().dropna() == pd.Timedelta(minutes=15)).all()

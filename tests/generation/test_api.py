@@ -1,0 +1,187 @@
+"""The generate -> job -> preview -> download -> metrics path, run in-process."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.test import TestCase
+
+from generation import services
+from generation.models import Job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _submit(client: Any, spec: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    resp = client.post(
+        "/api/generate",
+        {"schema": spec, "rows": 500, "format": "csv", "seed": 7, **extra},
+        format="json",
+    )
+    assert resp.status_code == 202, resp.content
+    return resp.json()
+
+
+def _run(job_id: str) -> Job:
+    services.job_run(job_id=job_id)  # what the worker does; the e2e test uses a real cluster
+    return Job.objects.get(id=job_id)
+
+
+def test_generate_answers_202_with_a_queued_job_and_links(
+    alice_client: Any, people_spec: Any
+) -> None:
+    job = _submit(alice_client, people_spec)
+    assert job["status"] == "queued"
+    assert job["seed"] == 7 and job["rows_total"] == 500
+    assert job["links"]["download"] == f"/api/download/{job['id']}"
+
+
+def test_a_finished_job_has_preview_download_and_metrics(
+    alice_client: Any, people_spec: Any
+) -> None:
+    job = _run(_submit(alice_client, people_spec)["id"])
+    assert job.status == "succeeded", job.error
+    preview = alice_client.get(f"/api/preview/{job.id}?limit=5").json()
+    assert preview["columns"] == ["id", "age", "income", "score", "segment"]
+    assert [r["id"] for r in preview["rows"]] == [1, 2, 3, 4, 5]
+    resp = alice_client.get(f"/api/download/{job.id}")
+    assert resp.status_code == 200
+    assert f'filename="{job.id}-people.csv"' in resp["Content-Disposition"]
+    frame = pd.read_csv(io.BytesIO(b"".join(resp.streaming_content)))
+    assert len(frame) == 500
+    metrics = alice_client.get(f"/api/metrics/{job.id}").json()
+    cols = metrics["tables"]["people"]["columns"]
+    assert cols["age"]["ks"] < 0.1 and cols["segment"]["tv_distance"] < 0.1
+    assert metrics["tables"]["people"]["diversity"]["uniqueness_rate"] == 1.0
+
+
+def test_same_schema_rows_and_seed_give_identical_files(
+    alice_client: Any, people_spec: Any
+) -> None:
+    a = _run(_submit(alice_client, people_spec)["id"])
+    b = _run(_submit(alice_client, people_spec)["id"])
+    c = _run(_submit(alice_client, people_spec, seed=8)["id"])
+    assert a.artifacts.get().sha256 == b.artifacts.get().sha256 != c.artifacts.get().sha256
+
+
+def test_json_format_downloads_a_json_array(alice_client: Any, people_spec: Any) -> None:
+    job = _run(_submit(alice_client, people_spec, format="json")["id"])
+    resp = alice_client.get(f"/api/download/{job.id}")
+    import json
+
+    rows = json.loads(b"".join(resp.streaming_content))
+    assert len(rows) == 500 and set(rows[0]) == {"id", "age", "income", "score", "segment"}
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        (
+            {
+                "schema": {
+                    "tables": {
+                        "t": {
+                            "fields": {"x": {"type": "float", "dist": {"kind": "normal", "sd": -1}}}
+                        }
+                    }
+                }
+            },
+            "schema.tables.t.fields.x.dist.sd",
+        ),
+        ({"schema": {"tables": {}}}, "schema.tables"),
+        ({"rows": 5}, ""),
+        (
+            {"schema": {"tables": {"t": {"fields": {"id": {"type": "id"}}}}}, "format": "xlsx"},
+            "format",
+        ),
+        ({"schema": {"tables": {"t": {"fields": {"id": {"type": "id"}}}}}, "rows": -1}, "rows"),
+        ({"template": "no_such_template"}, "template"),
+    ],
+)
+def test_bad_requests_get_a_400_that_names_the_place(
+    alice_client: Any, body: dict[str, Any], path: str
+) -> None:
+    resp = alice_client.post("/api/generate", body, format="json")
+    assert resp.status_code == 400, resp.content
+    error = resp.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert error["message"].startswith(path)
+
+
+def test_anonymous_callers_get_401(anon_client: Any, people_spec: Any) -> None:
+    resp = anon_client.post("/api/generate", {"schema": people_spec}, format="json")
+    assert resp.status_code == 401
+    assert resp.json()["error"]["code"] == "not_authenticated"
+
+
+def test_another_users_job_is_404_on_every_endpoint(
+    alice_client: Any, bob_client: Any, people_spec: Any
+) -> None:
+    job = _run(_submit(alice_client, people_spec)["id"])
+    for url in (
+        f"/api/jobs/{job.id}",
+        f"/api/preview/{job.id}",
+        f"/api/download/{job.id}",
+        f"/api/metrics/{job.id}",
+    ):
+        assert bob_client.get(url).status_code == 404, url
+        assert alice_client.get(url).status_code == 200, url
+    assert bob_client.post(f"/api/jobs/{job.id}/cancel").status_code == 404
+    assert bob_client.delete(f"/api/jobs/{job.id}").status_code == 404
+    assert bob_client.get("/api/jobs").json() == []
+    assert Job.objects.filter(id=job.id).exists()
+
+
+def test_unknown_and_malformed_job_ids_are_404(alice_client: Any) -> None:
+    assert alice_client.get("/api/jobs/not-a-uuid").status_code == 404
+    assert alice_client.get("/api/jobs/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_cancel_and_delete(alice_client: Any, people_spec: Any) -> None:
+    queued = _submit(alice_client, people_spec)
+    resp = alice_client.post(f"/api/jobs/{queued['id']}/cancel")
+    assert resp.status_code == 200 and resp.json()["status"] == "cancelled"
+    _run(queued["id"])  # a worker picking it up later does nothing
+    assert Job.objects.get(id=queued["id"]).status == "cancelled"
+    assert alice_client.post(f"/api/jobs/{queued['id']}/cancel").status_code == 409
+    done = _run(_submit(alice_client, people_spec)["id"])
+    assert done.directory.exists()
+    assert alice_client.delete(f"/api/jobs/{done.id}").status_code == 204
+    assert not done.directory.exists()
+    assert alice_client.get(f"/api/jobs/{done.id}").status_code == 404
+
+
+def test_openapi_and_docs_work_offline(alice_client: Any) -> None:
+    schema = alice_client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for p in (
+        "/api/generate",
+        "/api/jobs/{job_id}",
+        "/api/preview/{job_id}",
+        "/api/download/{job_id}",
+        "/api/metrics/{job_id}",
+    ):
+        assert p in paths
+    docs = alice_client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn" not in html.lower()
+
+
+class AdminTests(TestCase):
+    def test_admin_lists_jobs_with_filters(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        admin = get_user_model().objects.create_superuser(
+            "root", "root@example.com", "pw-123456789"
+        )
+        self.client.force_login(admin)
+        Job.objects.create(owner=admin, seed=1, format="csv")
+        resp = self.client.get("/admin/generation/job/?status__exact=queued")
+        assert resp.status_code == 200
+        assert b"queued" in resp.content

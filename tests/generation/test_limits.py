@@ -1,0 +1,112 @@
+"""Limits per user, throttling, and the one error shape for every failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+def _shape(resp: Any) -> dict[str, Any]:
+    assert resp["Content-Type"].startswith("application/json"), resp["Content-Type"]
+    error = resp.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    return error
+
+
+def test_rows_over_the_limit_is_a_400_naming_the_limit(
+    alice_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_MAX_ROWS_PER_JOB = 1000
+    resp = alice_client.post("/api/generate", {"schema": people_spec, "rows": 1001}, format="json")
+    assert resp.status_code == 400
+    error = _shape(resp)
+    assert error["code"] == "limit_rows_per_job"
+    assert (
+        "1000 rows per job" in error["message"] and "SYNDATA_MAX_ROWS_PER_JOB" in error["message"]
+    )
+    ok = alice_client.post("/api/generate", {"schema": people_spec, "rows": 1000}, format="json")
+    assert ok.status_code == 202
+
+
+def test_too_many_unfinished_jobs_is_a_429_per_user(
+    alice_client: Any, bob_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_MAX_CONCURRENT_JOBS = 2
+    body = {"schema": people_spec, "rows": 10}
+    for _ in range(2):
+        assert alice_client.post("/api/generate", body, format="json").status_code == 202
+    resp = alice_client.post("/api/generate", body, format="json")
+    assert resp.status_code == 429
+    error = _shape(resp)
+    assert error["code"] == "limit_concurrent_jobs"
+    assert "2 concurrent jobs" in error["message"]
+    assert bob_client.post("/api/generate", body, format="json").status_code == 202
+    job_id = alice_client.get("/api/jobs").json()[0]["id"]
+    alice_client.post(f"/api/jobs/{job_id}/cancel")
+    assert alice_client.post("/api/generate", body, format="json").status_code == 202
+
+
+def test_a_spec_over_the_size_limit_is_a_400(
+    alice_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_MAX_SPEC_BYTES = 200
+    for url, body in (
+        ("/api/generate", {"schema": people_spec}),
+        ("/api/schemas", {"name": "big", "spec": people_spec}),
+    ):
+        resp = alice_client.post(url, body, format="json")
+        assert resp.status_code == 400, url
+        error = _shape(resp)
+        assert error["code"] == "limit_spec_size" and "200 bytes per spec" in error["message"]
+
+
+def test_an_upload_over_the_limit_names_it(settings: Any) -> None:
+    from generation import services
+    from syndata_site.errors import ApiError
+
+    settings.SYNDATA_DATASET_MAX_BYTES = 10
+    services.upload_size_check(size=10)
+    with pytest.raises(ApiError) as info:
+        services.upload_size_check(size=11)
+    assert info.value.code == "limit_upload_size" and "10 bytes per upload" in info.value.message
+
+
+def test_throttled_callers_get_429_in_the_error_shape(
+    alice_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "2/min"})
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "2/min"})
+    codes = [alice_client.get("/api/jobs").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    resp = alice_client.get("/api/jobs")
+    error = _shape(resp)
+    assert error["code"] == "throttled" and "SYNDATA_THROTTLE_USER" in error["message"]
+    assert int(resp["Retry-After"]) > 0
+
+
+def test_every_failure_has_the_one_error_shape(alice_client: Any, anon_client: Any) -> None:
+    assert _shape(anon_client.get("/api/jobs"))["code"] == "not_authenticated"
+    resp = alice_client.put("/api/generate", {}, format="json")
+    assert resp.status_code == 405 and _shape(resp)["code"] == "method_not_allowed"
+    resp = alice_client.get("/api/no-such-endpoint")
+    assert resp.status_code == 404 and _shape(resp)["code"] == "not_found"
+    resp = alice_client.get("/api/jobs/00000000-0000-0000-0000-000000000000")
+    assert resp.status_code == 404 and _shape(resp)["code"] == "not_found"
+    resp = alice_client.post("/api/generate", "{not json", content_type="application/json")
+    assert resp.status_code == 400 and _shape(resp)["code"] == "parse_error"
+
+
+def test_a_server_fault_is_a_json_500(alice_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(**kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("generation.selectors.job_list_for", boom)
+    alice_client.raise_request_exception = False
+    resp = alice_client.get("/api/jobs")
+    assert resp.status_code == 500
+    error = _shape(resp)
+    assert error["code"] == "server_error" and "disk" not in error["message"]

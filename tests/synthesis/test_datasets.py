@@ -1,0 +1,159 @@
+"""Uploading real tables: metadata detected and editable; bad or hostile files refused cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from generation.models import Dataset
+from tests.conftest import SHARED_DATA
+from tests.synthesis.conftest import upload
+
+
+def _nothing_left() -> None:
+    assert Dataset.objects.count() == 0
+    root = Path(settings.MEDIA_ROOT) / "datasets"
+    assert not root.exists() or not any(root.iterdir())
+
+
+def test_it_detects_types_datetimes_and_keys_of_real_tables(alice_client: Any) -> None:
+    frame = pd.read_csv(SHARED_DATA / "flights_jan2013.csv").head(300)
+    meta = upload(alice_client, frame, "flights.csv")["metadata"]
+    assert meta["columns"]["time_hour"]["sdtype"] == "datetime"
+    assert meta["columns"]["time_hour"]["datetime_format"] == "%Y-%m-%dT%H:%M:%SZ"
+    assert meta["columns"]["carrier"]["sdtype"] == "categorical"
+    assert meta["columns"]["dep_delay"]["sdtype"] == "numerical"
+    clinical = pd.read_csv(SHARED_DATA / "clinical_rotterdam.csv").head(300)
+    meta = upload(alice_client, clinical, "clinical.csv")["metadata"]
+    assert meta["primary_key"] == "pid"
+    assert meta["columns"]["pid"]["sdtype"] == "id"
+
+
+def test_it_accepts_parquet(alice_client: Any, tmp_path: Path) -> None:
+    frame = pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(100)
+    path = tmp_path / "credit.parquet"
+    pq.write_table(pa.Table.from_pandas(frame), path)
+    resp = alice_client.post(
+        "/api/datasets",
+        {"file": SimpleUploadedFile("credit.parquet", path.read_bytes())},
+        format="multipart",
+    )
+    assert resp.status_code == 201, resp.json()
+    assert resp.json()["format"] == "parquet"
+    assert resp.json()["rows"] == 100
+
+
+def test_it_flags_planted_identifiers(alice_client: Any) -> None:
+    from faker import Faker
+
+    fake = Faker()
+    Faker.seed(5)
+    frame = pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(200)
+    frame["email"] = [fake.unique.email() for _ in range(len(frame))]
+    frame["customer_name"] = [fake.name() for _ in range(len(frame))]
+    frame["phone"] = [fake.phone_number() for _ in range(len(frame))]
+    frame["ssn"] = [fake.ssn() for _ in range(len(frame))]
+    frame["account_no"] = [fake.bothify("AC-########") for _ in range(len(frame))]
+    columns = upload(alice_client, frame)["metadata"]["columns"]
+    assert columns["email"]["identifier"] == "email"
+    assert columns["customer_name"]["identifier"] == "person_name"
+    assert columns["phone"]["identifier"] == "phone"
+    assert columns["ssn"]["identifier"] == "ssn"
+    assert columns["account_no"]["identifier"] == "account_id"
+    assert columns["Status"]["identifier"] is None
+
+
+def test_it_lets_the_owner_edit_metadata_with_checked_values(
+    alice_client: Any, bob_client: Any, credit: pd.DataFrame
+) -> None:
+    dataset = upload(alice_client, credit)
+    url = f"/api/datasets/{dataset['id']}"
+    resp = alice_client.patch(
+        url,
+        {"name": "credit", "metadata": {"columns": {"Seniority": {"sdtype": "categorical"}}}},
+        format="json",
+    )
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["metadata"]["columns"]["Seniority"]["sdtype"] == "categorical"
+    resp = alice_client.patch(
+        url, {"metadata": {"columns": {"Age": {"sdtype": "banana"}}}}, format="json"
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"].startswith("metadata.columns.Age.sdtype:")
+    resp = alice_client.patch(url, {"metadata": {"primary_key": "nope"}}, format="json")
+    assert resp.status_code == 400
+    assert bob_client.get(url).status_code == 404
+    assert bob_client.delete(url).status_code == 404
+    assert alice_client.delete(url).status_code == 204
+    _nothing_left()
+
+
+def _bad(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("header.csv", b"a,b,c\n", "empty"),
+        ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 200, "not a table"),
+        ("latin1.csv", "name,city\nJos\xe9,M\xfcnchen\n".encode("latin-1") * 20, "encoding"),
+        ("fake.parquet", b"a,b\n1,2\n" * 20, "Parquet"),
+        ("ragged.csv", b"a,b\n1,2\n3,4,5,6\n" + b"7,8\n" * 20, "CSV"),
+        ("prose.txt", ("This is a letter, not a table. " * 10 + "\n").encode() * 30, "table"),
+    ],
+)
+def test_it_refuses_bad_files_and_leaves_nothing_behind(
+    alice_client: Any, name: str, content: bytes, says: str
+) -> None:
+    resp = alice_client.post("/api/datasets", {"file": _bad(name, content)}, format="multipart")
+    assert resp.status_code == 400, resp.json()
+    message = resp.json()["error"]["message"]
+    assert message.startswith("file:")
+    assert says.lower() in message.lower()
+    _nothing_left()
+
+
+def test_it_refuses_too_large_and_too_wide_files(
+    alice_client: Any, settings: Any, credit: pd.DataFrame
+) -> None:
+    settings.SYNDATA_DATASET_MAX_BYTES = 1000
+    resp = alice_client.post(
+        "/api/datasets", {"file": _bad("big.csv", b"a,b\n" + b"1,2\n" * 2000)}, format="multipart"
+    )
+    assert resp.status_code == 400
+    assert "limit" in resp.json()["error"]["message"]
+    settings.SYNDATA_DATASET_MAX_BYTES = 10_000_000
+    settings.SYNDATA_DATASET_MAX_COLUMNS = 5
+    resp = alice_client.post(
+        "/api/datasets",
+        {"file": _bad("wide.csv", credit.to_csv(index=False).encode())},
+        format="multipart",
+    )
+    assert resp.status_code == 400
+    assert "14 columns" in resp.json()["error"]["message"]
+    _nothing_left()
+
+
+def test_it_needs_a_file_and_a_user(alice_client: Any, anon_client: Any) -> None:
+    resp = alice_client.post("/api/datasets", {}, format="multipart")
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"].startswith("file:")
+    assert anon_client.get("/api/datasets").status_code in (401, 403)
+
+
+def test_it_lists_synthesizers_with_their_licences(alice_client: Any, settings: Any) -> None:
+    names = {s["name"]: s for s in alice_client.get("/api/synthesizers").json()}
+    assert names["spec"]["bsl"] is False
+    assert names["gaussian_copula"]["bsl"] is True
+    assert "Business Source License" in names["ctgan"]["license"]
+    settings.SYNDATA_SYNTHESIZERS = ["spec"]
+    assert [s["name"] for s in alice_client.get("/api/synthesizers").json()] == ["spec"]
