@@ -186,8 +186,17 @@ def _cancelled(job_id: Any) -> bool:
 
 
 def _gone_or_cancelled(job_id: Any) -> bool:
-    """True when the job was deleted or cancelled (or failed) while a task worked on it."""
-    return not Job.objects.filter(id=job_id, status=Job.Status.RUNNING).exists()
+    """True when the job was deleted or cancelled (or failed) while a task worked on it.
+
+    A job that succeeded meanwhile (a duplicate task, redelivered after its worker was lost,
+    that finished after another copy joined the job) is not: its files are the result.
+    """
+    live = (Job.Status.RUNNING, Job.Status.SUCCEEDED)
+    return not Job.objects.filter(id=job_id, status__in=live).exists()
+
+
+def _succeeded(job_id: Any) -> bool:
+    return Job.objects.filter(id=job_id, status=Job.Status.SUCCEEDED).exists()
 
 
 def job_run(*, job_id: Any) -> None:
@@ -283,7 +292,7 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
                 _write_preview(out_dir / f"preview-{table}.json", data)
             parts.write_atomically(parts.rows_path(part), str(data.num_rows).encode())
             if parts.write_part(job.format, data, part):
-                Job.objects.filter(id=job.id).update(
+                Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
                     rows_done=F("rows_done") + data.num_rows, blocks_done=F("blocks_done") + 1
                 )
     except Exception as exc:
@@ -292,6 +301,11 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
         return
     if _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled meanwhile: leave nothing behind
+        return
+    if _succeeded(job.id):
+        # A late duplicate of a block: another copy of it was joined already. Keep the
+        # job's files; drop only the part this copy wrote.
+        shutil.rmtree(out_dir / "parts", ignore_errors=True)
         return
     if parts.count_parts(out_dir, job.format) >= job.blocks_total:
         claim = out_dir / "finalize.enqueued"
@@ -326,11 +340,15 @@ def job_finalize(*, job_id: Any) -> None:
             job.tables[name]["columns"] = [{"name": f.name, "type": str(f.type)} for f in schema]
             final = out_dir / f"{name}.{ext}"
             tmp = parts.temporary_for(final)
-            with tmp.open("wb") as sink:
-                part_files = [
-                    parts.part_path(out_dir, name, i, job.format) for i in range(plan.n_blocks)
-                ]
-                parts.join_parts(job.format, part_files, sink, schema)
+            part_files = [
+                parts.part_path(out_dir, name, i, job.format) for i in range(plan.n_blocks)
+            ]
+            try:
+                with tmp.open("wb") as sink:
+                    parts.join_parts(job.format, part_files, sink, schema)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
             tmp.replace(final)
             table_rows = sum(int(parts.rows_path(f).read_text()) for f in part_files)
             written.append((name, final, table_rows))
@@ -346,7 +364,7 @@ def job_finalize(*, job_id: Any) -> None:
         return
     shutil.rmtree(out_dir / "parts", ignore_errors=True)
     _metrics(job)
-    if not _finish(job):
+    if not _finish(job) and _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted while joining
 
 

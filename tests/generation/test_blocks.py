@@ -260,3 +260,66 @@ def test_a_stalled_job_gets_its_lost_blocks_back(
     assert services.jobs_resume_stalled(now=time.time() + 3660) == 0
     assert services.jobs_resume_stalled(now=time.time() + 7300) == 1
     assert [args[0] for _, args in task_queue.tasks].count(waiting_id) >= 2
+
+
+def test_a_late_duplicate_block_after_the_join_keeps_the_jobs_files(
+    alice_client: Any,
+    people_spec: Any,
+    task_queue: RecordingQueue,
+    small_blocks: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block redelivered after its worker was lost ends after another copy was joined."""
+    job_id = _submit(alice_client, people_spec)
+    task_queue.run_next()  # fan out
+    real_write = services.parts.write_part
+    late = {"pending": True}
+
+    def write_part(fmt: str, data: Any, final: Path) -> bool:
+        if late.pop("pending", False):
+            task_queue.drain()  # meanwhile the other workers make every block and join the job
+            assert Job.objects.get(id=job_id).status == "succeeded"
+        return real_write(fmt, data, final)
+
+    monkeypatch.setattr(services.parts, "write_part", write_part)
+    services.job_block_run(job_id=job_id, table="people", index=3)
+
+    job = Job.objects.get(id=job_id)
+    assert job.status == "succeeded", job.error
+    assert job.blocks_done == 11 and job.rows_done == 1050
+    assert _digests(job)  # every artifact is there, with the bytes its digest says
+    assert not (job.directory / "parts").exists()
+    resp = alice_client.get(f"/api/download/{job_id}")
+    assert resp.status_code == 200
+    assert b"".join(resp.streaming_content).count(b"\n") == 1051
+
+
+def test_a_second_join_that_loses_the_race_keeps_the_jobs_files(
+    alice_client: Any,
+    people_spec: Any,
+    task_queue: RecordingQueue,
+    small_blocks: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two joins of one job (two last blocks at once): the one that finishes second fails quietly."""
+    job_id = _submit(alice_client, people_spec)
+    task_queue.run_next()
+    while len(task_queue.tasks) > 1 or task_queue.names() != ["finalize_job"]:
+        task_queue.run_next()
+    real_join = services.parts.join_parts
+    first = {"pending": True}
+
+    def join_parts(*args: Any) -> None:
+        if first.pop("pending", False):
+            task_queue.drain()  # the other join runs to the end while this one is at work
+            assert Job.objects.get(id=job_id).status == "succeeded"
+        real_join(*args)
+
+    monkeypatch.setattr(services.parts, "join_parts", join_parts)
+    services.job_finalize(job_id=job_id)
+
+    job = Job.objects.get(id=job_id)
+    assert job.status == "succeeded" and not job.error
+    assert {a.table for a in job.artifacts.all()} == {"people"}
+    assert _digests(job)
+    assert not [p.name for p in job.directory.iterdir() if p.name.endswith(".tmp")]
