@@ -180,13 +180,41 @@ def converted_stream(job: Job, table: str, fmt: str) -> Iterator[bytes]:
         yield tail
 
 
+def _kept_as_artifact(job: Job, table: str, fmt: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Pass the converted bytes through, keeping a copy; when the client got them all, the copy
+    becomes the job's artifact for ``fmt``, so later downloads are a plain file (Content-Length,
+    a strong ETag, Range). A client that leaves early leaves no file behind."""
+    from generation import parts, services
+
+    final = job.directory / f"{table}.{engine.extension_for(fmt)}"
+    tmp = parts.temporary_for(final)
+    complete = False
+    try:
+        with tmp.open("wb") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+                yield chunk
+        complete = True
+    finally:
+        if not complete:
+            tmp.unlink(missing_ok=True)
+    if not Job.objects.filter(id=job.id, status=Job.Status.SUCCEEDED).exists():
+        tmp.unlink(missing_ok=True)  # deleted or expired meanwhile: keep nothing
+        return
+    rows = int((job.tables.get(table) or {}).get("rows") or 0)
+    tmp.replace(final)
+    services.artifact_record(job, table=table, fmt=fmt, path=final, rows=rows)
+
+
 def converted_response(job: Job, table: str, fmt: str, source: Artifact) -> HttpResponse:
+    """The first download in another format: converted while it streams (its length is known
+    only at the end) and kept; the next ones are served from the kept file."""
     ext = engine.extension_for(fmt)
     response = StreamingHttpResponse(
-        converted_stream(job, table, fmt),
+        _kept_as_artifact(job, table, fmt, converted_stream(job, table, fmt)),
         content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{job.id}-{table}.{ext}")
-    # The same job always converts to the same bytes, but their length is known only at the end.
+    # The same job always converts to the same bytes: a weak tag until they are kept.
     response["ETag"] = f'W/"{source.sha256}-{fmt}"'
     return response

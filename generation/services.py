@@ -467,6 +467,11 @@ def _artifacts_record(job: Job, written: list[tuple[str, Path, int]], ext: str) 
     Job.objects.filter(id=job.id).update(tables=job.tables)
 
 
+def artifact_record(job: Job, *, table: str, fmt: str, path: Path, rows: int) -> Artifact:
+    """Record a file made for a finished job after the fact (a conversion kept on download)."""
+    return _artifact_create(job, table=table, fmt=fmt, path=path, rows=rows)
+
+
 def _write_preview(path: Path, data: Any) -> None:
     head = data.slice(0, PREVIEW_FILE_ROWS)
     rows = head.to_pylist()

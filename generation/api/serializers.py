@@ -59,6 +59,13 @@ class GenerateSerializer(serializers.Serializer):
 GenerateRequestSerializer = GenerateSerializer  # the body of POST /api/generate
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value: Any) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
 class ArtifactSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
@@ -70,6 +77,20 @@ class ArtifactSerializer(serializers.ModelSerializer):
         base = reverse("download", args=[obj.job_id])
         query = f"?format={obj.format}" + (f"&table={obj.table}" if obj.table else "")
         return base + query
+
+    def to_representation(self, instance: Artifact) -> dict[str, Any]:
+        # The fields above document the shape; this builds it without DRF's per-request
+        # field machinery (job status is the most polled endpoint). A test keeps both equal.
+        return {
+            "id": str(instance.id),
+            "table": instance.table,
+            "format": instance.format,
+            "size": instance.size,
+            "rows": instance.rows,
+            "sha256": instance.sha256,
+            "created_at": _datetime(instance.created_at),
+            "url": self.get_url(instance),
+        }
 
 
 class JobLinksSerializer(serializers.Serializer):
@@ -119,6 +140,33 @@ class JobSerializer(serializers.ModelSerializer):
             "download": reverse("download", args=[obj.id]),
             "metrics": reverse("metrics", args=[obj.id]),
             "cancel": reverse("job-cancel", args=[obj.id]),
+        }
+
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        # As ArtifactSerializer: the declared fields are the documented shape (a test keeps
+        # this equal to DRF's own rendering); building it directly halves a status poll's cost.
+        artifact = ArtifactSerializer()
+        return {
+            "id": str(instance.id),
+            "kind": instance.kind,
+            "status": instance.status,
+            "progress": float(instance.progress),
+            "rows_done": instance.rows_done,
+            "rows_total": instance.rows_total,
+            "blocks_done": instance.blocks_done,
+            "blocks_total": instance.blocks_total,
+            "format": instance.format,
+            "seed": instance.seed,
+            "template": instance.template,
+            "engine_version": instance.engine_version,
+            "tables": instance.tables,
+            "params": instance.params,
+            "error": instance.error,
+            "created_at": _datetime(instance.created_at),
+            "started_at": _datetime(instance.started_at),
+            "finished_at": _datetime(instance.finished_at),
+            "artifacts": [artifact.to_representation(a) for a in instance.artifacts.all()],
+            "links": self.get_links(instance),
         }
 
 

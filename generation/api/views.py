@@ -200,10 +200,12 @@ class DownloadView(APIView):
                 if len(job.tables or {}) != 1:
                     raise ApiError("table: give a table to convert a multi-table job")
                 table = next(iter(job.tables))
-            source = selectors.artifact_for(job=job, table=table, fmt=job.format)
-            if source is None:
-                raise Http404
-            return downloads.converted_response(job, table, fmt, source)
+            kept = selectors.artifact_for(job=job, table=table, fmt=fmt)
+            if kept is None or not kept.absolute_path.exists():
+                source = selectors.artifact_for(job=job, table=table, fmt=job.format)
+                if source is None:
+                    raise Http404
+                return downloads.converted_response(job, table, fmt, source)
         artifact = selectors.artifact_for(job=job, table=table, fmt=fmt)
         if artifact is None or not artifact.absolute_path.exists():
             raise Http404

@@ -58,6 +58,26 @@ def test_a_finished_job_has_preview_download_and_metrics(
     assert metrics["tables"]["people"]["diversity"]["uniqueness_rate"] == 1.0
 
 
+def test_the_fast_job_rendering_equals_drfs_own(alice_client: Any, people_spec: Any) -> None:
+    """JobSerializer builds its dict by hand for speed; DRF's declared fields must agree."""
+    from rest_framework import serializers
+
+    from generation.api.serializers import ArtifactSerializer, JobSerializer
+
+    queued = Job.objects.get(id=_submit(alice_client, people_spec)["id"])
+    done = _run(_submit(alice_client, people_spec, format="parquet")["id"])
+    for job in (queued, done):
+        fast = JobSerializer(job).data
+        drf = serializers.ModelSerializer.to_representation(JobSerializer(job), job)
+        drf["artifacts"] = [
+            serializers.ModelSerializer.to_representation(ArtifactSerializer(a), a)
+            for a in job.artifacts.all()
+        ]
+        assert fast == drf
+        assert list(fast) == list(JobSerializer.Meta.fields)
+    assert done.artifacts.count() == 1 and fast["finished_at"].endswith("Z")
+
+
 def test_same_schema_rows_and_seed_give_identical_files(
     alice_client: Any, people_spec: Any
 ) -> None:

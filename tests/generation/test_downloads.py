@@ -97,6 +97,47 @@ def test_conversion_on_download_equals_a_job_made_in_that_format(
         assert pq.read_table(io.BytesIO(body)).num_rows == 700
 
 
+def test_a_conversion_is_kept_so_the_next_download_has_length_and_ranges(
+    alice_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_BLOCK_SIZE = 200
+    job = _job(alice_client, people_spec, fmt="csv")
+    url = f"/api/download/{job.id}?format=parquet"
+    first = alice_client.get(url)
+    assert first.streaming and "Content-Length" not in first
+    body = _body(first)  # streamed while it was converted
+    kept = job.artifacts.get(format="parquet")
+    assert kept.size == len(body) and kept.rows == 700
+    assert kept.sha256 == hashlib.sha256(body).hexdigest()
+    again = alice_client.get(url)
+    assert again.status_code == 200 and int(again["Content-Length"]) == len(body)
+    assert again["ETag"] == f'"{kept.sha256}"'
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert _body(again) == body
+    piece = alice_client.get(url, HTTP_RANGE="bytes=4-99")
+    assert piece.status_code == 206 and _body(piece) == body[4:100]
+    # The job's own download is still the CSV, and the job lists both files.
+    assert alice_client.get(f"/api/download/{job.id}")["Content-Type"].startswith("text/csv")
+    formats = {a["format"] for a in alice_client.get(f"/api/jobs/{job.id}").json()["artifacts"]}
+    assert formats == {"csv", "parquet"}
+
+
+def test_a_conversion_left_half_way_keeps_nothing(
+    alice_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_BLOCK_SIZE = 100
+    job = _job(alice_client, people_spec, fmt="csv")
+    resp = alice_client.get(f"/api/download/{job.id}?format=jsonl")
+    chunks = iter(resp.streaming_content)
+    next(chunks)
+    resp.close()  # the client went away after the first block
+    assert not job.artifacts.filter(format="jsonl").exists()
+    assert sorted(p.name for p in job.directory.iterdir() if p.is_file()) == [
+        "people.csv",
+        "preview-people.json",
+    ]
+
+
 def test_a_multi_table_job_downloads_a_zip_or_one_table(alice_client: Any, task_queue: Any) -> None:
     spec = {
         "tables": {
