@@ -15,9 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from generation.api.serializers import ErrorSerializer, JobSerializer
-from generation.synthesis import services
 from generation.synthesis.models import Dataset, SynthModel
 from syndata_site.errors import ApiError
+from syndata_site.lazy import LazyModule
+
+# pandas and the synthesis layer load with the first dataset request, not with the web server.
+services = LazyModule("generation.synthesis.services")
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
 

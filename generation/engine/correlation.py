@@ -8,7 +8,8 @@ then sampled by inverse CDF of its uniform, so the output shows rho whatever the
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+
+from generation.engine import _special as special
 
 __all__ = ["copula_uniforms", "latent_from_rank", "nearest_correlation", "rank_from_latent"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.signal import lfilter
 
 from generation.engine.timeutil import parse_datetime_seconds, parse_duration
 
@@ -98,6 +97,8 @@ def signal_values(
         e = rng.standard_normal(n) * sd
         start = index == 0
         e[start] = e[start] / np.sqrt(1 - phi * phi)  # stationary start of each entity
+        from scipy.signal import lfilter  # on first use: see engine/_special.py
+
         y = lfilter([1.0], [1.0, -phi], e)
         # Remove what carried over from the previous entity: phi^(k+1) * y[s-1].
         prev = np.where(first > 0, y[np.maximum(first - 1, 0)], 0.0)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
+from generation.engine import _special as special
 from generation.engine.distributions.models import (
     DISCRETE_KINDS,
     Constant,
