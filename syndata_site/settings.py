@@ -184,8 +184,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "syndata_site.throttling.AnonRateThrottle",
+        "syndata_site.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("SYNDATA_THROTTLE_ANON", "120/min"),
@@ -228,6 +228,24 @@ if REDIS_URL:
     )
 else:
     Q_CLUSTER["orm"] = "default"
+
+# The cache holds the API's throttle counters: it must be shared by every web process (and
+# host), or each gunicorn worker would grant the whole rate on its own. Files under var/ on
+# the embedded default; Redis when there is one.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "syndata",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
 
 # --- Syn-Data -------------------------------------------------------------------------------
 # Prefix CSV text cells starting with = + - @ with ' so spreadsheets do not run them.

@@ -110,3 +110,32 @@ def test_a_server_fault_is_a_json_500(alice_client: Any, monkeypatch: pytest.Mon
     assert resp.status_code == 500
     error = _shape(resp)
     assert error["code"] == "server_error" and "disk" not in error["message"]
+
+
+def test_throttle_counters_are_shared_by_every_web_process(
+    alice: Any, alice_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept in files under var/ (Redis when there is one), not in one process's memory."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    assert "locmem" not in settings.CACHES["default"]["BACKEND"]
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "5/min", "anon": "2/min"})
+    for _ in range(3):
+        assert alice_client.get("/api/jobs").status_code == 200
+    # A cache opened afresh, as another gunicorn worker has it, sees the same history.
+    other_process = caches.create_connection("default")
+    assert len(other_process.get(f"throttle_user_{alice.pk}")) == 3
+
+
+def test_an_unreachable_throttle_cache_lets_requests_through(
+    alice_client: Any, settings: Any
+) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    assert alice_client.get("/api/jobs").status_code == 200
