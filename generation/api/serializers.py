@@ -16,6 +16,7 @@ __all__ = [
     "GenerateRequestSerializer",
     "GenerateSerializer",
     "JobSerializer",
+    "JobSpecSerializer",
     "PreviewSerializer",
     "SchemaSerializer",
     "SpecValidateSerializer",
@@ -99,6 +100,7 @@ class JobLinksSerializer(serializers.Serializer):
     download = serializers.CharField()
     metrics = serializers.CharField()
     cancel = serializers.CharField()
+    spec = serializers.CharField()
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -140,6 +142,7 @@ class JobSerializer(serializers.ModelSerializer):
             "download": reverse("download", args=[obj.id]),
             "metrics": reverse("metrics", args=[obj.id]),
             "cancel": reverse("job-cancel", args=[obj.id]),
+            "spec": reverse("job-spec", args=[obj.id]),
         }
 
     def to_representation(self, instance: Job) -> dict[str, Any]:
@@ -168,6 +171,12 @@ class JobSerializer(serializers.ModelSerializer):
             "artifacts": [artifact.to_representation(a) for a in instance.artifacts.all()],
             "links": self.get_links(instance),
         }
+
+
+class JobSpecSerializer(serializers.Serializer):
+    spec = serializers.JSONField(
+        help_text="The validated spec the job ran: open it in the editor or send it again."
+    )
 
 
 class PreviewSerializer(serializers.Serializer):

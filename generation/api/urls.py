@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs", views.JobListView.as_view(), name="job-list"),
     path("jobs/<str:job_id>", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<str:job_id>/cancel", views.JobCancelView.as_view(), name="job-cancel"),
+    path("jobs/<str:job_id>/spec", views.JobSpecView.as_view(), name="job-spec"),
     path("preview/<str:job_id>", views.PreviewView.as_view(), name="preview"),
     path("download/<str:job_id>", views.DownloadView.as_view(), name="download"),
     path("schemas", views.SchemaListView.as_view(), name="schema-list"),

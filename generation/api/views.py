@@ -15,6 +15,7 @@ from generation.api.serializers import (
     ErrorSerializer,
     GenerateRequestSerializer,
     JobSerializer,
+    JobSpecSerializer,
     PreviewSerializer,
     SchemaSerializer,
     SpecValidateSerializer,
@@ -103,6 +104,28 @@ class JobCancelView(APIView):
     def post(self, request: Request, job_id: str) -> Response:
         job = selectors.job_get_for(user=request.user, job_id=job_id)
         return Response(JobSerializer(services.job_cancel(job=job)).data)
+
+
+class JobSpecView(APIView):
+    @extend_schema(
+        operation_id="jobs_spec",
+        summary="The spec a schema or template job ran (to edit it or run it again).",
+        responses={200: JobSpecSerializer},
+    )
+    def get(self, request: Request, job_id: str) -> Response:
+        job = selectors.job_get_for(user=request.user, job_id=job_id)
+        learned_spec = job.kind == Job.Kind.MODEL and job.params.get("synthesizer") == "spec"
+        if (
+            not job.spec
+            or job.kind == Job.Kind.FIT
+            or (job.kind == Job.Kind.MODEL and not learned_spec)
+        ):
+            raise ApiError(
+                f"this {job.kind} job has no spec: a fitted model makes its rows",
+                code="not_found",
+                status_code=404,
+            )
+        return Response({"spec": job.spec})
 
 
 class PreviewView(APIView):

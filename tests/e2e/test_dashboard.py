@@ -189,6 +189,34 @@ def test_a_bad_schema_shows_its_error_at_its_line(
         context.close()
 
 
+def test_an_inline_schema_job_is_re_run_from_the_jobs_list(
+    dashboard_stack: LiveStack, browser: Browser
+) -> None:
+    stack = dashboard_stack
+    spec = {"tables": {"rerun_me": {"rows": 30, "fields": {"id": {"type": "id"}}}}}
+    with stack.client("alice") as c:
+        first = c.post("/api/generate", json={"schema": spec, "seed": 11, "format": "jsonl"})
+        first = stack.wait_job(first.json()["id"], timeout=120)
+    context, page, console = new_page(browser, stack)
+    try:
+        login(page)
+        page.click("[data-testid=nav-jobs]")
+        row = page.locator("[data-testid=jobs-table] tbody tr", has_text=first["id"][:8]).first
+        button = row.locator("[data-testid=job-rerun]")
+        expect(button).to_be_enabled()
+        button.click()
+        page.wait_for_url(re.compile(r"/jobs/(?!" + first["id"] + r")[0-9a-f-]{36}$"))
+        _wait_succeeded(page)
+        again_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        with stack.client("alice") as c:
+            again = c.get(f"/api/jobs/{again_id}").json()
+        assert (again["seed"], again["format"]) == (11, "jsonl")
+        assert again["artifacts"][0]["sha256"] == first["artifacts"][0]["sha256"]
+        console.assert_clean()
+    finally:
+        context.close()
+
+
 def test_wrong_password_is_shown_at_the_password_field_and_enter_logs_in(
     dashboard_stack: LiveStack, browser: Browser
 ) -> None:

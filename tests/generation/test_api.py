@@ -78,6 +78,36 @@ def test_the_fast_job_rendering_equals_drfs_own(alice_client: Any, people_spec: 
     assert done.artifacts.count() == 1 and fast["finished_at"].endswith("Z")
 
 
+def test_a_jobs_spec_can_be_read_back_and_run_again(alice_client: Any, people_spec: Any) -> None:
+    first = _submit(alice_client, people_spec)
+    assert first["links"]["spec"] == f"/api/jobs/{first['id']}/spec"
+    resp = alice_client.get(first["links"]["spec"])
+    assert resp.status_code == 200
+    spec = resp.json()["spec"]
+    assert (
+        spec["tables"]["people"]["fields"].keys()
+        == people_spec["tables"]["people"]["fields"].keys()
+    )
+    again = _submit(alice_client, spec)  # the same request again gives the same bytes
+    a, b = _run(first["id"]), _run(again["id"])
+    assert a.artifacts.get().sha256 == b.artifacts.get().sha256
+    template = alice_client.post(
+        "/api/generate", {"template": "retail_journeys", "rows": 20, "seed": 1}, format="json"
+    ).json()
+    assert (
+        "products" in alice_client.get(f"/api/jobs/{template['id']}/spec").json()["spec"]["tables"]
+    )
+
+
+def test_a_job_without_a_spec_says_so(alice_client: Any, alice: Any) -> None:
+    fit = Job.objects.create(owner=alice, kind="fit", format="csv", seed=1, spec=None)
+    resp = alice_client.get(f"/api/jobs/{fit.id}/spec")
+    assert resp.status_code == 404
+    assert (
+        resp.json()["error"]["message"] == "this fit job has no spec: a fitted model makes its rows"
+    )
+
+
 def test_same_schema_rows_and_seed_give_identical_files(
     alice_client: Any, people_spec: Any
 ) -> None:

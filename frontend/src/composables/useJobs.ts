@@ -38,24 +38,42 @@ export function useJobs(): {
 /** The request that makes the same data again, or null when the job does not say enough. */
 export function rerunRequest(job: Job): GenerateRequest | null {
   const params = (job.params ?? {}) as Record<string, unknown>
-  const rows = typeof params.rows === 'number' ? params.rows : undefined
-  const common = {
-    format: job.format as GenerateRequest['format'],
-    seed: job.seed,
-    ...(rows !== undefined ? { rows } : {}),
-  }
+  const common = commonOf(job)
   if (job.kind === 'template' && job.template) {
     const knobs = (params.template_params ?? {}) as Record<string, unknown>
     return { template: job.template, params: knobs, ...common }
   }
-  const spec = (job as unknown as { spec?: unknown }).spec
-  if (job.kind === 'schema' && spec) return { schema: spec, ...common }
   if (typeof params.schema_id === 'string') return { schema_id: params.schema_id, ...common }
   if (job.kind === 'model' && typeof params.model_id === 'string') {
     const conditions = Array.isArray(params.conditions) ? params.conditions : []
     return { model_id: params.model_id, ...common, ...(conditions.length ? { conditions } : {}) }
   }
   return null
+}
+
+function commonOf(job: Job): Pick<GenerateRequest, 'format' | 'seed' | 'rows'> {
+  const params = (job.params ?? {}) as Record<string, unknown>
+  const rows = typeof params.rows === 'number' ? params.rows : undefined
+  return {
+    format: job.format as GenerateRequest['format'],
+    seed: job.seed,
+    ...(rows !== undefined ? { rows } : {}),
+  }
+}
+
+/** Whether the dashboard can make this job's data again (a schema job: from its spec). */
+export function canRerun(job: Job): boolean {
+  return rerunRequest(job) !== null || job.kind === 'schema'
+}
+
+/** The request that makes the same data again; an inline-schema job's spec is fetched. */
+export async function rerunBody(job: Job): Promise<GenerateRequest | null> {
+  const body = rerunRequest(job)
+  if (body || job.kind !== 'schema') return body
+  const { spec } = await unwrap(
+    api.GET('/api/jobs/{job_id}/spec', { params: { path: { job_id: job.id } } }),
+  )
+  return { schema: spec, ...commonOf(job) }
 }
 
 export async function jobCancel(id: string): Promise<Job> {

@@ -17,6 +17,7 @@ from .generate_request_conditions_item import GenerateRequestConditionsItem
 from .generate_request_params import GenerateRequestParams
 from .job import Job
 from .job_links import JobLinks
+from .job_spec import JobSpec
 from .kind_enum import KindEnum
 from .knob import Knob
 from .login_request import LoginRequest
@@ -58,6 +59,7 @@ __all__ = (
     "GenerateRequestParams",
     "Job",
     "JobLinks",
+    "JobSpec",
     "KindEnum",
     "Knob",
     "LoginRequest",

@@ -18,6 +18,7 @@ class JobLinks:
         download (str):
         metrics (str):
         cancel (str):
+        spec (str):
     """
 
     self_: str
@@ -25,6 +26,7 @@ class JobLinks:
     download: str
     metrics: str
     cancel: str
+    spec: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +40,8 @@ class JobLinks:
 
         cancel = self.cancel
 
+        spec = self.spec
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -47,6 +51,7 @@ class JobLinks:
                 "download": download,
                 "metrics": metrics,
                 "cancel": cancel,
+                "spec": spec,
             }
         )
 
@@ -65,12 +70,15 @@ class JobLinks:
 
         cancel = d.pop("cancel")
 
+        spec = d.pop("spec")
+
         job_links = cls(
             self_=self_,
             preview=preview,
             download=download,
             metrics=metrics,
             cancel=cancel,
+            spec=spec,
         )
 
         job_links.additional_properties = d
