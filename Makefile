@@ -8,7 +8,7 @@ PORT ?= 8000
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench lint fmt typecheck migrate clean schema chromium
+.PHONY: help install run test bench lint fmt typecheck migrate clean schema chromium screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ run: migrate ## Start the web server and the workers on http://127.0.0.1:$(PORT)
 test: install chromium ## Run the whole test suite (the dashboard's Vitest, then pytest)
 	cd frontend && npm test --silent
 	$(PY) -m pytest
+
+screenshots: install chromium ## Refresh the README's screenshots (docs/screenshots) from the browser tests
+	SYNDATA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e/test_dashboard.py
 
 # The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
 chromium: ## Install Debian's chromium for the browser tests when missing (as root), unless CHROMIUM_PATH is set
