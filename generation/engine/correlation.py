@@ -48,8 +48,17 @@ def copula_factor(latent: np.ndarray) -> np.ndarray:
     return vecs * np.sqrt(np.clip(vals, 0.0, None))
 
 
+_BLAS_ONE_THREAD = 262_144  # OpenBLAS multithreads a product only above m * n * k of this
+
+
 def copula_uniforms(factor: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """(n, k) uniforms whose normal scores have correlation ``factor @ factor.T``."""
-    z = rng.standard_normal((n, factor.shape[0])) @ factor.T
-    u = special.ndtr(z)
-    return np.clip(u, 1e-12, 1 - 1e-12)
+    z = rng.standard_normal((n, factor.shape[0]))
+    # In slices small enough that OpenBLAS keeps to one thread: on a busy machine its helper
+    # threads spin and cost more CPU than the product itself (same result, bit for bit).
+    rows = max(64, _BLAS_ONE_THREAD // max(factor.size, 1))
+    out = np.empty_like(z)
+    for start in range(0, n, rows):
+        np.matmul(z[start : start + rows], factor.T, out=out[start : start + rows])
+    special.ndtr(out, out=out)
+    return np.clip(out, 1e-12, 1 - 1e-12, out=out)

@@ -16,6 +16,7 @@ values of the same kind, none equal to a real one; keys are regenerated.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from generation.synthesis.identifiers import IdentifierGuard, code_shape, value_hashes
 
@@ -39,10 +41,15 @@ def _canonical(frame: pd.DataFrame, columns: list[str], meta: dict[str, Any]) ->
         col = frame[name]
         sdtype = meta[name]["sdtype"]
         if sdtype == "numerical":
-            out[name] = pd.to_numeric(col, errors="coerce").astype(float).round(9)
+            values = col.to_numpy() if _plain_numeric(col) else pd.to_numeric(col, errors="coerce")
+            out[name] = np.round(np.asarray(values, dtype=float), 9)
         elif sdtype == "datetime":
             parsed = col if pd.api.types.is_datetime64_any_dtype(col) else pd.to_datetime(col)
-            out[name] = parsed.astype("int64", copy=False).where(parsed.notna(), -1)
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+            # nanoseconds whatever the unit: the engine returns datetime64[us], a CSV [ns]
+            ns = parsed.dt.as_unit("ns").to_numpy().view(np.int64)
+            out[name] = np.where(parsed.notna().to_numpy(), ns, -1)
         elif "vocab" in meta[name]:
             out[name] = _vocab_codes(col, meta[name]["vocab"])
         else:
@@ -50,10 +57,26 @@ def _canonical(frame: pd.DataFrame, columns: list[str], meta: dict[str, Any]) ->
     return pd.DataFrame(out)
 
 
+def _plain_numeric(col: pd.Series) -> bool:
+    """A numpy bool/int/float64 column (no object boxing, no extension dtype)."""
+    dtype = col.dtype
+    return isinstance(dtype, np.dtype) and (dtype.kind in "biu" or dtype == np.float64)
+
+
+def _factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """Codes (-1 null) and distinct values, without boxing numpy numbers or bools as objects
+    first (a distinct np.float64 / np.bool_ labels the same as its Python twin)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), col.cat.categories
+    if _plain_numeric(col):
+        return pd.factorize(col.to_numpy(), use_na_sentinel=True)
+    return pd.factorize(col.astype(object), use_na_sentinel=True)
+
+
 def _vocab_codes(col: pd.Series, vocab: list[str]) -> np.ndarray:
     """A category's index in the real table's vocabulary: -1 unknown, -2 null (ints hash fast)."""
     index = {label: i for i, label in enumerate(vocab)}
-    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    codes, uniques = _factorize(col)
     lookup = np.array([index.get(_label(u), -1) for u in uniques] + [-2], dtype=np.int64)
     return lookup[codes]
 
@@ -66,7 +89,7 @@ def _label(value: Any) -> str:
 
 def labels(col: pd.Series, null: str | None = None) -> pd.Series:
     """Values as text labels (1.0 -> "1"), nulls as ``null``; one conversion per distinct value."""
-    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    codes, uniques = _factorize(col)
     mapped = np.array([_label(u) for u in uniques] + [null], dtype=object)
     return pd.Series(mapped[codes], index=col.index, dtype=object)
 
@@ -189,6 +212,78 @@ def _coerce_value(entry: dict[str, Any], value: Any) -> Any:
     return str(value)
 
 
+_DT_TOKEN = re.compile(r"%[YmdHMSf]|%%|[^%]")
+_DT_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%f": 6}
+_DIGIT_PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+
+
+def format_datetimes(values: np.ndarray, fmt: str) -> np.ndarray | None:
+    """``strftime(fmt)`` of datetime64 values, vectorised: an object array of text (NaN where
+    NaT), equal to pandas' ``Series.dt.strftime``; None when ``fmt`` uses a directive other
+    than %Y %m %d %H %M %S %f %% or a year falls outside 1000..9999 (the caller falls back)."""
+    tokens = _DT_TOKEN.findall(fmt)
+    if "".join(tokens) != fmt:
+        return None
+    arr = np.asarray(values).astype("datetime64[us]")  # %f is microseconds; numpy floors
+    nat = np.isnat(arr)
+    us = np.where(nat, 0, arr.view(np.int64))
+    days = np.floor_divide(us, 86_400_000_000)
+    rest = us - days * 86_400_000_000
+    day = days.astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    months = month.view(np.int64)
+    years = months // 12 + 1970
+    if len(years) and (years.min() < 1000 or years.max() > 9999):
+        return None
+    parts = {
+        "%Y": years,
+        "%m": months % 12 + 1,
+        "%d": (day - month).view(np.int64) + 1,
+        "%H": rest // 3_600_000_000,
+        "%M": rest // 60_000_000 % 60,
+        "%S": rest // 1_000_000 % 60,
+        "%f": rest % 1_000_000,
+    }
+    literal = {t: (b"%" if t == "%%" else t.encode()) for t in tokens if t not in _DT_DIGITS}
+    width = sum(_DT_DIGITS[t] if t in _DT_DIGITS else len(literal[t]) for t in tokens)
+    chars = np.empty((len(arr), width), dtype=np.uint8)
+    pos = 0
+    for token in tokens:
+        digits = _DT_DIGITS.get(token)
+        if digits is None:  # a literal character (UTF-8 bytes) or %%
+            raw = literal[token]
+            chars[:, pos : pos + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+            pos += len(raw)
+            continue
+        value = parts[token]
+        for k in range(digits // 2):  # two digits at a time, from the right
+            end = pos + digits - 2 * k
+            chars[:, end - 2 : end] = _DIGIT_PAIRS[(value // 100**k) % 100]
+        pos += digits
+    if width == 0:
+        text = np.full(len(arr), "", dtype=object)
+    else:
+        raw_text = pa.array(chars.view(f"S{width}").ravel(), type=pa.binary())
+        text = raw_text.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
+    text[nat] = np.nan
+    return text
+
+
+def _to_numeric(col: pd.Series) -> pd.Series:
+    """``pd.to_numeric(col, errors="coerce")``, parsing each distinct text once: a category
+    stored as numbers comes back from the samplers as 100k short strings of a few values."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniques = col.cat.codes.to_numpy(), col.cat.categories.astype(object)
+    elif col.dtype != object:
+        return pd.to_numeric(col, errors="coerce")
+    else:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy()
+    if (codes < 0).any() or parsed.dtype.kind not in "iuf":
+        parsed = np.append(parsed.astype(float), np.nan)
+    return pd.Series(parsed[codes], index=col.index)
+
+
 def _finish_types(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
     """Learned columns back to the representation of the real table."""
     for name in meta["learned"]:
@@ -200,12 +295,15 @@ def _finish_types(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
             fmt = entry.get("datetime_format")
-            frame[name] = parsed.dt.strftime(fmt) if fmt else parsed
+            if fmt:
+                fast = format_datetimes(parsed.to_numpy(), fmt)
+                frame[name] = parsed.dt.strftime(fmt) if fast is None else fast
+            else:
+                frame[name] = parsed
         elif rep == "int":
-            numeric = pd.to_numeric(col, errors="coerce")
-            frame[name] = numeric.round().astype("Int64")
+            frame[name] = _to_numeric(col).round().astype("Int64")
         elif rep == "float":
-            frame[name] = pd.to_numeric(col, errors="coerce").astype(float)
+            frame[name] = _to_numeric(col).astype(float)
         elif rep == "bool":
             frame[name] = col.astype("boolean")
         else:
@@ -224,6 +322,30 @@ def condition_counts(
             (cond["column"], _coerce_value(entry, cond["value"]), round(cond["fraction"] * n))
         )
     return out
+
+
+def _margin(rows: int) -> int:
+    """Extra rows asked of the sampler on its first call, so that the few exact copies dropped
+    seldom need a second call (which costs an SDV model a reload and a fixed overhead)."""
+    return rows // 64 + 16
+
+
+def _numbered(prefix: str, first: int, n: int) -> np.ndarray:
+    """``f"{prefix}{i:09d}"`` for ``first <= i < first + n``, built as bytes (no Python loop)."""
+    last = first + n - 1
+    if n <= 0 or first < 0 or last > 999_999_999 or not prefix.isascii():
+        return np.array([f"{prefix}{i:09d}" for i in range(first, first + n)], dtype=object)
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    width = len(head) + 9
+    chars = np.empty((n, width), dtype=np.uint8)
+    chars[:, : len(head)] = head
+    numbers = np.arange(first, first + n, dtype=np.int64)
+    chars[:, len(head)] = 48 + numbers // 100_000_000
+    for k in range(4):  # two digits at a time, from the right
+        end = width - 2 * k
+        chars[:, end - 2 : end] = _DIGIT_PAIRS[(numbers // 100**k) % 100]
+    raw = pa.array(chars.view(f"S{width}").ravel(), type=pa.binary())
+    return raw.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
 
 
 def sample_block(
@@ -248,7 +370,12 @@ def sample_block(
     acceptance = 1.0  # share of sampled rows that were not copies, to size the next top-up
     cond_values = {(column, value) for column, value, _ in wanted}
 
+    plain_total = n - sum(count for _, _, count in wanted)
+
     def assemble() -> tuple[pd.DataFrame, list[int], int]:
+        if not wanted and kept:  # no conditions: the first n rows kept
+            rows = kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+            return rows.iloc[:n], [], n - min(n, len(rows))
         rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
         pieces, deficits = [], []
         plain_mask = np.ones(len(rows), dtype=bool)
@@ -261,24 +388,27 @@ def sample_block(
         pieces.append(rows[plain_mask].head(plain_count))
         return pd.concat(pieces, ignore_index=True), deficits, plain_count - len(pieces[-1])
 
+    def ask(deficit: int, attempt: int) -> int:
+        if deficit <= 0:
+            return 0
+        if attempt == 0:  # a small margin: a typical share of copies needs no second call
+            return deficit + _margin(deficit)
+        return min(int(deficit * 1.2 / max(acceptance, 0.02)) + 10, 50 * n + 100)
+
     for attempt in range(60):
-        frame, deficits, plain_deficit = assemble()
+        if attempt == 0:  # nothing kept yet: no need to assemble
+            deficits, plain_deficit = [count for _, _, count in wanted], plain_total
+        else:
+            frame, deficits, plain_deficit = assemble()
         if sum(deficits) + plain_deficit <= 0:
+            if attempt == 0:
+                frame, deficits, plain_deficit = assemble()
             break
-        grow = 1.0 if attempt == 0 else 1.2 / max(acceptance, 0.02)
         conds = [
-            (
-                column,
-                value,
-                min(int(d * grow) + (10 if attempt else 0), 50 * n + 100) if d > 0 else 0,
-            )
+            (column, value, ask(d, attempt))
             for (column, value, _), d in zip(wanted, deficits, strict=True)
         ]
-        plain = (
-            min(int(plain_deficit * grow) + (10 if attempt else 0), 50 * n + 100)
-            if plain_deficit > 0
-            else 0
-        )
+        plain = ask(plain_deficit, attempt)
         part = sampler(plain, int(seed * 1000 + attempt) % 2**63, conds)
         part = part.reset_index(drop=True)
         if fitted.row_set.size and meta["learned"] and len(part):
@@ -287,7 +417,8 @@ def sample_block(
             copies = fitted.row_set[pos] == hashes
             dropped += int(copies.sum())
             acceptance = max(0.0, 1.0 - float(copies.mean()))
-            part = part[~copies]
+            if copies.any():
+                part = part[~copies]
         kept.append(part)
     else:
         frame, deficits, plain_deficit = assemble()
@@ -307,11 +438,8 @@ def sample_block(
         elif entry["sdtype"] == "id":
             guard = fitted.guards[name]
             prefix = "SYN-" if not entry.get("identifier") else "SYN"
-            out[name] = pd.Series(
-                [f"{prefix}{i:09d}" for i in range(start_row + 1, start_row + n + 1)],
-                dtype=object,
-            )
-            bad = guard.collides(out[name])
+            out[name] = pd.Series(_numbered(prefix, start_row + 1, n), dtype=object)
+            bad = guard.collides(out[name], clean=True)
             if bad.any():  # a real key that happens to look like ours: mark ours apart
                 out[name][bad] = out[name][bad] + "X"
         elif name in fitted.guards:

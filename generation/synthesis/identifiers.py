@@ -162,8 +162,13 @@ class IdentifierGuard:
     shape: str = ""  # a sample value's character shape, for codes: "AA-9999"
     null_rate: float = 0.0
 
-    def collides(self, values: pd.Series) -> np.ndarray:
-        text = values.astype(str).str.strip()
+    def collides(self, values: pd.Series, *, clean: bool = False) -> np.ndarray:
+        """Which values equal a real value of the column (as stripped text).
+
+        ``clean``: the values are already ``str`` without surrounding spaces (made here), so
+        the per-value conversion is skipped; the hashes are the same either way.
+        """
+        text = values if clean else values.astype(str).str.strip()
         hashed = pd.util.hash_pandas_object(text, index=False, hash_key=self.salt).to_numpy(
             np.uint64
         )
@@ -244,7 +249,7 @@ def synth_identifiers(guard: IdentifierGuard, n: int, rng: np.random.Generator) 
     """``n`` synthetic values of the guard's kind, none equal to a real value of the column."""
     values = pd.Series(_draw(guard.kind, guard.shape, n, rng), dtype=object)
     for attempt in range(20):
-        bad = guard.collides(values)
+        bad = guard.collides(values, clean=True)
         if not bad.any():
             break
         k = int(bad.sum())
@@ -254,7 +259,7 @@ def synth_identifiers(guard: IdentifierGuard, n: int, rng: np.random.Generator) 
             redraw = _from_shape("Aaaaaa-99999", k, rng)
         values[bad] = redraw
     else:
-        values[guard.collides(values)] = None
+        values[guard.collides(values, clean=True)] = None
     if guard.null_rate > 0:
         values[rng.random(n) < guard.null_rate] = None
     return values

@@ -20,7 +20,7 @@ class ModelProducer:
         self.fitted = load_fitted(model.directory)
         from generation.synthesis.services import make_sampler
 
-        self.sampler = make_sampler(self.fitted)
+        self.sampler = make_sampler(self.fitted, categorical=True)
         self.seed = int(job.seed)
         self.conditions = job.params.get("conditions") or []
         self.stats_dir = job.directory / "stats"

@@ -329,10 +329,14 @@ def _fit_one(
     return {"payload_bytes": sdv_backend.dumps(model)}
 
 
-def make_sampler(fitted: Any) -> Any:
-    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind."""
+def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
+    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind.
+
+    ``categorical``: the ``spec`` synthesizer returns text columns as pandas Categoricals
+    (cheaper for ``sample_block``; same values).
+    """
     if fitted.meta["chosen"] == "spec":
-        return spec_sampler(fitted.payload, fitted.meta["spec_names"])
+        return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
     from generation import sdv_backend
 
     payload = fitted.payload

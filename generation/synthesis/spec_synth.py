@@ -271,17 +271,27 @@ def _table_name(table: str) -> str:
     return field_name(table, set())
 
 
-def spec_sampler(spec_doc: dict[str, Any], names: dict[str, str]) -> Any:
-    """A ``sampler(n, seed, conditions)`` over the learned spec, for ``fitted.sample_block``."""
+def spec_sampler(
+    spec_doc: dict[str, Any], names: dict[str, str], *, categorical: bool = False
+) -> Any:
+    """A ``sampler(n, seed, conditions)`` over the learned spec, for ``fitted.sample_block``.
+
+    ``categorical``: text columns come back as pandas Categoricals (dictionary-encoded by
+    Arrow), which the copy check and the type finishing of a block read without hashing every
+    value; otherwise as object columns of ``str``.
+    """
     table = next(iter(spec_doc["tables"]))
     by_column = {column: name for name, column in names.items()}
     base = engine.parse_spec(spec_doc)
+    engine.compile_spec(base)  # once per model (cached per spec object), not in the first block
 
     def run(spec: Any, n: int, seed: int) -> pd.DataFrame:
         if n <= 0:
             return pd.DataFrame(columns=list(names.values()))
         block = engine.BlockPlan(table, 0, 0, n)
-        data = engine.generate_block(spec, table, block, seed).to_pandas()
+        data = engine.generate_block(spec, table, block, seed).to_pandas(
+            strings_to_categorical=categorical
+        )
         return data.rename(columns=names)
 
     def with_weights(column: str, keep: dict[str, bool], *, exact: bool) -> Any:

@@ -130,6 +130,29 @@ def _num(values: list[Any]) -> np.ndarray:
     )
 
 
+def _quantile_ppf(probs: np.ndarray, vals: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Linear interpolation between quantile points; with equally spaced probabilities (what
+    the spec synthesizer learns) the segment is found by arithmetic instead of a binary search,
+    several times faster than ``np.interp`` and equal to it to the last bit or two."""
+    k = len(probs) - 1
+    even = (
+        k >= 1
+        and probs[0] == 0.0
+        and probs[-1] == 1.0
+        and bool(np.allclose(np.diff(probs), 1.0 / k, rtol=0.0, atol=1e-12))
+    )
+    if not even:
+        return lambda q: np.interp(q, probs, vals)
+    slopes = np.append(np.diff(vals), 0.0)
+
+    def ppf(q: np.ndarray) -> np.ndarray:
+        pos = np.clip(np.asarray(q, dtype=float), 0.0, 1.0) * k
+        i = np.minimum(pos.astype(np.intp), k)
+        return vals[i] + (pos - i) * slopes[i]
+
+    return ppf
+
+
 def _custom(dist: Any) -> _Custom:
     if isinstance(dist, Constant):
         c = float(dist.value)
@@ -153,7 +176,7 @@ def _custom(dist: Any) -> _Custom:
     if isinstance(dist, Quantiles):
         probs = np.asarray(dist.probs, dtype=float)
         vals = np.maximum.accumulate(_num(dist.values))
-        return _Custom(lambda q: np.interp(q, probs, vals), lambda x: np.interp(x, vals, probs))
+        return _Custom(_quantile_ppf(probs, vals), lambda x: np.interp(x, vals, probs))
     if isinstance(dist, Histogram):
         edges = np.asarray(dist.edges, dtype=float)
         cum = np.concatenate([[0.0], np.cumsum(dist.weights)])
