@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 
-def ndtr(x: Any) -> Any:
+def ndtr(x: Any, *args: Any, **kwargs: Any) -> Any:
+    """scipy.special.ndtr, a ufunc: ``out=`` and the other ufunc arguments pass through."""
     from scipy.special import ndtr as _ndtr
 
-    return _ndtr(x)
+    return _ndtr(x, *args, **kwargs)
 
 
-def ndtri(q: Any) -> Any:
+def ndtri(q: Any, *args: Any, **kwargs: Any) -> Any:
     from scipy.special import ndtri as _ndtri
 
-    return _ndtri(q)
+    return _ndtri(q, *args, **kwargs)
