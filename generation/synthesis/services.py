@@ -437,6 +437,13 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
         epochs = options["epochs"]
         if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= 10_000:
             raise ApiError("options.epochs: must be an integer between 1 and 10000")
+    for name, top in (("sample_size", 100), ("segment_size", 100_000)):
+        value = options.get(name)
+        if name in options and (
+            value is not None
+            and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top)
+        ):
+            raise ApiError(f"options.{name}: must be an integer between 1 and {top}")
     if "time_budget_s" in options:
         budget = options["time_budget_s"]
         if not isinstance(budget, int | float) or not 1 <= budget <= 86_400:

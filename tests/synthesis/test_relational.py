@@ -158,6 +158,11 @@ def test_sequence_metadata_edits_are_checked(alice_client: Any, weather: pd.Data
     )
     assert resp.status_code == 200
     assert resp.json()["metadata"]["sequence_index"] == "temp"
+    resp = alice_client.post(
+        f"{url}/fit", {"synthesizer": "par", "options": {"sample_size": "many"}}, format="json"
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"].startswith("options.sample_size:")
 
 
 def test_auto_on_sequences_fits_par(alice_client: Any, weather: pd.DataFrame) -> None:
