@@ -51,6 +51,8 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     fitted = load_fitted(model.directory)
     meta = fitted.meta
+    if meta["chosen"] == "hma":
+        return _multi_table_document(job, model, fitted)
     metadata = model.dataset.metadata
     learned = meta["learned"]
     real_all = load_frame(model.dataset.absolute_path, metadata)
@@ -136,6 +138,89 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
                 "heatmap": heatmap,
             }
         },
+    }
+
+
+def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
+    """Per table: quality against its real table, exact copies, identifier leaks, diversity;
+    and referential integrity (share of child keys that are keys of a synthetic parent)."""
+    from generation.synthesis.fitted import load_fitted, row_hashes
+    from generation.synthesis.producer import copies_dropped
+    from generation.synthesis.tables import load_frame
+
+    meta = fitted.meta
+    metadata = model.dataset.metadata
+    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
+    artifacts = {a.table: a for a in job.artifacts.exclude(table="")}
+    clean = licence_clean()
+    full: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Any] = {}
+    for name in meta["order"]:
+        table_fitted = load_fitted(model.directory / "tables" / name)
+        learned = table_fitted.meta["learned"]
+        tmeta = metadata["tables"][name]
+        artifact = artifacts.get(name)
+        if artifact is None:
+            continue
+        synthetic = read_head(artifact.absolute_path, artifact.format, cap)
+        full[name] = synthetic
+        real = load_frame(model.dataset.directory / tmeta["file"], tmeta)
+        if len(real) > cap:
+            real = real.sample(cap, random_state=0).reset_index(drop=True)
+        entry: dict[str, Any] = {"rows_evaluated": len(synthetic), "real_rows": len(real)}
+        if learned and len(synthetic):
+            score = native_quality_report if clean else quality_report
+            entry["quality"] = score(real[learned], synthetic[learned], tmeta)
+            entry["histograms"] = column_histograms(real[learned], synthetic[learned], tmeta)
+        hashes = row_hashes(
+            synthetic, learned, table_fitted.meta["columns"], table_fitted.meta["row_salt"]
+        )
+        row_set = table_fitted.row_set
+        pos = np.minimum(np.searchsorted(row_set, hashes), max(0, row_set.size - 1))
+        copies = int((row_set[pos] == hashes).sum()) if row_set.size else 0
+        entry["privacy"] = {
+            "exact_copies_in_output": copies,
+            "exact_copy_rate": copies / max(1, len(synthetic)),
+            "identifier_leaks": _identifier_leaks(table_fitted, synthetic),
+        }
+        entry["diversity"] = diversity_report(synthetic)
+        tables[name] = entry
+    integrity = {}
+    for rel in meta["relationships"]:
+        child, parent = rel["child_table"], rel["parent_table"]
+        if child in full and parent in full:
+            artifact = artifacts[parent]
+            parent_keys = read_head(artifact.absolute_path, artifact.format, 10**9)[
+                rel["parent_primary_key"]
+            ]
+            fk = full[child][rel["child_foreign_key"]]
+            integrity[f"{child}.{rel['child_foreign_key']}"] = (
+                float(fk.astype(str).isin(set(parent_keys.astype(str))).mean()) if len(fk) else 1.0
+            )
+    qualities = [t["quality"]["score"] for t in tables.values() if "quality" in t]
+    return {
+        "job": str(job.id),
+        "kind": "model",
+        "model_id": str(model.id),
+        "synthesizer": "hma",
+        "summary": {
+            "quality": float(np.mean(qualities)) if qualities else None,
+            "utility": float(np.mean(qualities)) if qualities else None,
+            "exact_copy_rate": max(
+                (t["privacy"]["exact_copy_rate"] for t in tables.values()), default=0.0
+            ),
+            "exact_copies_dropped": copies_dropped(job),
+            "identifier_leaks": sum(
+                sum(t["privacy"]["identifier_leaks"].values()) for t in tables.values()
+            ),
+            "uniqueness_rate": min(
+                (t["diversity"]["uniqueness_rate"] for t in tables.values()), default=None
+            ),
+            "referential_integrity": min(integrity.values(), default=1.0),
+        },
+        "referential_integrity": integrity,
+        "orphans_dropped_in_fit": meta.get("orphans", {}),
+        "tables": tables,
     }
 
 

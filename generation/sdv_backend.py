@@ -7,7 +7,10 @@ Everything else talks to SDV through these functions, so a licence-clean deploym
 - reproducible sampling by block: the fitted model is re-loaded from its pickled bytes for each
   block, and every random state inside it (copula / GAN, and RDT's reverse transforms) is set
   from the block's own seed, so block ``i`` gives the same rows whichever process makes it;
-- epoch progress of CTGAN / TVAE / CopulaGAN reported to a callback;
+- epoch progress of CTGAN / TVAE / CopulaGAN / PAR reported to a callback;
+- PAR (sequences per entity) and HMA (parent and child tables) behind the same fit / dumps /
+  sample-by-seed shape: :func:`fit_par` / :func:`sample_par`, :func:`fit_hma` /
+  :func:`sample_hma`;
 - CUDA when present, the CPU otherwise.
 """
 
@@ -30,9 +33,13 @@ __all__ = [
     "available",
     "dumps",
     "fit",
+    "fit_hma",
+    "fit_par",
     "loads",
     "quality_score",
     "sample",
+    "sample_hma",
+    "sample_par",
     "seed_everything",
 ]
 
@@ -62,6 +69,8 @@ _ALLOWED_OPTIONS = {
     },
     "tvae": {"epochs", "batch_size", "compress_dims", "decompress_dims", "embedding_dim"},
     "copulagan": {"epochs", "batch_size", "default_distribution", "pac", "embedding_dim"},
+    "par": {"epochs", "sample_size", "segment_size"},
+    "hma": set(),
 }
 
 ProgressFn = Callable[[int, int], None]
@@ -106,22 +115,26 @@ def seed_everything(seed: int) -> None:
         pass
 
 
+def _sdv_columns(
+    frame: pd.DataFrame, metadata: dict[str, Any], keys: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """SDV column entries; ``keys`` (primary, foreign and sequence keys) become sdtype id."""
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        sdtype = metadata["columns"][name]["sdtype"]
+        if name in keys:
+            columns[name] = {"sdtype": "id"}
+        elif sdtype in ("numerical", "datetime", "boolean"):
+            columns[name] = {"sdtype": sdtype}
+        else:
+            columns[name] = {"sdtype": "categorical"}
+    return columns
+
+
 def _sdv_metadata(frame: pd.DataFrame, metadata: dict[str, Any], table: str) -> Any:
     from sdv.metadata import Metadata
 
-    columns: dict[str, Any] = {}
-    for name in frame.columns:
-        entry = metadata["columns"][name]
-        sdtype = entry["sdtype"]
-        if sdtype == "numerical":
-            columns[name] = {"sdtype": "numerical"}
-        elif sdtype == "datetime":
-            columns[name] = {"sdtype": "datetime"}
-        elif sdtype == "boolean":
-            columns[name] = {"sdtype": "boolean"}
-        else:
-            columns[name] = {"sdtype": "categorical"}
-    return Metadata.load_from_dict({"tables": {table: {"columns": columns}}})
+    return Metadata.load_from_dict({"tables": {table: {"columns": _sdv_columns(frame, metadata)}}})
 
 
 class _EpochReporter:
@@ -146,18 +159,30 @@ class _EpochReporter:
 def _report_epochs(progress: ProgressFn | None) -> Iterator[None]:
     import ctgan.synthesizers.ctgan as ctgan_mod
     import ctgan.synthesizers.tvae as tvae_mod
+    import deepecho.models.par as par_mod
 
-    saved = (ctgan_mod.tqdm, tvae_mod.tqdm)
+    modules = (ctgan_mod, tvae_mod, par_mod)
+    saved = [m.tqdm for m in modules]
 
     def fake_tqdm(iterable: Any, *args: Any, **kwargs: Any) -> _EpochReporter:
         return _EpochReporter(iterable, progress)
 
-    ctgan_mod.tqdm = fake_tqdm
-    tvae_mod.tqdm = fake_tqdm
+    for module in modules:
+        module.tqdm = fake_tqdm
     try:
         yield
     finally:
-        ctgan_mod.tqdm, tvae_mod.tqdm = saved
+        for module, original in zip(modules, saved, strict=True):
+            module.tqdm = original
+
+
+def _deterministic(seed: int) -> None:
+    import torch
+
+    seed_everything(seed)
+    with contextlib.suppress(Exception):
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 
 def fit(
@@ -184,7 +209,6 @@ def fit(
     Returns:
         The fitted SDV synthesizer.
     """
-    import torch
     from sdv import single_table
 
     cls = getattr(single_table, SDV_SYNTHESIZERS[synthesizer])
@@ -192,10 +216,7 @@ def fit(
     if synthesizer in _EPOCH_SYNTHESIZERS:
         kwargs["enable_gpu"] = cuda_available()
         kwargs["verbose"] = False  # our tqdm stand-in reports epochs either way
-    seed_everything(seed)
-    with contextlib.suppress(Exception):
-        torch.use_deterministic_algorithms(True, warn_only=True)
-    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    _deterministic(seed)
     model = cls(_sdv_metadata(frame, metadata, table), **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -282,6 +303,140 @@ def sample(
     return pd.concat(parts, ignore_index=True)
 
 
+# --- PAR: sequences per entity ------------------------------------------------------------
+def fit_par(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    sequence_key: str,
+    sequence_index: str | None,
+    options: dict[str, Any],
+    seed: int,
+    table: str = "table",
+    progress: ProgressFn | None = None,
+) -> Any:
+    """Fit SDV's PARSynthesizer on whole sequences (one per value of ``sequence_key``).
+
+    Args:
+        frame: the sequence key, the optional sequence index and the learned columns.
+        metadata: our metadata (sdtypes per column).
+        sequence_key: the entity column.
+        sequence_index: the order column (datetime or numerical), or None for row order.
+        options: ``epochs``, ``sample_size``, ``segment_size``.
+        seed: seeds every RNG the fit uses.
+        table: the table's name inside SDV's metadata.
+        progress: called with (epochs done, epochs total).
+    """
+    from sdv.metadata import Metadata
+    from sdv.sequential import PARSynthesizer
+
+    table_md: dict[str, Any] = {
+        "columns": _sdv_columns(frame, metadata, keys=(sequence_key,)),
+        "sequence_key": sequence_key,
+    }
+    if sequence_index:
+        table_md["sequence_index"] = sequence_index
+    md = Metadata.load_from_dict({"tables": {table: table_md}})
+    _deterministic(seed)
+    model = PARSynthesizer(md, cuda=cuda_available(), verbose=False, **options)
+    with warnings.catch_warnings(), _report_epochs(progress):
+        warnings.simplefilter("ignore")
+        model.fit({table: frame})
+    return model
+
+
+def sample_par(model_bytes: bytes, sequences: int, *, seed: int) -> pd.DataFrame:
+    """``sequences`` whole sequences from a pickled PAR model, the same for the same seed.
+
+    The sequence key holds SDV's own labels (one per sequence, in order); the caller
+    replaces them.
+    """
+    model = loads(model_bytes)
+    _deterministic(seed)
+    context = model._context_synthesizer
+    if getattr(context, "_model", None) is not None:
+        _set_all_random_states(context, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = model.sample_sequences(sequences)
+    return got[model._table_name] if isinstance(got, dict) else got
+
+
+# --- HMA: parent and child tables ----------------------------------------------------------
+def fit_hma(
+    frames: dict[str, pd.DataFrame],
+    metadata: dict[str, dict[str, Any]],
+    *,
+    primary_keys: dict[str, str | None],
+    relationships: list[dict[str, str]],
+    seed: int,
+    progress: ProgressFn | None = None,
+) -> Any:
+    """Fit SDV's HMASynthesizer on related tables.
+
+    Args:
+        frames: table name -> rows (keys, and the learned columns); every child key is a key
+            of its parent (orphans already removed).
+        metadata: table name -> our metadata of that table (sdtypes per column).
+        primary_keys: table name -> its primary key column (or None).
+        relationships: ``{parent_table, parent_primary_key, child_table, child_foreign_key}``.
+        seed: seeds every RNG the fit uses.
+        progress: called with (1, 1) when done (HMA has no epochs).
+    """
+    from sdv.metadata import Metadata
+    from sdv.multi_table import HMASynthesizer
+
+    tables: dict[str, Any] = {}
+    for name, frame in frames.items():
+        keys = {primary_keys.get(name)} | {
+            r["child_foreign_key"] for r in relationships if r["child_table"] == name
+        }
+        entry: dict[str, Any] = {
+            "columns": _sdv_columns(frame, metadata[name], keys=tuple(k for k in keys if k))
+        }
+        if primary_keys.get(name):
+            entry["primary_key"] = primary_keys[name]
+        tables[name] = entry
+    md = Metadata.load_from_dict(
+        {
+            "tables": tables,
+            "relationships": [
+                {
+                    "parent_table_name": r["parent_table"],
+                    "parent_primary_key": r["parent_primary_key"],
+                    "child_table_name": r["child_table"],
+                    "child_foreign_key": r["child_foreign_key"],
+                }
+                for r in relationships
+            ],
+        }
+    )
+    _deterministic(seed)
+    model = HMASynthesizer(md, verbose=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(frames)
+    if progress is not None:
+        progress(1, 1)
+    return model
+
+
+def sample_hma(model_bytes: bytes, scale: float, *, seed: int) -> dict[str, pd.DataFrame]:
+    """Every table at ``scale`` times its real size, the same tables for the same seed."""
+    model = loads(model_bytes)
+    _deterministic(seed)
+    model._numpy_seed = seed % 2**32  # HMA samples under its own saved numpy state
+    ss = np.random.SeedSequence(seed)
+    for child, synth in zip(
+        ss.spawn(len(model._table_synthesizers)), model._table_synthesizers.values(), strict=True
+    ):
+        if getattr(synth, "_model", None) is not None:
+            _set_all_random_states(synth, int(child.generate_state(1)[0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return dict(model.sample_scale(scale=float(scale)))
+
+
 def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata: dict[str, Any]) -> float:
     """SDV's quality score (sdmetrics QualityReport) of synthetic vs real rows."""
     from sdv.evaluation import evaluate_quality
@@ -327,3 +482,43 @@ def bare_sdv(
             sample_s = min(sample_s, time.perf_counter() - t0)
             sample_cpu = min(sample_cpu, time.process_time() - c0)
     return fit_s, sample_s, sampled, fit_cpu, sample_cpu
+
+
+def bare_structured(
+    frames: dict[str, pd.DataFrame],
+    *,
+    sequence_key: str | None = None,
+    sequence_index: str | None = None,
+    epochs: int = 128,
+    seed: int,
+    sequences: int = 0,
+) -> tuple[float, float, dict[str, pd.DataFrame]]:
+    """Plain SDV for the benchmark: HMA on several tables, or PAR on one table with a
+    sequence key; metadata detected as SDV's documentation shows it, then fit and sample
+    (HMA at scale 1, PAR ``sequences`` sequences): (fit seconds, sample seconds, tables)."""
+    import time
+
+    from sdv.metadata import Metadata
+    from sdv.multi_table import HMASynthesizer
+    from sdv.sequential import PARSynthesizer
+
+    seed_everything(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        metadata = Metadata.detect_from_dataframes(frames)
+        if sequence_key:
+            (table,) = frames
+            metadata.update_column(sequence_key, sdtype="id", table_name=table)
+            metadata.set_sequence_key(sequence_key, table_name=table)
+            if sequence_index:
+                metadata.set_sequence_index(sequence_index, table_name=table)
+            model: Any = PARSynthesizer(metadata, epochs=epochs, verbose=False, cuda=False)
+        else:
+            model = HMASynthesizer(metadata, verbose=False)
+        model.fit(frames)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        out = model.sample_sequences(sequences) if sequence_key else model.sample_scale(1.0)
+        sample_s = time.perf_counter() - t0
+    return fit_s, sample_s, out if isinstance(out, dict) else {next(iter(frames)): out}

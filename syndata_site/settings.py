@@ -273,7 +273,8 @@ SYNDATA_DATASET_MAX_COLUMNS = env_int("SYNDATA_DATASET_MAX_COLUMNS", 500)
 SYNDATA_DATASET_MIN_ROWS = env_int("SYNDATA_DATASET_MIN_ROWS", 10)
 # The BSL-licensed ones (SDV) can be left out for a licence-clean deployment: SYNDATA_SYNTHESIZERS=spec
 SYNDATA_SYNTHESIZERS = env_list(
-    "SYNDATA_SYNTHESIZERS", ["spec", "gaussian_copula", "ctgan", "tvae", "copulagan", "auto"]
+    "SYNDATA_SYNTHESIZERS",
+    ["spec", "gaussian_copula", "ctgan", "tvae", "copulagan", "par", "hma", "auto"],
 )
 SYNDATA_FIT_MAX_ROWS = env_int("SYNDATA_FIT_MAX_ROWS", 200_000)
 SYNDATA_PRIVACY_SAMPLE_ROWS = env_int("SYNDATA_PRIVACY_SAMPLE_ROWS", 20_000)

@@ -43,7 +43,13 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class DatasetUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A CSV or Parquet file.")
+    file = serializers.FileField(
+        help_text=(
+            "A CSV or Parquet file. For related tables (HMA), repeat the field with one file "
+            "per table, or send one .zip of CSV/Parquet files; each table is named after its "
+            "file's stem and the relationships are detected."
+        )
+    )
     name = serializers.CharField(required=False, max_length=200)
 
 
@@ -51,7 +57,12 @@ class DatasetPatchSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=200)
     metadata = serializers.JSONField(
         required=False,
-        help_text='Edits: {"primary_key": ..., "columns": {name: {sdtype, datetime_format, identifier}}}',
+        help_text=(
+            'Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., '
+            '"columns": {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: '
+            '{"tables": {table: <those edits>}, "relationships": [{parent_table, '
+            "parent_primary_key, child_table, child_foreign_key}]}"
+        ),
     )
 
 
@@ -120,21 +131,26 @@ class DatasetListView(APIView):
         operation_id="datasets_create",
         request={"multipart/form-data": DatasetUploadSerializer},
         responses={201: DatasetSerializer, 413: ErrorSerializer, **ERRORS},
-        summary="Upload a real table (CSV or Parquet) in the multipart field `file`.",
+        summary=(
+            "Upload a real table (CSV or Parquet) in the multipart field `file`; several "
+            "`file` fields or a .zip make a multi-table dataset."
+        ),
     )
     def post(self, request: Request) -> Response:
         length = request.META.get("CONTENT_LENGTH")
         limit = settings.SYNDATA_DATASET_MAX_BYTES
         if length and length.isdigit() and int(length) > limit + 64 * 1024:
             raise ApiError(f"file: the upload is over the limit of {limit} bytes", code="too_large")
-        upload = request.FILES.get("file")
-        if upload is None:
+        uploads = request.FILES.getlist("file")
+        if not uploads:
             raise ApiError(
                 "file: is required (a multipart form field holding a CSV or Parquet file)"
             )
-        dataset = services.dataset_create(
-            user=request.user, upload=upload, name=request.data.get("name") or None
-        )
+        name = request.data.get("name") or None
+        if len(uploads) > 1 or (uploads[0].name or "").lower().endswith(".zip"):
+            dataset = services.dataset_create_tables(user=request.user, uploads=uploads, name=name)
+        else:
+            dataset = services.dataset_create(user=request.user, upload=uploads[0], name=name)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
 
@@ -149,7 +165,10 @@ class DatasetDetailView(APIView):
         operation_id="datasets_partial_update",
         request=DatasetPatchSerializer,
         responses={200: DatasetSerializer, **ERRORS},
-        summary="Rename, or edit sdtypes, primary key, datetime formats and identifier flags.",
+        summary=(
+            "Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, "
+            "identifier flags; tables and relationships of a multi-table dataset."
+        ),
     )
     def patch(self, request: Request, dataset_id: str) -> Response:
         dataset = _dataset_for(request.user, dataset_id)

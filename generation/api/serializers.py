@@ -37,7 +37,12 @@ class GenerateSerializer(serializers.Serializer):
     schema_id = serializers.UUIDField(required=False, help_text="A saved schema's id.")
     model_id = serializers.UUIDField(required=False, help_text="A fitted model's id.")
     rows = serializers.IntegerField(
-        required=False, min_value=0, help_text="Rows of the root table(s)."
+        required=False,
+        min_value=0,
+        help_text=(
+            "Rows of the root table(s). model_id of a par model: sequences (the job's "
+            "rows_total is then the rows made); of an hma model: rows of the parent table."
+        ),
     )
     format = serializers.ChoiceField(choices=list(engine.FORMATS), default="csv")
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)

@@ -187,9 +187,10 @@ def load_fitted(directory: Path) -> FittedModel:
                 shape=entry.get("shape", ""),
                 null_rate=float(entry.get("null_rate", 0.0)),
             )
+    payload: Any = None  # a table of a multi-table model has none: the model is one level up
     if (directory / "model.pkl").exists():
-        payload: Any = (directory / "model.pkl").read_bytes()
-    else:
+        payload = (directory / "model.pkl").read_bytes()
+    elif (directory / "spec.json").exists():
         payload = json.loads((directory / "spec.json").read_text())
     fitted = FittedModel(directory, meta, arrays["rows"], guards, payload)
     with _CACHE_LOCK:

@@ -27,7 +27,10 @@ class Dataset(models.Model):
     columns = models.IntegerField(default=0)
     metadata = models.JSONField(
         default=dict,
-        help_text="Detected, editable: columns (sdtype, datetime_format, identifier), primary_key.",
+        help_text=(
+            "Detected, editable: columns (sdtype, datetime_format, identifier), primary_key, "
+            "sequence_key, sequence_index; multi-table: tables and relationships."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from generation import engine
@@ -24,14 +26,36 @@ class ModelProducer:
         self.seed = int(job.seed)
         self.conditions = job.params.get("conditions") or []
         self.stats_dir = job.directory / "stats"
-        self._plans = engine.plan_tables(
-            engine.parse_spec(job.spec), rows=job.params.get("rows"), block_size=block_size
-        )
+        self.chosen = self.fitted.meta["chosen"]
+        rows = job.params.get("rows")
+        if self.chosen == "par":
+            self._plans = _sequence_plans(self.fitted.meta, rows, block_size)
+        elif self.chosen == "hma":
+            self.tables = {
+                t: load_fitted(model.directory / "tables" / t) for t in self.fitted.meta["order"]
+            }
+            self._plans = _multi_plans(self.fitted.meta, rows, block_size)
+            self._blocks: dict[int, dict[str, pd.DataFrame]] = {}
+        else:
+            self._plans = engine.plan_tables(
+                engine.parse_spec(job.spec), rows=rows, block_size=block_size
+            )
 
     def plans(self) -> dict[str, engine.TablePlan]:
         return self._plans
 
+    def _stats(self, table: str, index: int, rows: int, dropped: Any) -> None:
+        # Per-block counts in files, so any worker process can record its own.
+        self.stats_dir.mkdir(parents=True, exist_ok=True)
+        (self.stats_dir / f"{table}-{index}.json").write_text(
+            json.dumps({"rows": rows, "exact_copies_dropped": dropped})
+        )
+
     def make_block(self, table: str, index: int) -> pa.Table:
+        if self.chosen == "par":
+            return self._sequence_block(table, index)
+        if self.chosen == "hma":
+            return self._multi_block(table, index)
         block = self._plans[table].block(index)
         seed = int(engine.block_rng(self.seed, table, index, salt="model").integers(0, 2**62))
         frame, dropped = sample_block(
@@ -42,12 +66,96 @@ class ModelProducer:
             start_row=block.start,
             conditions=self.conditions,
         )
-        # Per-block counts in files, so any worker process can record its own.
-        self.stats_dir.mkdir(parents=True, exist_ok=True)
-        (self.stats_dir / f"{table}-{index}.json").write_text(
-            json.dumps({"rows": block.rows, "exact_copies_dropped": dropped})
-        )
+        self._stats(table, index, block.rows, dropped)
         return pa.Table.from_pandas(frame, preserve_index=False)
+
+    def _sequence_block(self, table: str, index: int) -> pa.Table:
+        """Whole sequences ``entity_lo..entity_hi`` of the job, seeded from (seed, block)."""
+        from generation.synthesis.relational import sample_sequence_block
+
+        block = self._plans[table].block(index)
+        seed = int(engine.block_rng(self.seed, table, index, salt="par").integers(0, 2**62))
+        frame, dropped = sample_sequence_block(
+            self.fitted,
+            self.sampler,
+            sequences=block.entity_hi - block.entity_lo,
+            seed=seed,
+            first_sequence=block.entity_lo,
+        )
+        self._stats(table, index, len(frame), dropped)
+        return pa.Table.from_pandas(frame, preserve_index=False)
+
+    def _multi_block(self, table: str, index: int) -> pa.Table:
+        """Block ``index`` of every table is made at once (children belong to the parent rows
+        of the same block) and kept for the other tables of the block."""
+        from generation.synthesis.relational import sample_multi_block
+
+        meta = self.fitted.meta
+        root = meta["order"][0]
+        if index not in self._blocks:
+            block = self._plans[root].block(index)
+            seed = int(engine.block_rng(self.seed, root, index, salt="hma").integers(0, 2**62))
+            frames, dropped = sample_multi_block(
+                self.tables,
+                meta,
+                self.sampler,
+                parent_rows=block.rows,
+                seed=seed,
+                block=index,
+                start_row=block.start,
+            )
+            self._stats(root, index, block.rows, sum(dropped.values()))
+            if len(self._blocks) >= 2:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[index] = frames
+        return pa.Table.from_pandas(self._blocks[index][table], preserve_index=False)
+
+
+def _sequence_plans(
+    meta: dict[str, Any], sequences: int | None, block_size: int
+) -> dict[str, engine.TablePlan]:
+    """One table whose blocks hold whole sequences (about block_size rows each); its row
+    count is an estimate (sequences x mean real length) until the job is done."""
+    n = int(sequences if sequences is not None else meta["sequences_real"])
+    mean = max(1.0, float(meta["mean_sequence_length"]))
+    per_block = max(1, int(block_size // mean))
+    layout = []
+    for lo in range(0, n, per_block):
+        hi = min(n, lo + per_block)
+        layout.append((-1, lo, hi, round(lo * mean), max(1, round((hi - lo) * mean))))
+    plan = engine.TablePlan(
+        meta["table"],
+        round(n * mean),
+        block_size,
+        layout=np.array(layout, dtype=np.int64).reshape(-1, 5),
+    )
+    return {meta["table"]: plan}
+
+
+def _multi_plans(
+    meta: dict[str, Any], rows: int | None, block_size: int
+) -> dict[str, engine.TablePlan]:
+    """The root table in blocks of parent rows (about block_size rows of all tables per
+    block); every other table has one block per root block, its rows an estimate."""
+    order = meta["order"]
+    real = meta["rows_real"]
+    root = order[0]
+    n = int(rows if rows is not None else real[root])
+    per_root = sum(real.values()) / max(1, real[root])
+    per_block = max(1, int(block_size // per_root))
+    plans = {root: engine.TablePlan(root, n, per_block)}
+    blocks = plans[root].blocks()
+    for table in order[1:]:
+        ratio = real[table] / max(1, real[root])
+        layout, start = [], 0
+        for b in blocks:
+            est = round(b.rows * ratio)
+            layout.append((b.index, 0, b.rows, start, est))
+            start += est
+        plans[table] = engine.TablePlan(
+            table, start, block_size, parent=root, layout=np.array(layout, dtype=np.int64)
+        )
+    return plans
 
 
 def copies_dropped(job: Any) -> int:

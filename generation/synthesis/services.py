@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "SYNTHESIZERS",
     "dataset_create",
+    "dataset_create_tables",
     "dataset_delete",
     "dataset_update",
     "fit_run",
@@ -75,14 +76,33 @@ SYNTHESIZERS: dict[str, dict[str, Any]] = {
         "bsl": True,
         "epochs": True,
     },
+    "par": {
+        "title": "SDV PAR: sequences per entity (needs metadata.sequence_key)",
+        "license": "Business Source License 1.1 (SDV, DeepEcho, RDT)",
+        "bsl": True,
+        "epochs": True,
+    },
+    "hma": {
+        "title": "SDV HMA: related tables (multi-table datasets)",
+        "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
+        "bsl": True,
+        "epochs": False,
+    },
     "auto": {
-        "title": "Auto: best holdout quality among the candidates within a time budget",
+        "title": (
+            "Auto: best holdout quality among the candidates within a time budget; "
+            "hma for related tables, par for sequences"
+        ),
         "license": "as the chosen candidate's",
         "bsl": False,
         "epochs": False,
     },
 }
 _AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
+#: Synthesizers that learn one table's rows as independent rows.
+SINGLE_TABLE = ("spec", "gaussian_copula", "ctgan", "tvae", "copulagan")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq")
+MAX_TABLES = 20
 
 
 def synthesizers_offered() -> list[dict[str, Any]]:
@@ -149,6 +169,134 @@ def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Datase
     return dataset
 
 
+def is_multi_table(metadata: dict[str, Any]) -> bool:
+    return "tables" in metadata
+
+
+def _zip_members(upload: Any, limit: int) -> list[tuple[str, Any]]:
+    """(file name, file object) of each table in an uploaded zip, size-checked."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError):
+        raise ApiError("file: is not a readable zip archive", code="invalid_file") from None
+    members = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not Path(info.filename).name.startswith(".")
+        and "__MACOSX" not in info.filename
+    ]
+    total = sum(info.file_size for info in members)
+    if total > limit:
+        raise ApiError(
+            f"file: the zip holds {total} bytes once extracted, over the limit of {limit} bytes",
+            code="too_large",
+        )
+    out = []
+    for info in members:
+        if Path(info.filename).suffix.lower() not in _TABLE_SUFFIXES:
+            raise ApiError(
+                f"file: {info.filename} in the zip is not a CSV or Parquet file "
+                f"({', '.join(_TABLE_SUFFIXES)})",
+                code="invalid_file",
+            )
+        out.append((Path(info.filename).name, archive.open(info)))
+    return out
+
+
+def _chunks(source: Any) -> Any:
+    """An upload's chunks, or a file object's (a zip member) read 1 MiB at a time."""
+    if hasattr(source, "chunks"):
+        yield from source.chunks()
+        return
+    while chunk := source.read(1 << 20):
+        yield chunk
+
+
+def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = None) -> Dataset:
+    """A multi-table dataset from several uploaded files (the ``file`` field repeated) or a
+    zip of CSV/Parquet files: one table per file, named from the file's stem; relationships
+    detected (a child column whose values are mostly a parent's unique key)."""
+    from generation.synthesis.relational import detect_relationships, mark_keys
+
+    limit = settings.SYNDATA_DATASET_MAX_BYTES
+    sources: list[tuple[str, Any]] = []
+    for upload in uploads:
+        filename = Path(getattr(upload, "name", "") or "upload.csv").name
+        if filename.lower().endswith(".zip"):
+            sources.extend(_zip_members(upload, limit))
+        else:
+            sources.append((filename, upload))
+    if len(sources) < 2:
+        raise ApiError(
+            "file: a multi-table upload needs at least 2 tables (send one file per table, "
+            "or a zip of them); a single table is uploaded as one file",
+            code="invalid_file",
+        )
+    if len(sources) > MAX_TABLES:
+        raise ApiError(f"file: {len(sources)} tables, over the limit of {MAX_TABLES}")
+    first = Path(sources[0][0]).stem
+    dataset = Dataset(owner=user, name=(name or f"{first} and {len(sources) - 1} more")[:200])
+    directory = dataset.directory
+    taken: set[str] = set()
+    tables: dict[str, Any] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    written = 0
+    try:
+        (directory / "tables").mkdir(parents=True, exist_ok=False)
+        for filename, source in sources:
+            stem = Path(filename).stem
+            table = field_name(stem, set())
+            if table in taken:
+                raise ApiError(f"file: two tables are named {table!r} ({filename})")
+            taken.add(table)
+            suffix = Path(filename).suffix.lower()
+            suffix = suffix if suffix in _TABLE_SUFFIXES else ".csv"
+            target = directory / "tables" / f"{table}{suffix}"
+            with target.open("wb") as sink:
+                for chunk in _chunks(source):
+                    written += len(chunk)
+                    if written > limit:
+                        raise ApiError(
+                            f"file: the tables are over the limit of {limit} bytes in all",
+                            code="too_large",
+                        )
+                    sink.write(chunk)
+            try:
+                frame, info = read_table(
+                    target,
+                    filename=filename,
+                    max_columns=settings.SYNDATA_DATASET_MAX_COLUMNS,
+                    min_rows=settings.SYNDATA_DATASET_MIN_ROWS,
+                )
+            except TableError as exc:
+                raise ApiError(
+                    str(exc).replace("file:", f"file {filename}:", 1), code="invalid_file"
+                ) from None
+            meta = detect_metadata(frame, table=table, info=info)
+            meta["sequence_key"] = meta["sequence_index"] = None  # sequences: single tables
+            meta["file"] = str(target.relative_to(directory))
+            tables[table] = meta
+            frames[table] = frame
+        metadata = mark_keys(
+            {"tables": tables, "relationships": detect_relationships(frames, tables)}
+        )
+        formats = {t["format"] for t in tables.values()}
+        dataset.path = str(directory.relative_to(settings.MEDIA_ROOT))
+        dataset.format = formats.pop() if len(formats) == 1 else "mixed"
+        dataset.size = sum(f.stat().st_size for f in (directory / "tables").iterdir())
+        dataset.rows = sum(len(f) for f in frames.values())
+        dataset.columns = sum(f.shape[1] for f in frames.values())
+        dataset.metadata = metadata
+        dataset.save()
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return dataset
+
+
 def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
     unknown = set(changes) - {"name", "metadata"}
     if unknown:
@@ -164,7 +312,12 @@ def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
         if not isinstance(changes["metadata"], dict):
             raise ApiError("metadata: must be an object")
         try:
-            dataset.metadata = check_metadata(dataset.metadata, changes["metadata"])
+            if is_multi_table(dataset.metadata):
+                from generation.synthesis.relational import check_multi_metadata
+
+                dataset.metadata = check_multi_metadata(dataset.metadata, changes["metadata"])
+            else:
+                dataset.metadata = check_metadata(dataset.metadata, changes["metadata"])
         except TableError as exc:
             raise ApiError(str(exc)) from None
     dataset.save()
@@ -193,6 +346,7 @@ def model_fit_submit(
         raise ApiError(f"synthesizer: {synthesizer} needs SDV, which is not installed here")
     if not isinstance(options, dict):
         raise ApiError("options: must be an object")
+    _check_fits_dataset(synthesizer, dataset, offered)
     _check_options(synthesizer, options)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
@@ -222,6 +376,48 @@ def model_fit_submit(
     return job
 
 
+def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, Any]) -> None:
+    """400 when the synthesizer cannot learn this kind of dataset (tables, sequences)."""
+    metadata = dataset.metadata
+    usable = {n for n, s in offered.items() if s["available"]}
+    if is_multi_table(metadata):
+        names = ", ".join(metadata["tables"])
+        if synthesizer not in ("hma", "auto"):
+            raise ApiError(
+                f"synthesizer: {synthesizer} learns one table; this dataset has "
+                f"{len(metadata['tables'])} related tables ({names}): use hma (or auto)"
+            )
+        if "hma" not in usable:
+            raise ApiError(
+                "synthesizer: a multi-table dataset needs hma, which is not offered here "
+                "(SYNDATA_SYNTHESIZERS)"
+            )
+        from generation.synthesis.relational import table_order
+
+        try:
+            table_order(metadata)
+        except TableError as exc:
+            raise ApiError(str(exc)) from None
+        return
+    if synthesizer == "hma":
+        raise ApiError(
+            "synthesizer: hma learns related tables; this dataset has one table "
+            "(upload several files, or a zip, for a multi-table dataset)"
+        )
+    key = metadata.get("sequence_key")
+    if synthesizer == "par" and not key:
+        raise ApiError(
+            "synthesizer: par learns sequences and needs metadata.sequence_key (the entity "
+            f"column; set it with PATCH /api/datasets/{dataset.id})"
+        )
+    if synthesizer == "auto" and key and "par" not in usable:
+        raise ApiError(
+            f"synthesizer: auto would choose par for the sequences of {key!r}, and par is not "
+            "offered here; pick a single-table synthesizer explicitly, or clear "
+            "metadata.sequence_key"
+        )
+
+
 def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
     from generation import sdv_backend
 
@@ -241,18 +437,21 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
         epochs = options["epochs"]
         if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= 10_000:
             raise ApiError("options.epochs: must be an integer between 1 and 10000")
+    for name, top in (("sample_size", 100), ("segment_size", 100_000)):
+        value = options.get(name)
+        if name in options and (
+            value is not None
+            and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top)
+        ):
+            raise ApiError(f"options.{name}: must be an integer between 1 and {top}")
     if "time_budget_s" in options:
         budget = options["time_budget_s"]
         if not isinstance(budget, int | float) or not 1 <= budget <= 86_400:
             raise ApiError("options.time_budget_s: must be a number of seconds in 1..86400")
     if "candidates" in options:
         cands = options["candidates"]
-        if (
-            not isinstance(cands, list)
-            or not cands
-            or any(c not in SYNTHESIZERS or c == "auto" for c in cands)
-        ):
-            names = ", ".join(s for s in SYNTHESIZERS if s != "auto")
+        if not isinstance(cands, list) or not cands or any(c not in SINGLE_TABLE for c in cands):
+            names = ", ".join(SINGLE_TABLE)
             raise ApiError(f"options.candidates: must be a non-empty list of {names}")
     if "holdout" in options:
         holdout = options["holdout"]
@@ -330,11 +529,19 @@ def _fit_one(
 
 
 def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
-    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind.
+    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind
+    (``sampler(sequences, seed)`` for PAR, ``sampler(scale, seed)`` for HMA).
 
     ``categorical``: the ``spec`` synthesizer returns text columns as pandas Categoricals
     (cheaper for ``sample_block``; same values).
     """
+    if fitted.meta["chosen"] in ("par", "hma"):
+        from generation import sdv_backend
+
+        payload = fitted.payload
+        if fitted.meta["chosen"] == "par":
+            return lambda sequences, seed: sdv_backend.sample_par(payload, sequences, seed=seed)
+        return lambda scale, seed: sdv_backend.sample_hma(payload, scale, seed=seed)
     if fitted.meta["chosen"] == "spec":
         return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
     from generation import sdv_backend
@@ -371,8 +578,16 @@ def fit_run(*, job_id: Any) -> None:
         return
     job.start()
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
+    metadata = model.dataset.metadata
     try:
-        _fit(job, model)
+        if is_multi_table(metadata):
+            _fit_hma(job, model)
+        elif model.synthesizer == "par" or (
+            model.synthesizer == "auto" and metadata.get("sequence_key")
+        ):
+            _fit_par(job, model)
+        else:
+            _fit(job, model)
     except FitCancelled:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
@@ -469,6 +684,196 @@ def _fit(job: Job, model: SynthModel) -> None:
     model.save()
     Job.objects.filter(id=job.id).update(params={**job.params, "chosen": chosen})
     job.params = {**job.params, "chosen": chosen}
+
+
+def _fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The columns' metadata as the fitted model keeps it; ``keys`` are ids there."""
+    columns = {k: dict(v) for k, v in metadata["columns"].items()}
+    for key in keys:
+        columns[key]["sdtype"] = "id"
+    return columns
+
+
+def _fit_par(job: Job, model: SynthModel) -> None:
+    """PAR on whole sequences: one per value of metadata.sequence_key, in sequence_index order."""
+    from generation import sdv_backend
+
+    dataset = model.dataset
+    metadata = dataset.metadata
+    key, index = metadata.get("sequence_key"), metadata.get("sequence_index")
+    if not key:
+        raise ValueError("metadata.sequence_key is not set: PAR needs the entity column")
+    real = load_frame(dataset.absolute_path, metadata)
+    frame = real.dropna(subset=[key] + ([index] if index else []))
+    dropped_null = len(real) - len(frame)
+    entities = frame[key].drop_duplicates().to_numpy()
+    cap = settings.SYNDATA_FIT_MAX_ROWS
+    if len(frame) > cap:  # whole sequences, in a random order, up to the cap
+        order = np.random.default_rng(model.seed).permutation(len(entities))
+        sizes = frame.groupby(key, sort=False).size().reindex(entities[order]).to_numpy()
+        keep = entities[order][: max(1, int(np.searchsorted(np.cumsum(sizes), cap, "right")))]
+        frame = frame[frame[key].isin(keep)]
+    frame = frame.sort_values([key, index] if index else [key], kind="stable")
+    frame = frame.reset_index(drop=True)
+    learned = [c for c in _learned_columns(metadata) if c != key]
+    if not learned:
+        raise ValueError("nothing to learn: every column but the sequence key is a key")
+    table = metadata.get("table") or field_name(dataset.name, set())
+    options = dict(model.options)
+    if model.synthesizer == "auto":
+        options = {"epochs": int(options.get("epochs", 128))}
+    started = time.monotonic()
+    fitted_model = sdv_backend.fit_par(
+        frame[[key, *learned]],
+        metadata,
+        sequence_key=key,
+        sequence_index=index,
+        options=options,
+        seed=model.seed,
+        table=table,
+        progress=_Progress(job),
+    )
+    lengths = frame.groupby(key, sort=False).size()
+    meta = {
+        "synthesizer": model.synthesizer,
+        "chosen": "par",
+        "table": table,
+        "columns": _fitted_columns(metadata, (key,)),
+        "learned": learned,
+        "sequence_key": key,
+        "sequence_index": index,
+        "sequences_real": int(len(lengths)),
+        "mean_sequence_length": float(lengths.mean()),
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "rows_real": int(len(frame)),
+        "rows_dropped_null_key": int(dropped_null),
+        "categories": {},
+        "fit_seconds": round(time.monotonic() - started, 3),
+        "holdout_index": [],  # whole sequences are learned; no row-level holdout
+        "fit_rows_cap": cap,
+        "fitted_at": timezone.now().isoformat(),
+    }
+    save_fitted(
+        model.directory, meta=meta, real=real, payload_bytes=sdv_backend.dumps(fitted_model)
+    )
+    model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
+    model.chosen = "par"
+    model.metrics = {
+        "fit_seconds": meta["fit_seconds"],
+        "sequences": meta["sequences_real"],
+        "mean_sequence_length": round(meta["mean_sequence_length"], 2),
+        **(
+            {"auto": {"chosen": "par", "reason": f"sequences of {key!r}"}}
+            if model.synthesizer == "auto"
+            else {}
+        ),
+    }
+    model.save()
+    params = {**job.params, "chosen": "par", "rows_dropped_null_key": int(dropped_null)}
+    Job.objects.filter(id=job.id).update(params=params)
+    job.params = params
+
+
+def _fit_hma(job: Job, model: SynthModel) -> None:
+    """HMA on related tables; orphan child rows (key empty or not a parent key) are dropped
+    and counted in the fit job's params["orphans"]."""
+    from generation import sdv_backend
+    from generation.synthesis.relational import drop_orphans, table_order
+
+    dataset = model.dataset
+    metadata = dataset.metadata
+    try:
+        order = table_order(metadata)
+    except TableError as exc:
+        raise ValueError(str(exc)) from None
+    rels = metadata["relationships"]
+    tables = metadata["tables"]
+    real = {t: load_frame(dataset.directory / tables[t]["file"], tables[t]) for t in order}
+    pks = {t: tables[t].get("primary_key") for t in order}
+    for table, pk in pks.items():
+        if pk and (real[table][pk].isna().any() or real[table][pk].duplicated().any()):
+            raise ValueError(
+                f"{table}.{pk}: the primary key has empty or repeated values; "
+                f"fix metadata.tables.{table}.primary_key"
+            )
+    frames, orphans = drop_orphans(real, rels, order)
+    for table in order:
+        if len(frames[table]) == 0:
+            raise ValueError(f"{table}: no row is left once orphan rows are dropped")
+    learned = {t: _learned_columns(tables[t]) for t in order}
+    keys = {
+        t: [
+            k
+            for k in [pks[t]] + [r["child_foreign_key"] for r in rels if r["child_table"] == t]
+            if k
+        ]
+        for t in order
+    }
+    started = time.monotonic()
+    fitted_model = sdv_backend.fit_hma(
+        {t: frames[t][keys[t] + [c for c in learned[t] if c not in keys[t]]] for t in order},
+        {t: tables[t] for t in order},
+        primary_keys=pks,
+        relationships=rels,
+        seed=model.seed,
+        progress=_Progress(job),
+    )
+    fit_seconds = round(time.monotonic() - started, 3)
+    for table in order:
+        save_fitted(
+            model.directory / "tables" / table,
+            meta={
+                "chosen": "hma",
+                "table": table,
+                "columns": _fitted_columns(tables[table], tuple(keys[table])),
+                "learned": [c for c in learned[table] if c not in keys[table]],
+                "row_salt": make_salt(),
+                "id_salt": make_salt(),
+                "rows_real": int(len(frames[table])),
+            },
+            real=real[table],
+        )
+    meta = {
+        "synthesizer": model.synthesizer,
+        "chosen": "hma",
+        "table": order[0],
+        "order": order,
+        "relationships": rels,
+        "primary_keys": pks,
+        "rows_real": {t: int(len(frames[t])) for t in order},
+        "columns": {},
+        "learned": [],
+        "categories": {},
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "orphans": orphans,
+        "fit_seconds": fit_seconds,
+        "holdout_index": [],
+        "fitted_at": timezone.now().isoformat(),
+    }
+    save_fitted(
+        model.directory,
+        meta=meta,
+        real=pd.DataFrame(),
+        payload_bytes=sdv_backend.dumps(fitted_model),
+    )
+    model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
+    model.chosen = "hma"
+    model.metrics = {
+        "fit_seconds": fit_seconds,
+        "rows_real": meta["rows_real"],
+        "orphans": orphans,
+        **(
+            {"auto": {"chosen": "hma", "reason": "related tables"}}
+            if model.synthesizer == "auto"
+            else {}
+        ),
+    }
+    model.save()
+    params = {**job.params, "chosen": "hma", "orphans": orphans}
+    Job.objects.filter(id=job.id).update(params=params)
+    job.params = params
 
 
 def _fit_auto(
@@ -583,6 +988,9 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
             status_code=409,
         )
     fitted = load_fitted(model.directory)
+    chosen = fitted.meta["chosen"]
+    if chosen in ("par", "hma"):
+        return _structured_job_request(model, fitted.meta, data)
     conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
     table = fitted.meta["table"]
     rows = data.get("rows")
@@ -603,6 +1011,40 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
             "dataset_id": str(model.dataset_id),
             "synthesizer": fitted.meta["chosen"],
             "conditions": conditions,
+        },
+    )
+
+
+def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[str, Any]) -> Any:
+    """PAR: ``rows`` counts sequences (default: as many as the real table had); the rows
+    produced are what the job's rows_total reports at the end. HMA: ``rows`` counts rows of
+    the root (parent) table (default: as many as the real one); children follow."""
+    from generation.services import JobRequest
+
+    chosen = meta["chosen"]
+    if data.get("conditions"):
+        raise ApiError(f"conditions: not supported for {chosen} models")
+    rows = data.get("rows")
+    if rows is not None and rows < 1:
+        unit = "sequence" if chosen == "par" else f"{meta['order'][0]} row"
+        raise ApiError(f"rows: a {chosen} model makes at least 1 {unit}")
+    if chosen == "par":
+        real = {meta["table"]: meta["sequences_real"]}
+    else:
+        real = {t: meta["rows_real"][t] for t in meta["order"]}
+    spec = {"tables": {t: {"rows": n, "fields": {"row": {"type": "id"}}} for t, n in real.items()}}
+    return JobRequest(
+        kind=Job.Kind.MODEL,
+        spec=spec,
+        rows=rows,
+        format=data["format"],
+        seed=data.get("seed"),
+        params={
+            "model_id": str(model.id),
+            "dataset_id": str(model.dataset_id),
+            "synthesizer": chosen,
+            "conditions": [],
+            **({"sequences": rows or meta["sequences_real"]} if chosen == "par" else {}),
         },
     )
 

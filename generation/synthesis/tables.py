@@ -7,6 +7,7 @@ Metadata (stored on the Dataset, editable by the user)::
 
     {"table": "credit", "format": "csv", "encoding": "utf-8", "delimiter": ",",
      "primary_key": "id" | None,
+     "sequence_key": "station" | None, "sequence_index": "time" | None,   (PAR)
      "columns": {"age": {"sdtype": "numerical", "representation": "int",
                          "datetime_format": None, "identifier": None}, ...}}
 
@@ -295,13 +296,46 @@ def detect_metadata(frame: pd.DataFrame, *, table: str, info: dict[str, Any]) ->
                 # Free text or codes nobody declared: too many values to learn as categories.
                 entry["identifier"] = "free_text_id"
         columns[name] = entry
+    sequence_key, sequence_index = detect_sequence(frame, columns)
     return {
         "table": table,
         "rows": n,
         "primary_key": primary_key,
+        "sequence_key": sequence_key,
+        "sequence_index": sequence_index,
         "columns": columns,
         **info,
     }
+
+
+def detect_sequence(frame: pd.DataFrame, columns: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(entity column, order column) of a multi-entity time series, or (None, None).
+
+    Only the obvious case: a datetime column that repeats across the table but is unique
+    within each value of a low-cardinality column (several stations, each with its own hours)
+    and each entity holds several rows. Anything less clear is left for the user to set.
+    """
+    n = len(frame)
+    times = [c for c, e in columns.items() if e["sdtype"] == "datetime"]
+    if n < 20 or not times:
+        return None, None
+    entities = [
+        c
+        for c, e in columns.items()
+        if e["sdtype"] in ("categorical", "id")
+        and c not in times
+        and frame[c].notna().all()
+        and 2 <= frame[c].nunique() <= max(2, n // 10)
+    ]
+    entities.sort(key=lambda c: frame[c].nunique())
+    for time_col in times:
+        stamps = frame[time_col]
+        if stamps.isna().any() or stamps.is_unique:
+            continue
+        for entity in entities:
+            if not frame.duplicated([entity, time_col]).any():
+                return entity, time_col
+    return None, None
 
 
 def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
@@ -311,10 +345,13 @@ def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str,
         TableError: with the JSON path of the first wrong edit.
     """
     out = {**metadata, "columns": {k: dict(v) for k, v in metadata["columns"].items()}}
-    allowed = {"columns", "primary_key"}
+    allowed = {"columns", "primary_key", "sequence_key", "sequence_index"}
     for key in edits:
         if key not in allowed:
-            raise TableError(f"metadata.{key}: cannot be edited (only columns and primary_key)")
+            raise TableError(
+                f"metadata.{key}: cannot be edited "
+                "(only columns, primary_key, sequence_key and sequence_index)"
+            )
     for name, change in (edits.get("columns") or {}).items():
         if name not in out["columns"]:
             raise TableError(f"metadata.columns.{name}: unknown column")
@@ -348,6 +385,30 @@ def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str,
         out["primary_key"] = pk
         if pk is not None:
             out["columns"][pk]["sdtype"] = "id"
+    for key in ("sequence_key", "sequence_index"):
+        if key in edits:
+            value = edits[key]
+            if value is not None and (not isinstance(value, str) or value not in out["columns"]):
+                raise TableError(f"metadata.{key}: unknown column {value!r}")
+            out[key] = value
+    if "sequence_key" in edits and edits["sequence_key"] is None and "sequence_index" not in edits:
+        out["sequence_index"] = None  # no entity, no order within it
+    key, index = out.get("sequence_key"), out.get("sequence_index")
+    if index is not None:
+        if key is None:
+            raise TableError("metadata.sequence_index: needs a sequence_key (the entity column)")
+        if index == key:
+            raise TableError("metadata.sequence_index: must differ from the sequence_key")
+        if out["columns"][index]["sdtype"] not in ("datetime", "numerical"):
+            raise TableError(
+                f"metadata.sequence_index: {index!r} must be a datetime or numerical column "
+                f"(it is {out['columns'][index]['sdtype']})"
+            )
+    if key is not None and key == out.get("primary_key"):
+        raise TableError(
+            "metadata.sequence_key: the entity column repeats within a sequence, "
+            "so it cannot be the primary key"
+        )
     return out
 
 

@@ -82,7 +82,7 @@ export interface paths {
         };
         get: operations["datasets_list"];
         put?: never;
-        /** Upload a real table (CSV or Parquet) in the multipart field `file`. */
+        /** Upload a real table (CSV or Parquet) in the multipart field `file`; several `file` fields or a .zip make a multi-table dataset. */
         post: operations["datasets_create"];
         delete?: never;
         options?: never;
@@ -103,7 +103,7 @@ export interface paths {
         delete: operations["datasets_destroy"];
         options?: never;
         head?: never;
-        /** Rename, or edit sdtypes, primary key, datetime formats and identifier flags. */
+        /** Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, identifier flags; tables and relationships of a multi-table dataset. */
         patch: operations["datasets_partial_update"];
         trace?: never;
     };
@@ -418,7 +418,7 @@ export interface components {
             readonly size: number;
             readonly rows: number;
             readonly columns: number;
-            /** @description Detected, editable: columns (sdtype, datetime_format, identifier), primary_key. */
+            /** @description Detected, editable: columns (sdtype, datetime_format, identifier), primary_key, sequence_key, sequence_index; multi-table: tables and relationships. */
             readonly metadata: unknown;
             /** Format: date-time */
             readonly created_at: string;
@@ -428,7 +428,7 @@ export interface components {
         DatasetUploadRequest: {
             /**
              * Format: binary
-             * @description A CSV or Parquet file.
+             * @description A CSV or Parquet file. For related tables (HMA), repeat the field with one file per table, or send one .zip of CSV/Parquet files; each table is named after its file's stem and the relationships are detected.
              */
             file: string;
             name?: string;
@@ -488,7 +488,7 @@ export interface components {
              * @description A fitted model's id.
              */
             model_id?: string;
-            /** @description Rows of the root table(s). */
+            /** @description Rows of the root table(s). model_id of a par model: sequences (the job's rows_total is then the rows made); of an hma model: rows of the parent table. */
             rows?: number;
             /** @default csv */
             format: components["schemas"]["FormatEnum"];
@@ -567,7 +567,7 @@ export interface components {
         };
         PatchedDatasetPatchRequest: {
             name?: string;
-            /** @description Edits: {"primary_key": ..., "columns": {name: {sdtype, datetime_format, identifier}}} */
+            /** @description Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns": {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]} */
             metadata?: unknown;
         };
         /** @description A saved spec; ``spec`` is validated with the engine (errors name the JSON path). */

@@ -21,7 +21,8 @@ class Dataset:
         size (int):
         rows (int):
         columns (int):
-        metadata (Any): Detected, editable: columns (sdtype, datetime_format, identifier), primary_key.
+        metadata (Any): Detected, editable: columns (sdtype, datetime_format, identifier), primary_key, sequence_key,
+            sequence_index; multi-table: tables and relationships.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="DatasetUploadRequest")
 class DatasetUploadRequest:
     """
     Attributes:
-        file (File): A CSV or Parquet file.
+        file (File): A CSV or Parquet file. For related tables (HMA), repeat the field with one file per table, or send
+            one .zip of CSV/Parquet files; each table is named after its file's stem and the relationships are detected.
         name (str | Unset):
     """
 

@@ -95,7 +95,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: DatasetUploadRequest,
 ) -> Response[Dataset | Error]:
-    """Upload a real table (CSV or Parquet) in the multipart field `file`.
+    """Upload a real table (CSV or Parquet) in the multipart field `file`; several `file` fields or a .zip
+    make a multi-table dataset.
 
     Args:
         body (DatasetUploadRequest):
@@ -124,7 +125,8 @@ def sync(
     client: AuthenticatedClient,
     body: DatasetUploadRequest,
 ) -> Dataset | Error | None:
-    """Upload a real table (CSV or Parquet) in the multipart field `file`.
+    """Upload a real table (CSV or Parquet) in the multipart field `file`; several `file` fields or a .zip
+    make a multi-table dataset.
 
     Args:
         body (DatasetUploadRequest):
@@ -148,7 +150,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: DatasetUploadRequest,
 ) -> Response[Dataset | Error]:
-    """Upload a real table (CSV or Parquet) in the multipart field `file`.
+    """Upload a real table (CSV or Parquet) in the multipart field `file`; several `file` fields or a .zip
+    make a multi-table dataset.
 
     Args:
         body (DatasetUploadRequest):
@@ -175,7 +178,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: DatasetUploadRequest,
 ) -> Dataset | Error | None:
-    """Upload a real table (CSV or Parquet) in the multipart field `file`.
+    """Upload a real table (CSV or Parquet) in the multipart field `file`; several `file` fields or a .zip
+    make a multi-table dataset.
 
     Args:
         body (DatasetUploadRequest):

@@ -96,7 +96,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: PatchedDatasetPatchRequest | Unset = UNSET,
 ) -> Response[Dataset | Error]:
-    """Rename, or edit sdtypes, primary key, datetime formats and identifier flags.
+    """Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, identifier flags; tables
+    and relationships of a multi-table dataset.
 
     Args:
         dataset_id (str):
@@ -128,7 +129,8 @@ def sync(
     client: AuthenticatedClient,
     body: PatchedDatasetPatchRequest | Unset = UNSET,
 ) -> Dataset | Error | None:
-    """Rename, or edit sdtypes, primary key, datetime formats and identifier flags.
+    """Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, identifier flags; tables
+    and relationships of a multi-table dataset.
 
     Args:
         dataset_id (str):
@@ -155,7 +157,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: PatchedDatasetPatchRequest | Unset = UNSET,
 ) -> Response[Dataset | Error]:
-    """Rename, or edit sdtypes, primary key, datetime formats and identifier flags.
+    """Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, identifier flags; tables
+    and relationships of a multi-table dataset.
 
     Args:
         dataset_id (str):
@@ -185,7 +188,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PatchedDatasetPatchRequest | Unset = UNSET,
 ) -> Dataset | Error | None:
-    """Rename, or edit sdtypes, primary key, datetime formats and identifier flags.
+    """Rename, or edit sdtypes, primary key, sequence key/index, datetime formats, identifier flags; tables
+    and relationships of a multi-table dataset.
 
     Args:
         dataset_id (str):

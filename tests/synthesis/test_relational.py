@@ -1,0 +1,312 @@
+"""Sequences (PAR) and related tables (HMA), through the API, on real tables from
+../shared/data: the weather of three NYC stations, and planes with their January flights."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from generation import services as job_services
+from generation.models import Job
+from generation.synthesis.services import fit_run
+from tests.conftest import SHARED_DATA
+from tests.generation.tasks_queue import RecordingQueue
+from tests.synthesis.conftest import csv_upload, fit_now, upload
+
+pytest.importorskip("sdv")
+
+WEATHER_COLUMNS = ["origin", "time_hour", "temp", "humid", "wind_speed", "precip", "pressure"]
+STATIONS = {"EWR", "JFK", "LGA"}
+
+
+@pytest.fixture(scope="module")
+def weather() -> pd.DataFrame:
+    """3 stations x their first 60 hours: three sequences, entity `origin`, index `time_hour`."""
+    frame = pd.read_csv(SHARED_DATA / "sensor_nyc_weather.csv")[WEATHER_COLUMNS]
+    return frame.groupby("origin").head(60).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def planes_flights() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """120 planes, their January flights (a few columns) and 40 orphan flights."""
+    planes = pd.read_csv(SHARED_DATA / "planes.csv").head(120)
+    flights = pd.read_csv(SHARED_DATA / "flights_jan2013.csv")[
+        ["carrier", "flight", "tailnum", "origin", "dest", "dep_delay", "distance"]
+    ]
+    mine = flights[flights["tailnum"].isin(planes["tailnum"])]
+    orphans = flights[flights["tailnum"].notna() & ~flights["tailnum"].isin(planes["tailnum"])]
+    mine = pd.concat([mine, orphans.head(40), flights[flights["tailnum"].isna()].head(5)])
+    return planes, mine.reset_index(drop=True)
+
+
+def _generate(client: Any, model_id: str, **body: Any) -> Job:
+    resp = client.post(
+        "/api/generate", {"model_id": model_id, "format": "csv", **body}, format="json"
+    )
+    assert resp.status_code == 202, resp.json()
+    job = Job.objects.get(id=resp.json()["id"])
+    job_services.job_run_sequential(job=job)  # every block in this process
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    return job
+
+
+def _table(job: Job, table: str) -> pd.DataFrame:
+    return pd.read_csv(job.artifacts.get(table=table).absolute_path)
+
+
+# --- PAR ------------------------------------------------------------------------------------
+@pytest.fixture
+def par_model(alice_client: Any, weather: pd.DataFrame) -> dict[str, Any]:
+    dataset = upload(alice_client, weather, "weather.csv")
+    fit = fit_now(alice_client, dataset["id"], "par", options={"epochs": 3}, seed=1)
+    return {"dataset": dataset, **fit}
+
+
+def test_it_detects_the_entity_and_the_order_of_a_time_series(
+    alice_client: Any, weather: pd.DataFrame
+) -> None:
+    meta = upload(alice_client, weather, "weather.csv")["metadata"]
+    assert (meta["sequence_key"], meta["sequence_index"]) == ("origin", "time_hour")
+    credit = upload(alice_client, pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(200))
+    assert credit["metadata"]["sequence_key"] is None
+
+
+def test_par_makes_whole_synthetic_sequences_in_order(
+    alice_client: Any, weather: pd.DataFrame, par_model: dict[str, Any]
+) -> None:
+    fit_job = Job.objects.get(id=par_model["job"]["id"])
+    assert fit_job.params["epochs_done"] == fit_job.params["epochs_total"] == 3
+    job = _generate(alice_client, par_model["model_id"], rows=4, seed=5)
+    rows = _table(job, "weather")
+    assert list(rows.columns) == WEATHER_COLUMNS
+    # rows = sequences: 4 entities, none a real station, each a series of several hours
+    sizes = rows.groupby("origin").size()
+    assert len(sizes) == 4 and (sizes >= 5).all()
+    assert not set(rows["origin"]) & STATIONS
+    assert job.params["sequences"] == 4
+    assert job.rows_total == len(rows) == job.artifacts.get(table="weather").rows
+    for _, seq in rows.groupby("origin", sort=False):
+        stamps = pd.to_datetime(seq["time_hour"])
+        assert stamps.is_monotonic_increasing
+    # No synthetic row equals a real row on the learned columns.
+    learned = WEATHER_COLUMNS[1:]
+    real_rows = set(weather[learned].astype(str).itertuples(index=False))
+    assert not set(rows[learned].astype(str).itertuples(index=False)) & real_rows
+    metrics = alice_client.get(f"/api/metrics/{job.id}").json()
+    assert metrics["summary"]["exact_copy_rate"] == 0
+    assert metrics["summary"]["quality"] > 0.3
+
+
+def test_par_blocks_of_whole_sequences_give_the_same_bytes_in_any_order(
+    alice_client: Any,
+    par_model: dict[str, Any],
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.SYNDATA_BLOCK_SIZE = 100  # 60-hour sequences: one sequence per block
+    queue = RecordingQueue()
+    monkeypatch.setattr("generation.services.async_task", queue)
+    body = {"model_id": par_model["model_id"], "rows": 3, "seed": 11, "format": "csv"}
+    with django_capture_on_commit_callbacks(execute=True):
+        split_id = alice_client.post("/api/generate", body, format="json").json()["id"]
+    ref_id = alice_client.post("/api/generate", body, format="json").json()["id"]
+    queue.tasks = [t for t in queue.tasks if t[1][0] == split_id]
+    queue.run_next()
+    assert queue.names() == ["run_block"] * 3
+    queue.drain(seed=2)
+    split = Job.objects.get(id=split_id)
+    assert split.status == "succeeded", split.error
+    ref = Job.objects.get(id=ref_id)
+    job_services.job_run_sequential(job=ref)
+    ref.refresh_from_db()
+    assert ref.status == "succeeded", ref.error
+    assert ref.blocks_total == 3
+    assert split.artifacts.get().sha256 == ref.artifacts.get().sha256
+    rows = pd.read_csv(split.artifacts.get().absolute_path)
+    assert rows["origin"].nunique() == 3
+    other = _generate(alice_client, par_model["model_id"], rows=3, seed=12)
+    assert other.artifacts.get().sha256 != ref.artifacts.get().sha256
+
+
+def test_sequence_metadata_edits_are_checked(alice_client: Any, weather: pd.DataFrame) -> None:
+    dataset = upload(alice_client, weather, "weather.csv")
+    url = f"/api/datasets/{dataset['id']}"
+    for edit, path in [
+        ({"sequence_key": "station"}, "metadata.sequence_key"),
+        ({"sequence_index": "temp_f"}, "metadata.sequence_index"),
+        ({"sequence_key": None, "sequence_index": "time_hour"}, "metadata.sequence_index"),
+        ({"sequence_index": "origin"}, "metadata.sequence_index"),
+    ]:
+        resp = alice_client.patch(url, {"metadata": edit}, format="json")
+        assert resp.status_code == 400, edit
+        assert resp.json()["error"]["message"].startswith(path), resp.json()
+    resp = alice_client.patch(url, {"metadata": {"sequence_key": None}}, format="json")
+    assert resp.status_code == 200
+    assert resp.json()["metadata"]["sequence_key"] is None
+    resp = alice_client.post(f"{url}/fit", {"synthesizer": "par"}, format="json")
+    assert resp.status_code == 400
+    assert "sequence_key" in resp.json()["error"]["message"]
+    resp = alice_client.patch(
+        url, {"metadata": {"sequence_key": "origin", "sequence_index": "temp"}}, format="json"
+    )
+    assert resp.status_code == 200
+    assert resp.json()["metadata"]["sequence_index"] == "temp"
+    resp = alice_client.post(
+        f"{url}/fit", {"synthesizer": "par", "options": {"sample_size": "many"}}, format="json"
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"].startswith("options.sample_size:")
+
+
+def test_auto_on_sequences_fits_par(alice_client: Any, weather: pd.DataFrame) -> None:
+    dataset = upload(alice_client, weather, "weather.csv")
+    fit = fit_now(alice_client, dataset["id"], "auto", options={"epochs": 1}, seed=2)
+    model = alice_client.get(f"/api/models/{fit['model_id']}").json()
+    assert model["chosen"] == "par"
+    assert model["metrics"]["auto"]["chosen"] == "par"
+
+
+# --- HMA ------------------------------------------------------------------------------------
+def _upload_tables(client: Any, planes: pd.DataFrame, flights: pd.DataFrame) -> dict[str, Any]:
+    files = [csv_upload(planes, "planes.csv"), csv_upload(flights, "flights.csv")]
+    resp = client.post("/api/datasets", {"file": files}, format="multipart")
+    assert resp.status_code == 201, resp.json()
+    return resp.json()
+
+
+@pytest.fixture
+def hma_model(alice_client: Any, planes_flights: Any) -> dict[str, Any]:
+    dataset = _upload_tables(alice_client, *planes_flights)
+    fit = fit_now(alice_client, dataset["id"], "hma", seed=4)
+    return {"dataset": dataset, **fit}
+
+
+def test_two_uploaded_files_are_related_tables(alice_client: Any, planes_flights: Any) -> None:
+    planes, flights = planes_flights
+    dataset = _upload_tables(alice_client, planes, flights)
+    meta = dataset["metadata"]
+    assert set(meta["tables"]) == {"planes", "flights"}
+    assert meta["relationships"] == [
+        {
+            "parent_table": "planes",
+            "parent_primary_key": "tailnum",
+            "child_table": "flights",
+            "child_foreign_key": "tailnum",
+        }
+    ]
+    assert meta["tables"]["planes"]["primary_key"] == "tailnum"
+    assert dataset["rows"] == len(planes) + len(flights)
+
+
+def test_a_zip_of_tables_is_a_multi_table_dataset(alice_client: Any, planes_flights: Any) -> None:
+    planes, flights = planes_flights
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("data/planes.csv", planes.to_csv(index=False))
+        zf.writestr("data/flights.csv", flights.to_csv(index=False))
+    archive = SimpleUploadedFile("fleet.zip", buffer.getvalue(), content_type="application/zip")
+    resp = alice_client.post("/api/datasets", {"file": archive}, format="multipart")
+    assert resp.status_code == 201, resp.json()
+    assert len(resp.json()["metadata"]["relationships"]) == 1
+    lone = io.BytesIO()
+    with zipfile.ZipFile(lone, "w") as zf:
+        zf.writestr("notes.md", "# not a table")
+        zf.writestr("planes.csv", planes.to_csv(index=False))
+    bad = SimpleUploadedFile("x.zip", lone.getvalue(), content_type="application/zip")
+    resp = alice_client.post("/api/datasets", {"file": bad}, format="multipart")
+    assert resp.status_code == 400
+    assert "notes.md" in resp.json()["error"]["message"]
+
+
+def test_hma_keeps_every_child_on_a_synthetic_parent(
+    alice_client: Any, planes_flights: Any, hma_model: dict[str, Any]
+) -> None:
+    planes, flights = planes_flights
+    fit_job = Job.objects.get(id=hma_model["job"]["id"])
+    orphans = fit_job.params["orphans"]["flights.tailnum"]
+    assert orphans["orphan_rows_dropped"] == 40
+    assert orphans["null_key_rows_dropped"] == 5
+    job = _generate(alice_client, hma_model["model_id"], rows=60, seed=8)
+    assert {a.table for a in job.artifacts.all()} == {"planes", "flights", ""}
+    out_planes, out_flights = _table(job, "planes"), _table(job, "flights")
+    assert len(out_planes) == 60
+    assert out_planes["tailnum"].is_unique
+    # Referential integrity, synthetic keys only.
+    assert out_flights["tailnum"].isin(out_planes["tailnum"]).all()
+    assert not set(out_planes["tailnum"]) & set(planes["tailnum"])
+    # Child counts near the real ratio (about 1,500 flights for 120 planes).
+    real_ratio = (len(flights) - 45) / len(planes)
+    assert 0.5 * real_ratio < len(out_flights) / 60 < 1.5 * real_ratio
+    assert job.rows_total == len(out_planes) + len(out_flights)
+    # No row equals a real row on the learned columns.
+    for real, fake in ((planes, out_planes), (flights, out_flights)):
+        learned = [c for c in real.columns if c != "tailnum"]
+        seen = set(real[learned].astype(str).itertuples(index=False))
+        assert not set(fake[learned].astype(str).itertuples(index=False)) & seen
+    metrics = alice_client.get(f"/api/metrics/{job.id}").json()
+    assert metrics["referential_integrity"] == {"flights.tailnum": 1.0}
+    assert metrics["summary"]["exact_copy_rate"] == 0
+    assert set(metrics["tables"]) == {"planes", "flights"}
+    again = _generate(alice_client, hma_model["model_id"], rows=60, seed=8)
+    assert again.artifacts.get(table="flights").sha256 == job.artifacts.get(table="flights").sha256
+
+
+def test_multi_table_edits_and_fits_are_checked(alice_client: Any, planes_flights: Any) -> None:
+    dataset = _upload_tables(alice_client, *planes_flights)
+    url = f"/api/datasets/{dataset['id']}"
+    rel = dataset["metadata"]["relationships"][0]
+    for edit, path in [
+        ({"tables": {"airports": {}}}, "metadata.tables.airports"),
+        ({"tables": {"planes": {"columns": {"nope": {}}}}}, "metadata.tables.planes.columns.nope"),
+        ({"relationships": [{**rel, "child_table": "cars"}]}, "metadata.relationships.0.child"),
+        (
+            {"relationships": [{**rel, "child_foreign_key": "tail"}]},
+            "metadata.relationships.0.child_foreign_key",
+        ),
+        ({"relationships": []}, "metadata.relationships"),
+        ({"primary_key": "tailnum"}, "metadata.primary_key"),
+    ]:
+        resp = alice_client.patch(url, {"metadata": edit}, format="json")
+        assert resp.status_code == 400, edit
+        assert resp.json()["error"]["message"].startswith(path), resp.json()
+    for synthesizer in ("gaussian_copula", "spec", "par"):
+        resp = alice_client.post(f"{url}/fit", {"synthesizer": synthesizer}, format="json")
+        assert resp.status_code == 400
+        assert "use hma" in resp.json()["error"]["message"]
+    single = upload(alice_client, planes_flights[0], "planes.csv")
+    resp = alice_client.post(
+        f"/api/datasets/{single['id']}/fit", {"synthesizer": "hma"}, format="json"
+    )
+    assert resp.status_code == 400
+    assert "one table" in resp.json()["error"]["message"]
+
+
+def test_auto_on_related_tables_fits_hma(alice_client: Any, planes_flights: Any) -> None:
+    planes, flights = planes_flights
+    dataset = _upload_tables(alice_client, planes.head(100), flights)
+    resp = alice_client.post(
+        f"/api/datasets/{dataset['id']}/fit", {"synthesizer": "auto", "seed": 1}, format="json"
+    )
+    assert resp.status_code == 202, resp.json()
+    fit_run(job_id=resp.json()["id"])
+    job = Job.objects.get(id=resp.json()["id"])
+    assert job.status == "succeeded", job.error
+    assert job.params["chosen"] == "hma"
+    assert job.params["orphans"]["flights.tailnum"]["orphan_rows_dropped"] > 40
+
+
+def test_hma_and_par_are_bsl_and_absent_from_a_licence_clean_list(
+    alice_client: Any, settings: Any
+) -> None:
+    listed = {s["name"]: s for s in alice_client.get("/api/synthesizers").json()}
+    assert listed["hma"]["bsl"] and listed["par"]["bsl"]
+    settings.SYNDATA_SYNTHESIZERS = ["spec", "auto"]
+    listed = {s["name"] for s in alice_client.get("/api/synthesizers").json()}
+    assert listed == {"spec", "auto"}
