@@ -60,6 +60,9 @@ chromium: ## Install Debian's chromium for the browser tests when missing (as ro
 
 bench: install ## Run the benchmarks side by side with competitors
 	$(PY) bench/engine.py
+	$(PY) bench/templates.py
+	$(PY) bench/models.py
+	$(PY) bench/relational.py
 	$(PY) bench/api.py
 	$(PY) bench/scale.py   # needs PostgreSQL + Redis (127.0.0.1)
 	$(PY) bench/load.py
