@@ -6,25 +6,16 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 PURGE_SCHEDULE = "syndata-purge-expired"
-RESUME_SCHEDULE = "syndata-resume-stalled"
 
 
 def ensure_purge_schedule(**kwargs: Any) -> None:
-    """The schedules migrate creates (idempotently): the hourly purge of expired files and
-    the sweep that re-enqueues the lost tasks of stalled jobs every minute."""
+    """The hourly purge of expired files, created (idempotently) by migrate. The sweep that
+    re-enqueues the lost tasks of stalled jobs is generation.recovery's own schedule."""
     from django_q.models import Schedule
 
     Schedule.objects.update_or_create(
         name=PURGE_SCHEDULE,
         defaults={"func": "generation.tasks.purge_expired", "schedule_type": Schedule.HOURLY},
-    )
-    Schedule.objects.update_or_create(
-        name=RESUME_SCHEDULE,
-        defaults={
-            "func": "generation.tasks.resume_stalled",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-        },
     )
 
 

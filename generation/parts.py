@@ -68,6 +68,16 @@ def publish(tmp: Path, final: Path) -> bool:
     return True
 
 
+def claim(path: Path) -> bool:
+    """Create ``path`` if it does not exist yet; True for the one caller that created it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        return False
+    return True
+
+
 def write_atomically(final: Path, data: bytes) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")

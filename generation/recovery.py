@@ -17,12 +17,11 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django_q.tasks import async_task
 
 from generation import parts
@@ -60,13 +59,13 @@ def _last_activity(job: Job) -> float:
     return max(stamps)
 
 
-def _touch(job: Job) -> None:
+def _touch(job: Job, now: float | None = None) -> None:
     """Restart the stall clock, so that one stall is recovered once, not every pass."""
     job.directory.mkdir(parents=True, exist_ok=True)
-    os.utime(job.directory)
+    os.utime(job.directory, None if now is None else (now, now))
 
 
-def job_recover(*, job: Job) -> Recovered:
+def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     """Enqueue again what a running job still lacks: its missing blocks, else its join."""
     done = Recovered(jobs=[str(job.id)])
     job_id = str(job.id)
@@ -76,7 +75,7 @@ def job_recover(*, job: Job) -> Recovered:
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
-    _touch(job)
+    _touch(job, now)
     for name, index in missing:
         async_task(
             "generation.tasks.run_block",
@@ -106,14 +105,14 @@ def jobs_recover_stalled(
     stalled_after = settings.SYNDATA_STALL_SECONDS if stalled_after is None else stalled_after
     now = time.time() if now is None else now
     total = Recovered()
-    cutoff = timezone.now() - timedelta(seconds=stalled_after)
+    cutoff = datetime.fromtimestamp(now - stalled_after, tz=UTC)
     # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op.
     for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).exclude(
         kind=Job.Kind.FIT
     ):
         if now - _last_activity(job) < stalled_after:
             continue
-        _touch(job)
+        _touch(job, now)
         async_task("generation.tasks.run_job", str(job.id), task_name=f"job-{job.id}-again")
         total.starts += 1
         total.jobs.append(str(job.id))
@@ -121,7 +120,7 @@ def jobs_recover_stalled(
         if now - _last_activity(job) < stalled_after:
             continue
         try:
-            done = job_recover(job=job)
+            done = job_recover(job=job, now=now)
         except Exception:  # one broken job must not stop the others' recovery
             logger.exception("recovering job %s failed", job.id)
             continue

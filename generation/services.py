@@ -224,8 +224,8 @@ def job_run_sequential(*, job: Job) -> None:
         _job_fail(job, f"{type(exc).__name__}: {exc}")
         return
     _metrics(job)
-    if not _finish(job):
-        job_files_remove(job=job)
+    if not _finish(job) and _gone_or_cancelled(job.id):
+        job_files_remove(job=job)  # cancelled or deleted meanwhile
 
 
 def _metrics(job: Job) -> None:
@@ -307,12 +307,11 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
         # job's files; drop only the part this copy wrote.
         shutil.rmtree(out_dir / "parts", ignore_errors=True)
         return
-    if parts.count_parts(out_dir, job.format) >= job.blocks_total:
-        claim = out_dir / "finalize.enqueued"
-        if not claim.exists():
-            # A duplicate join (two last blocks at once, or a retried block) is harmless.
-            async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
-            claim.touch()
+    if parts.count_parts(out_dir, job.format) >= job.blocks_total and parts.claim(
+        out_dir / "finalize.enqueued"
+    ):
+        # One join per job from here (recovery may enqueue another; joins tolerate that).
+        async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
 
 
 def _job_fail(job: Job, message: str) -> None:
@@ -359,12 +358,20 @@ def job_finalize(*, job_id: Any) -> None:
         job_files_remove(job=job)
         return
     except Exception as exc:
+        if _succeeded(job.id):
+            # A duplicate join that lost the race: the other one finished the job and removed
+            # the parts this one was reading. The job's files are the other join's, intact.
+            logger.info("a duplicate join of job %s stopped: the job is done", job.id)
+            return
         logger.exception("joining job %s failed", job.id)
         _job_fail(job, f"{type(exc).__name__}: {exc}")
         return
-    shutil.rmtree(out_dir / "parts", ignore_errors=True)
     _metrics(job)
-    if not _finish(job) and _gone_or_cancelled(job.id):
+    if _finish(job):
+        # Only now: a concurrent duplicate join still reading the parts must not see them
+        # vanish while the job is running (it would fail a job that is about to succeed).
+        shutil.rmtree(out_dir / "parts", ignore_errors=True)
+    elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted while joining
 
 
@@ -591,71 +598,3 @@ def job_files_purge(*, job: Job, when: Any = None) -> None:
     job_files_remove(job=job)
     job.params = {**(job.params or {}), "expired_at": (when or timezone.now()).isoformat()}
     job.save(update_fields=["params"])
-
-
-def jobs_resume_stalled(*, now: float | None = None) -> int:
-    """Hand out again the work of jobs that stopped moving; count the jobs resumed.
-
-    A broker that re-delivers unacknowledged tasks (the ORM broker, after
-    SYNDATA_TASK_RETRY seconds) already retries a block lost with its worker; Redis does
-    not. This scheduled sweep makes both safe: a job with no new file for
-    SYNDATA_STALLED_AFTER_S seconds gets its missing blocks (or its join, or its split)
-    enqueued again. Every task is idempotent, so a block that was merely slow costs a
-    duplicate, never a wrong byte.
-    """
-    import time
-
-    now = time.time() if now is None else now
-    quiet = settings.SYNDATA_STALLED_AFTER_S
-    resumed = 0
-    for job in Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]):
-        job_id = str(job.id)
-        # Resending leaves a mark that counts as movement: at most once per quiet period, so
-        # jobs that only wait behind a long queue do not fill it with duplicates.
-        mark = job.directory / "resumed.at"
-        if job.status == Job.Status.QUEUED:
-            last = max(job.created_at.timestamp(), mark.stat().st_mtime if mark.exists() else 0)
-            if now - last > quiet:
-                async_task("generation.tasks.run_job", job_id, task_name=f"job-{job_id}")
-                _touch(mark, now)
-                resumed += 1
-            continue
-        if job.blocks_total <= 1:
-            continue  # one task does it all; its retry is the broker's
-        out_dir = job.directory
-        files = list(out_dir.rglob("*")) if out_dir.exists() else []
-        moved = max(
-            [job.started_at.timestamp() if job.started_at else 0.0]
-            + [f.stat().st_mtime for f in files if f.is_file()]
-        )
-        if now - moved <= quiet:
-            continue
-        missing = [
-            (name, i)
-            for name, plan in _producer(job).plans().items()
-            for i in range(plan.n_blocks)
-            if not parts.part_path(out_dir, name, i, job.format).exists()
-        ]
-        for name, index in missing:
-            async_task(
-                "generation.tasks.run_block",
-                job_id,
-                name,
-                index,
-                group=f"job-{job_id}",
-                task_name=f"job-{job_id}-{name}-{index}",
-            )
-        if not missing:
-            async_task("generation.tasks.finalize_job", job_id, task_name=f"job-{job_id}-join")
-        logger.warning("job %s stalled: %d block task(s) enqueued again", job_id, len(missing))
-        _touch(mark, now)
-        resumed += 1
-    return resumed
-
-
-def _touch(path: Path, when: float) -> None:
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    os.utime(path, (when, when))

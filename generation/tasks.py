@@ -27,8 +27,3 @@ def run_fit(job_id: str) -> None:
     from generation.synthesis.services import fit_run
 
     fit_run(job_id=job_id)
-
-
-def resume_stalled() -> int:
-    """Scheduled (see generation.apps): re-enqueue the lost tasks of jobs that stopped moving."""
-    return services.jobs_resume_stalled()

@@ -265,8 +265,6 @@ SYNDATA_MAX_CONCURRENT_JOBS = env_int("SYNDATA_MAX_CONCURRENT_JOBS", 10)
 SYNDATA_MAX_SPEC_BYTES = env_int("SYNDATA_MAX_SPEC_BYTES", 256 * 1024)
 # Generated files (not the job rows) are deleted this many days after the job finished.
 SYNDATA_RETENTION_DAYS = env_int("SYNDATA_RETENTION_DAYS", 7)
-# A running job with no new block file for this long gets its lost block tasks enqueued again.
-SYNDATA_STALLED_AFTER_S = env_int("SYNDATA_STALLED_AFTER_S", 600)
 # Learning from real data (generation/synthesis): upload limits and the synthesizers offered.
 SYNDATA_DATASET_MAX_BYTES = env_int("SYNDATA_DATASET_MAX_BYTES", 200 * 1024 * 1024)
 SYNDATA_DATASET_MAX_COLUMNS = env_int("SYNDATA_DATASET_MAX_COLUMNS", 500)

@@ -12,6 +12,7 @@ def task_queue(monkeypatch: pytest.MonkeyPatch) -> RecordingQueue:
     """Tasks the services enqueue are recorded here instead of going to the broker."""
     queue = RecordingQueue()
     monkeypatch.setattr("generation.services.async_task", queue)
+    monkeypatch.setattr("generation.recovery.async_task", queue)
     return queue
 
 

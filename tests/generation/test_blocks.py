@@ -234,7 +234,7 @@ def test_a_stalled_job_gets_its_lost_blocks_back(
 ) -> None:
     import time
 
-    from generation.tasks import resume_stalled
+    from generation.recovery import jobs_recover_stalled, recover_stalled
 
     split_id = _submit(alice_client, people_spec)
     ref_id = _submit(alice_client, people_spec)
@@ -243,9 +243,12 @@ def test_a_stalled_job_gets_its_lost_blocks_back(
     for _ in range(3):
         task_queue.run_next()
     task_queue.tasks.clear()  # the other 8 block tasks were lost (a broker without retry)
-    assert resume_stalled() == 0  # still recent: nothing is resent
+    assert recover_stalled() == 0  # still recent: nothing is resent
     # The split job's lost blocks, and the reference job still queued: its split is resent.
-    assert services.jobs_resume_stalled(now=time.time() + 3600) == 2
+    later = time.time() + 3600
+    found = jobs_recover_stalled(now=later)
+    assert sorted(found.jobs) == sorted([split_id, ref_id])
+    assert (found.blocks, found.starts, found.joins) == (8, 1, 0)
     assert sorted(task_queue.names()) == ["run_block"] * 8 + ["run_job"]
     task_queue.tasks = [t for t in task_queue.tasks if t[1][0] == split_id]
     task_queue.drain(seed=1)
@@ -253,12 +256,12 @@ def test_a_stalled_job_gets_its_lost_blocks_back(
     assert split.status == "succeeded" and split.blocks_done == 11
     assert _digests(split) == _digests(_sequential(ref_id))
     task_queue.tasks.clear()
-    assert services.jobs_resume_stalled(now=time.time() + 3600) == 0
+    assert jobs_recover_stalled(now=later).jobs == []
     # The reference job was made meanwhile; a job still waiting is resent once per period.
     waiting_id = _submit(alice_client, people_spec)
-    assert services.jobs_resume_stalled(now=time.time() + 3600) == 1
-    assert services.jobs_resume_stalled(now=time.time() + 3660) == 0
-    assert services.jobs_resume_stalled(now=time.time() + 7300) == 1
+    assert jobs_recover_stalled(now=later).jobs == [waiting_id]
+    assert jobs_recover_stalled(now=later + 60).jobs == []
+    assert jobs_recover_stalled(now=later + 3700).jobs == [waiting_id]
     assert [args[0] for _, args in task_queue.tasks].count(waiting_id) >= 2
 
 
