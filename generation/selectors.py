@@ -32,6 +32,18 @@ def job_get_for(*, user: Any, job_id: Any) -> Job:
         raise Http404 from None
 
 
+def job_status_for(*, user: Any, job_id: Any) -> Job:
+    """A job as its status shows it: without the spec (large for templates, never shown)."""
+    try:
+        return (
+            Job.objects.defer("spec")
+            .prefetch_related("artifacts")
+            .get(owner=user, id=_uuid(job_id))
+        )
+    except Job.DoesNotExist:
+        raise Http404 from None
+
+
 def schema_list_for(*, user: Any) -> QuerySet[Schema]:
     return Schema.objects.filter(owner=user)
 

@@ -53,7 +53,10 @@ def _fresh_throttles() -> None:
     """Throttle counters live in the cache: each test starts with none (not a shared budget)."""
     from django.core.cache import cache
 
+    from syndata_site.throttling import counters
+
     cache.clear()
+    counters().clear()
 
 
 @pytest.fixture

@@ -78,14 +78,14 @@ class JobListView(APIView):
     )
     def get(self, request: Request) -> Response:
         jobs = selectors.job_list_for(user=request.user, status=request.query_params.get("status"))
-        jobs = jobs.prefetch_related("artifacts")
+        jobs = jobs.defer("spec").prefetch_related("artifacts")
         return Response(JobSerializer(jobs[:200], many=True).data)
 
 
 class JobDetailView(APIView):
     @extend_schema(operation_id="jobs_retrieve", responses={200: JobSerializer})
     def get(self, request: Request, job_id: str) -> Response:
-        job = selectors.job_get_for(user=request.user, job_id=job_id)
+        job = selectors.job_status_for(user=request.user, job_id=job_id)
         return Response(JobSerializer(job).data)
 
     @extend_schema(operation_id="jobs_destroy", responses={204: None})

@@ -123,9 +123,32 @@ def test_throttle_counters_are_shared_by_every_web_process(
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "5/min", "anon": "2/min"})
     for _ in range(3):
         assert alice_client.get("/api/jobs").status_code == 200
-    # A cache opened afresh, as another gunicorn worker has it, sees the same history.
-    other_process = caches.create_connection("default")
-    assert len(other_process.get(f"throttle_user_{alice.pk}")) == 3
+    from syndata_site import throttling
+
+    # Counters opened afresh, as another gunicorn worker has them, see the same counts.
+    del caches["default"]
+    assert sum(throttling.UserRateThrottle().counts(f"throttle_user_{alice.pk}")) == 3
+
+
+def test_the_sliding_window_weighs_the_previous_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """6/min: 6 requests late in one minute still count early in the next, then decay."""
+    from types import SimpleNamespace
+
+    from syndata_site.throttling import UserRateThrottle as Counter
+
+    monkeypatch.setattr(Counter, "THROTTLE_RATES", {"user": "6/min", "anon": "2/min"})
+    clock = {"now": 6000.0 + 50}  # 50 s into a window
+    throttle = Counter()
+    throttle.timer = lambda: clock["now"]
+    request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=42))
+    assert [throttle.allow_request(request, None) for _ in range(7)] == [True] * 6 + [False]
+    assert throttle.wait() >= 10  # not before the next window
+    clock["now"] = 6060.0 + 15  # a quarter into the next: 6 * 0.75 = 4.5 still count
+    assert [throttle.allow_request(request, None) for _ in range(3)] == [True, True, False]
+    assert 1 <= throttle.wait() <= 60
+    clock["now"] = 6060.0 + 55  # 6 * 1/12 + 2 = 2.5: four more fit
+    assert [throttle.allow_request(request, None) for _ in range(5)] == [True] * 4 + [False]
+    assert throttle.counts("throttle_user_42", now=clock["now"]) == (6, 6)
 
 
 def test_an_unreachable_throttle_cache_lets_requests_through(
