@@ -76,14 +76,22 @@ class LiveStack:
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+    """SIGTERM to the leader, as a supervisor sends it, then SIGKILL to whatever is left.
+
+    Only the leader: a qcluster stops its own processes in order within a second or two,
+    but SIGTERM to its whole process group at once leaves its sentinel waiting for children
+    that are already gone, until the grace period ends.
+    """
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
 
 
 def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> LiveStack:

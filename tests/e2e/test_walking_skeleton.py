@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import PEOPLE_SPEC
-from tests.e2e.conftest import LiveStack
+from tests.e2e.conftest import REPO, LiveStack, free_port, start_stack, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +68,58 @@ def test_the_dashboard_and_docs_are_served(live_stack: LiveStack) -> None:
         assert docs.status_code == 200
         asset = c.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
         assert asset.status_code == 200
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _niceness(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_serve_runs_web_and_workers_and_ctrl_c_stops_both(tmp_path: Path) -> None:
+    """`make run`'s last step: gunicorn and a qcluster together; the workers yield the CPU
+    to the web server; one Ctrl-C stops everything within seconds."""
+    stack = start_stack(tmp_path)  # migrated, with users and tokens; its own processes
+    for proc in stack.procs:
+        stop(proc)
+    stack.procs.clear()
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=stack.env,
+        stdout=(tmp_path / "serve.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    stack.url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{stack.url}/healthz", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.3)
+        with stack.client("alice") as c:
+            body = {"schema": PEOPLE_SPEC, "rows": 100, "seed": 1}
+            job = stack.wait_job(c.post("/api/generate", json=body).json()["id"], timeout=120)
+        assert job["status"] == "succeeded", job["error"]  # the workers run
+        web, workers = sorted(_children(serve.pid), key=lambda pid: _niceness(pid))
+        assert _niceness(web) == 0 and _niceness(workers) == 10
+        started = time.time()
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=30)
+        assert time.time() - started < 10
+        assert not any(Path(f"/proc/{pid}").exists() for pid in (web, workers))
+    finally:
+        stop(serve)
