@@ -9,6 +9,7 @@ Memory stays bounded by one block (Parquet) or one copy buffer (text formats).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -108,6 +109,40 @@ def save_schema(path: Path, schema: pa.Schema) -> None:
 
 def load_schema(path: Path) -> pa.Schema:
     return pa.ipc.read_schema(pa.py_buffer(path.read_bytes()))
+
+
+class HashingSink:
+    """A write-only file that passes bytes through to ``sink`` and hashes them on the way, so
+    that a file's digest costs no second read of it."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self._sink = sink
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._digest.update(data)
+        self._size += len(data)
+        return self._sink.write(data)
+
+    def tell(self) -> int:
+        return self._size
+
+    def flush(self) -> None:
+        self._sink.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:  # the sink is its owner's to close
+        self.closed = True
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
 
 
 def _copy_range(src: IO[bytes], sink: IO[bytes], start: int, length: int) -> None:

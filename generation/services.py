@@ -260,6 +260,10 @@ def _fan_out(job: Job) -> None:
             index,
             group=f"job-{job_id}",
             task_name=f"job-{job_id}-{name}-{index}",
+            # A block's result is its part file. Saving each success would cost a DB row
+            # and django-q2's pruning of old results (which locks every saved success) per
+            # block, serialising the clusters; failures are still saved.
+            save=False,
         )
 
 
@@ -334,6 +338,7 @@ def job_finalize(*, job_id: Any) -> None:
         plans = producer_for(job).plans()
         ext = engine.extension_for(job.format)
         written: list[tuple[str, Path, int]] = []
+        digests: dict[Path, str] = {}
         for name, plan in plans.items():
             schema = parts.load_schema(parts.schema_path(out_dir, name))
             job.tables[name]["columns"] = [{"name": f.name, "type": str(f.type)} for f in schema]
@@ -343,17 +348,19 @@ def job_finalize(*, job_id: Any) -> None:
                 parts.part_path(out_dir, name, i, job.format) for i in range(plan.n_blocks)
             ]
             try:
-                with tmp.open("wb") as sink:
+                with tmp.open("wb") as out:
+                    sink = parts.HashingSink(out)
                     parts.join_parts(job.format, part_files, sink, schema)
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
             tmp.replace(final)
+            digests[final] = sink.hexdigest()
             table_rows = sum(int(parts.rows_path(f).read_text()) for f in part_files)
             written.append((name, final, table_rows))
             if _gone_or_cancelled(job.id):
                 raise _Cancelled
-        _artifacts_record(job, written, ext)
+        _artifacts_record(job, written, ext, digests)
     except _Cancelled:
         job_files_remove(job=job)
         return
@@ -415,11 +422,13 @@ def _generate(job: Job) -> None:
     rows_done = 0
     blocks_done = 0
     written: list[tuple[str, Path, int]] = []
+    digests: dict[Path, str] = {}
     for name, plan in plans.items():
         final = out_dir / f"{name}.{ext}"
         partial = final.with_suffix(final.suffix + ".part")
         table_rows = 0
-        with partial.open("wb") as sink:
+        with partial.open("wb") as out:
+            sink = parts.HashingSink(out)
             writer = None
             for block in plan.blocks():
                 if _cancelled(job.id):
@@ -444,15 +453,21 @@ def _generate(job: Job) -> None:
             if writer is not None:
                 writer.close()
         partial.replace(final)
+        digests[final] = sink.hexdigest()
         written.append((name, final, table_rows))
-    _artifacts_record(job, written, ext)
+    _artifacts_record(job, written, ext, digests)
 
 
-def _artifacts_record(job: Job, written: list[tuple[str, Path, int]], ext: str) -> None:
-    """Artifacts for each table's file (and a zip of all when there are several)."""
+def _artifacts_record(
+    job: Job, written: list[tuple[str, Path, int]], ext: str, digests: dict[Path, str]
+) -> None:
+    """Artifacts for each table's file (and a zip of all when there are several);
+    ``digests``: the files' sha256, taken while they were written."""
     out_dir = job.directory
     for name, path, nrows in written:
-        _artifact_create(job, table=name, fmt=job.format, path=path, rows=nrows)
+        _artifact_create(
+            job, table=name, fmt=job.format, path=path, rows=nrows, sha256=digests.get(path)
+        )
         # Child tables' row counts are drawn per parent: the plan was an expectation.
         job.tables[name]["rows"] = nrows
     job.rows_total = sum(n for _, _, n in written)
@@ -486,12 +501,14 @@ def _write_preview(path: Path, data: Any) -> None:
     parts.write_atomically(path, doc.encode("utf-8"))
 
 
-def _artifact_create(job: Job, *, table: str, fmt: str, path: Path, rows: int) -> Artifact:
+def _artifact_create(
+    job: Job, *, table: str, fmt: str, path: Path, rows: int, sha256: str | None = None
+) -> Artifact:
     fields = {
         "path": str(path.relative_to(settings.MEDIA_ROOT)),
         "size": path.stat().st_size,
         "rows": rows,
-        "sha256": _sha256(path),
+        "sha256": sha256 or _sha256(path),
     }
     try:
         with transaction.atomic():
