@@ -259,6 +259,8 @@ SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
 # (generation/recovery.py: a worker killed mid-task takes its task with it on Redis).
 SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
 SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
+# A qcluster imports what jobs need (pandas, scipy, the metrics) before forking its workers.
+SYNDATA_WORKER_PRELOAD = env_bool("SYNDATA_WORKER_PRELOAD", True)
 SYNDATA_METRICS_SAMPLE_ROWS = env_int("SYNDATA_METRICS_SAMPLE_ROWS", 50_000)
 # Per-user limits of the API (each error names the limit it hit).
 SYNDATA_MAX_CONCURRENT_JOBS = env_int("SYNDATA_MAX_CONCURRENT_JOBS", 10)
