@@ -84,6 +84,7 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
             index,
             group=f"job-{job_id}",
             task_name=f"job-{job_id}-{name}-{index}-again",
+            save=False,  # a block's result is its part file; failures are still saved
         )
         done.blocks += 1
     if not missing:
