@@ -152,6 +152,7 @@ def save_fitted(
         elif entry["sdtype"] == "id":
             arrays[f"id:{name}"] = value_hashes(real[name], meta["id_salt"])
             entry["shape"] = code_shape(real[name])
+        if entry["sdtype"] == "id":
             # Whether any real key looks like the keys sample_block makes (SYN-000000001):
             # when none does, no synthetic key can equal a real one, and the per-block check
             # of every key against the real ones is skipped.
@@ -347,6 +348,16 @@ def condition_counts(
     return out
 
 
+def _as_categories(part: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
+    """Text columns of the learned vocabulary as Categoricals: each is factorised once here,
+    and the copy check and the type finishing then read its codes instead of factorising the
+    strings again each (the spec sampler returns Categoricals already)."""
+    for name in meta["learned"]:
+        if "vocab" in meta["columns"][name] and part[name].dtype == object:
+            part[name] = part[name].astype("category")
+    return part
+
+
 def _margin(rows: int) -> int:
     """Extra rows asked of the sampler on its first call, so that the few exact copies dropped
     seldom need a second call (which costs an SDV model a reload and a fixed overhead)."""
@@ -433,7 +444,7 @@ def sample_block(
         ]
         plain = ask(plain_deficit, attempt)
         part = sampler(plain, int(seed * 1000 + attempt) % 2**63, conds)
-        part = part.reset_index(drop=True)
+        part = _as_categories(part.reset_index(drop=True), meta)
         if fitted.row_set.size and meta["learned"] and len(part):
             hashes = row_hashes(part, meta["learned"], meta["columns"], meta["row_salt"])
             pos = np.minimum(np.searchsorted(fitted.row_set, hashes), fitted.row_set.size - 1)
