@@ -499,8 +499,24 @@ def output_schema(spec: Any, table: str) -> pa.Schema:
     return pa.schema([pa.field(n, arrow_type(ct.fields[n], ct, compiled)) for n in ct.outputs])
 
 
-def generate_block(spec: Any, table_name: str, block: BlockPlan, seed: int) -> pa.Table:
-    """Make the rows of one block; depends only on (spec, rows, seed, table, block)."""
+def _dictionary(col: Col) -> pa.Array:
+    """A category column as Arrow dictionary-encoded text (its codes and labels as they are)."""
+    mask = col.mask if col.mask is not None and col.mask.any() else None
+    return pa.DictionaryArray.from_arrays(
+        pa.array(col.values.astype(np.int32), mask=mask),
+        pa.array(col.labels or [], type=pa.string()),
+    )
+
+
+def generate_block(
+    spec: Any, table_name: str, block: BlockPlan, seed: int, *, dictionaries: bool = False
+) -> pa.Table:
+    """Make the rows of one block; depends only on (spec, rows, seed, table, block).
+
+    ``dictionaries``: category fields come as dictionary-encoded text (the same values; no
+    string is copied per row), for callers that go on in pandas, where they are Categoricals.
+    The writers are always given plain text.
+    """
     compiled = compile_spec(spec)
     if table_name not in compiled.tables:
         raise SpecError.at("tables", f"unknown table {table_name!r}")
@@ -518,5 +534,15 @@ def generate_block(spec: Any, table_name: str, block: BlockPlan, seed: int) -> p
             )
     st = make_columns(spec, compiled, ct, block, seed, ctx, set(ct.outputs))
     schema = output_schema(spec, table_name)
-    arrays = [to_arrow(ct.fields[n], st.cols[n], schema.field(n).type) for n in ct.outputs]
+    arrays = [
+        _dictionary(st.cols[n])
+        if dictionaries
+        and st.cols[n].kind == "cat"
+        and len(st.cols[n])
+        and pa.types.is_string(schema.field(n).type)
+        else to_arrow(ct.fields[n], st.cols[n], schema.field(n).type)
+        for n in ct.outputs
+    ]
+    if dictionaries:
+        return pa.Table.from_arrays(arrays, names=list(ct.outputs))
     return pa.Table.from_arrays(arrays, schema=schema)

@@ -289,9 +289,8 @@ def spec_sampler(
         if n <= 0:
             return pd.DataFrame(columns=list(names.values()))
         block = engine.BlockPlan(table, 0, 0, n)
-        data = engine.generate_block(spec, table, block, seed).to_pandas(
-            strings_to_categorical=categorical
-        )
+        data = engine.generate_block(spec, table, block, seed, dictionaries=categorical)
+        data = data.to_pandas(strings_to_categorical=categorical)
         return data.rename(columns=names)
 
     def with_weights(column: str, keep: dict[str, bool], *, exact: bool) -> Any:
