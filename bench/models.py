@@ -44,7 +44,12 @@ from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation import sdv_backend  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
-from generation.synthesis.services import _fit_one, _learned_columns, make_sampler  # noqa: E402
+from generation.synthesis.services import (  # noqa: E402
+    _fit_one,
+    _learned_columns,
+    auto_select,
+    make_sampler,
+)
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -155,44 +160,19 @@ def _sample_rows(synthesizer: str) -> int:
 def _auto(
     train: pd.DataFrame, metadata: dict[str, Any], learned: list[str], options: dict[str, Any]
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The same selection as services._fit_auto, without the database."""
-    from generation.synthesis.fitted import FittedModel
-
-    rng = np.random.default_rng(SEED)
-    order = rng.permutation(len(train))
-    cut = max(1, int(len(train) * 0.2))
-    hold, fit_part = train.iloc[order[:cut]], train.iloc[order[cut:]]
-    best: tuple[float, str, dict[str, Any]] | None = None
-    scores: dict[str, Any] = {}
-    started = time.perf_counter()
-    for cand in ("spec", "gaussian_copula", "ctgan"):
-        if best is not None and time.perf_counter() - started > options["time_budget_s"]:
-            scores[cand] = "skipped (budget)"
-            continue
-        cand_options = {"epochs": options["epochs"]} if cand == "ctgan" else {}
-        result = _fit_one(
-            cand,
-            fit_part.reset_index(drop=True),
-            metadata,
-            learned=learned,
-            options=cand_options,
-            seed=SEED,
-            table="table",
-            progress=lambda done, total: None,
-        )
-        meta = {"chosen": cand, "columns": metadata["columns"], "learned": learned}
-        meta["spec_names"] = result.get("spec_names")
-        payload = result.get("payload_bytes") or result.get("spec")
-        fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
-        synthetic = make_sampler(fitted)(len(hold), SEED, [])
-        score = quality_report(hold[learned], synthetic[learned], metadata)["score"]
-        scores[cand] = score
-        if best is None or score > best[0]:
-            best = (score, cand, result)
-    assert best is not None
-    # As services._fit_auto: the winner is chosen on the split, then refitted on all the
-    # training rows (the candidate fits above saw 80% of them).
-    chosen = best[1]
+    """services._fit_auto without the database: the same selection, then the same refit."""
+    chosen, scores = auto_select(
+        train,
+        metadata,
+        learned,
+        candidates=["spec", "gaussian_copula", "ctgan"],
+        epochs=options["epochs"],
+        seed=SEED,
+        table="table",
+        budget_s=options["time_budget_s"],
+        holdout_share=0.2,
+        score_of=quality_report,
+    )
     result = _fit_one(
         chosen,
         train,
@@ -203,7 +183,7 @@ def _auto(
         table="table",
         progress=lambda done, total: None,
     )
-    return chosen, result, scores
+    return chosen, result, {k: v for k, v in scores.items() if k != "chosen"}
 
 
 def _measure(

@@ -876,6 +876,80 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
     job.params = params
 
 
+#: Synthetic rows each candidate of ``auto`` is scored with, at least (or the holdout's size).
+#: With as few rows as a small holdout has, sampling noise decides between close candidates
+#: (flights: 400 rows ranked GaussianCopula over ``spec``; 2,000 and more rank them as the
+#: full evaluation does); the real side stays the holdout, never seen by the candidates.
+AUTO_SCORE_ROWS = 5000
+#: Holdout rows kept for scoring (a seeded sample of the split, when it is larger).
+AUTO_SCORE_HOLDOUT_CAP = 20_000
+
+
+def auto_select(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    learned: list[str],
+    *,
+    candidates: list[str],
+    epochs: int,
+    seed: int,
+    table: str,
+    budget_s: float,
+    holdout_share: float,
+    score_of: Any,
+    scored: Any = None,
+) -> tuple[str, dict[str, Any]]:
+    """``auto``'s choice: fit each candidate on a train split while the time budget lasts and
+    keep the one whose samples score best against the holdout split: (chosen, scores).
+
+    ``score_of(real, synthetic, metadata)`` is the quality report; ``scored(i)`` is called
+    after each candidate (progress). The caller refits the winner on every row.
+    """
+    from generation.synthesis.fitted import FittedModel
+
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(frame))
+    cut = max(1, int(len(frame) * holdout_share))
+    holdout = frame.iloc[order[:cut][:AUTO_SCORE_HOLDOUT_CAP]].reset_index(drop=True)
+    train = frame.iloc[order[cut:]].reset_index(drop=True)
+    started = time.monotonic()
+    scores: dict[str, Any] = {}
+    best: tuple[float, str] | None = None
+    for i, cand in enumerate(candidates):
+        if best is not None and time.monotonic() - started > budget_s:
+            scores[cand] = {"skipped": f"time budget of {budget_s:.0f}s spent"}
+            continue
+        t0 = time.monotonic()
+        result = _fit_one(
+            cand,
+            train,
+            metadata,
+            learned=learned,
+            options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
+            seed=seed,
+            table=table,
+            progress=lambda done, total: None,
+        )
+        meta = {
+            "chosen": cand,
+            "columns": metadata["columns"],
+            "learned": learned,
+            "spec_names": result.get("spec_names"),
+        }
+        payload = result.get("payload_bytes") if "payload_bytes" in result else result.get("spec")
+        fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
+        synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
+        report = score_of(holdout[learned], synthetic[learned], metadata)
+        scores[cand] = {"quality": report["score"], "fit_seconds": round(time.monotonic() - t0, 3)}
+        if best is None or report["score"] > best[0]:
+            best = (report["score"], cand)
+        if scored is not None:
+            scored(i)
+    assert best is not None
+    scores["chosen"] = best[1]
+    return best[1], scores
+
+
 def _fit_auto(
     job: Job,
     model: SynthModel,
@@ -888,8 +962,6 @@ def _fit_auto(
     from evaluation.metrics.quality import native_quality_report, quality_report
     from evaluation.report import licence_clean
 
-    score_of = native_quality_report if licence_clean() else quality_report
-
     options = model.options
     offered = {s["name"] for s in synthesizers_offered() if s["available"]}
     candidates = [
@@ -897,73 +969,29 @@ def _fit_auto(
         for c in options.get("candidates", ["spec", "gaussian_copula", "ctgan"])
         if c in offered and c != "auto"
     ] or ["spec"]
-    budget = float(options.get("time_budget_s", 300))
-    holdout_share = float(options.get("holdout", 0.2))
-    rng = np.random.default_rng(model.seed)
-    order = rng.permutation(len(frame))
-    cut = max(1, int(len(frame) * holdout_share))
-    holdout = frame.iloc[order[:cut]].reset_index(drop=True)
-    train = frame.iloc[order[cut:]].reset_index(drop=True)
     Job.objects.filter(id=job.id).update(rows_total=len(candidates))
     job.rows_total = len(candidates)
-    started = time.monotonic()
-    scores: dict[str, Any] = {}
-    best: tuple[float, str, dict[str, Any]] | None = None
-    for i, cand in enumerate(candidates):
-        elapsed = time.monotonic() - started
-        if best is not None and elapsed > budget:
-            scores[cand] = {"skipped": f"time budget of {budget:.0f}s spent"}
-            continue
-        cand_options = (
-            {"epochs": int(options.get("epochs", 50))} if SYNTHESIZERS[cand]["epochs"] else {}
-        )
-        t0 = time.monotonic()
-        result = _fit_one(
-            cand,
-            train,
-            metadata,
-            learned=learned,
-            options=cand_options,
-            seed=model.seed,
-            table=table,
-            progress=lambda done, total: None,
-        )
-        tmp_meta = {
-            "chosen": cand,
-            "columns": metadata["columns"],
-            "learned": learned,
-            "spec_names": result.get("spec_names"),
-        }
-        from generation.synthesis.fitted import FittedModel
-
-        fitted = FittedModel(
-            Path(),
-            tmp_meta,
-            np.zeros(0, np.uint64),
-            {},
-            result.get("payload_bytes") if "payload_bytes" in result else result.get("spec"),
-        )
-        synthetic = make_sampler(fitted)(len(holdout), model.seed, [])
-        report = score_of(holdout[learned], synthetic[learned], metadata)
-        scores[cand] = {
-            "quality": report["score"],
-            "fit_seconds": round(time.monotonic() - t0, 3),
-        }
-        if best is None or report["score"] > best[0]:
-            best = (report["score"], cand, result)
-        Job.objects.filter(id=job.id).update(rows_done=i + 1)
-    assert best is not None
-    scores["chosen"] = best[1]
+    epochs = int(options.get("epochs", 50))
+    chosen, scores = auto_select(
+        frame,
+        metadata,
+        learned,
+        candidates=candidates,
+        epochs=epochs,
+        seed=model.seed,
+        table=table,
+        budget_s=float(options.get("time_budget_s", 300)),
+        holdout_share=float(options.get("holdout", 0.2)),
+        score_of=native_quality_report if licence_clean() else quality_report,
+        scored=lambda i: Job.objects.filter(id=job.id).update(rows_done=i + 1),
+    )
     # The winner is chosen on the split, then refitted on all the training rows it may see.
-    chosen = best[1]
     result = _fit_one(
         chosen,
         frame,
         metadata,
         learned=learned,
-        options={"epochs": int(options.get("epochs", 50))}
-        if SYNTHESIZERS[chosen]["epochs"]
-        else {},
+        options={"epochs": epochs} if SYNTHESIZERS[chosen]["epochs"] else {},
         seed=model.seed,
         table=table,
         progress=lambda done, total: None,
