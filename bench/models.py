@@ -3,10 +3,13 @@
 For each table and synthesizer (spec, gaussian_copula, ctgan with capped epochs, auto):
 fit seconds, seconds per 100k sampled rows (through Syn-Data's guarded block sampler),
 quality score (sdmetrics QualityReport vs the training rows), exact-copy rate and DCR ratio
-(vs a 10% real holdout). The same SDV synthesizers are also run bare (plain SDV, as its docs
-show it) in the same process. Times are wall and CPU seconds of this process (sampling: the
+(vs a 10% real holdout). The same SDV synthesizers are also run bare in the same process,
+twice: as SDV's docs show it (its own metadata detection: the quality a user of plain SDV
+gets, and the speed spec is compared with), and given the metadata Syn-Data fits with (the
+same model: the overhead targets compare with this one). Times are wall and CPU seconds of this process (sampling: the
 fastest of --repeats runs, ours and bare alike); ratios and issue 5's targets (met / not met)
-are printed per table and over all tables, in CPU and wall time. CPU time is the fairer
+are printed per table and over all tables, in CPU and wall time (fits of spec and
+gaussian_copula are timed 5 times, fastest kept). CPU time is the fairer
 comparison on a busy shared machine, which inflates wall time. Writes
 bench/results/models.json.
 
@@ -65,6 +68,7 @@ SAMPLE_ROWS = 100_000
 EVAL_ROWS = 5_000
 SEED = 7
 REPEATS = 3
+FIT_REPEATS = 5
 
 
 def _load(name: str, cap: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
@@ -89,23 +93,26 @@ def _syndata(
     workdir: Path,
 ) -> dict[str, Any]:
     learned = _learned_columns(metadata)
-    t0, c0 = time.perf_counter(), time.process_time()
     chosen = synthesizer
     auto_scores: dict[str, Any] = {}
-    if synthesizer == "auto":
-        chosen, result, auto_scores = _auto(train, metadata, learned, options)
-    else:
-        result = _fit_one(
-            synthesizer,
-            train,
-            metadata,
-            learned=learned,
-            options=options,
-            seed=SEED,
-            table="table",
-            progress=lambda done, total: None,
-        )
-    fit_s, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+    fit_s = fit_cpu = float("inf")
+    for _ in range(_fit_repeats(synthesizer)):  # the same seed: the same model every time
+        t0, c0 = time.perf_counter(), time.process_time()
+        if synthesizer == "auto":
+            chosen, result, auto_scores = _auto(train, metadata, learned, options)
+        else:
+            result = _fit_one(
+                synthesizer,
+                train,
+                metadata,
+                learned=learned,
+                options=options,
+                seed=SEED,
+                table="table",
+                progress=lambda done, total: None,
+            )
+        fit_s = min(fit_s, time.perf_counter() - t0)
+        fit_cpu = min(fit_cpu, time.process_time() - c0)
     meta = {
         "synthesizer": synthesizer,
         "chosen": chosen,
@@ -147,6 +154,13 @@ def _syndata(
     }
 
 
+def _fit_repeats(synthesizer: str) -> int:
+    """Fits timed FIT_REPEATS times (fastest kept), ours and bare SDV alike, where a fit
+    takes seconds (the overhead targets compare them; one fit varies by +-20% here from run
+    to run, the same data and seed); CTGAN and auto once."""
+    return FIT_REPEATS if synthesizer in ("spec", "gaussian_copula") else 1
+
+
 def _repeats(synthesizer: str) -> int:
     """Sampling timed REPEATS times (fastest kept) where it is cheap; CTGAN once."""
     return 1 if synthesizer == "ctgan" else REPEATS
@@ -184,6 +198,35 @@ def _auto(
         progress=lambda done, total: None,
     )
     return chosen, result, {k: v for k, v in scores.items() if k != "chosen"}
+
+
+def _bare(
+    synthesizer: str,
+    options: dict[str, Any],
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    metadata: dict[str, Any],
+    learned: list[str],
+    same_metadata: dict[str, Any] | None,
+) -> dict[str, Any]:
+    fit_s, sample_s, sampled, fit_cpu, sample_cpu = sdv_backend.bare_sdv(
+        train[learned],
+        synthesizer=synthesizer,
+        options=dict(options),
+        seed=SEED,
+        rows=_sample_rows(synthesizer),
+        repeats=_repeats(synthesizer),
+        metadata=same_metadata,
+        fit_repeats=_fit_repeats(synthesizer),
+    )
+    per = 100_000 / _sample_rows(synthesizer)
+    return {
+        "fit_s": round(fit_s, 3),
+        "fit_cpu_s": round(fit_cpu, 3),
+        "sample_cpu_s_per_100k": round(sample_cpu * per, 3),
+        "sample_s_per_100k": round(sample_s * per, 3),
+        **_measure(sampled, train, holdout, metadata, learned),
+    }
 
 
 def _measure(
@@ -285,24 +328,14 @@ def main() -> None:
             rows_out[f"syndata:{synthesizer}"] = entry
             _print(name, f"syndata:{synthesizer}", entry)
             if synthesizer in ("gaussian_copula", "ctgan"):
-                fit_s, sample_s, sampled, fit_cpu, sample_cpu = sdv_backend.bare_sdv(
-                    train[learned],
-                    synthesizer=synthesizer,
-                    options=dict(options),
-                    seed=SEED,
-                    rows=_sample_rows(synthesizer),
-                    repeats=_repeats(synthesizer),
-                )
-                per = 100_000 / _sample_rows(synthesizer)
-                bare = {
-                    "fit_s": round(fit_s, 3),
-                    "fit_cpu_s": round(fit_cpu, 3),
-                    "sample_cpu_s_per_100k": round(sample_cpu * per, 3),
-                    "sample_s_per_100k": round(sample_s * 100_000 / _sample_rows(synthesizer), 3),
-                    **_measure(sampled, train, holdout, metadata, learned),
-                }
-                rows_out[f"sdv:{synthesizer}"] = bare
-                _print(name, f"sdv:{synthesizer}", bare)
+                # Plain SDV twice: as its documentation shows it (its own metadata detection),
+                # and given the metadata Syn-Data fits with: the same model, so the time it
+                # takes is what Syn-Data's wrapper adds to (the overhead targets), and its
+                # quality the one Syn-Data's must equal.
+                for key, same in (("sdv", None), ("sdv_same_metadata", metadata)):
+                    bare = _bare(synthesizer, options, train, holdout, metadata, learned, same)
+                    rows_out[f"{key}:{synthesizer}"] = bare
+                    _print(name, f"{key}:{synthesizer}", bare)
         rows_out["ratios"] = _ratios(rows_out)
         rows_out["targets"] = _targets(rows_out["ratios"])
         results["tables"][name] = rows_out
@@ -350,7 +383,13 @@ def _warm_up() -> None:
 def _ratios(rows: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for synthesizer in ("gaussian_copula", "ctgan"):
-        ours, bare = rows.get(f"syndata:{synthesizer}"), rows.get(f"sdv:{synthesizer}")
+        ours = rows.get(f"syndata:{synthesizer}")
+        bare = rows.get(f"sdv_same_metadata:{synthesizer}")
+        detected = rows.get(f"sdv:{synthesizer}")
+        if ours and detected:
+            out[f"{synthesizer}_quality_delta_vs_sdv_detected"] = round(
+                ours["quality"] - detected["quality"], 4
+            )
         if ours and bare:
             for key, label in (
                 ("fit_cpu_s", "fit_cpu_ratio"),
