@@ -223,12 +223,25 @@ _OUR_KEYS = r"SYN-?\d{9}X?"
 _DT_TOKEN = re.compile(r"%[YmdHMSf]|%%|[^%]")
 _DT_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%f": 6}
 _DIGIT_PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+_DIGIT_QUADS = (
+    48 + np.array([[i // 1000, i // 100 % 10, i // 10 % 10, i % 10] for i in range(10_000)])
+).astype(np.uint8)
 
 
 def format_datetimes(values: np.ndarray, fmt: str) -> np.ndarray | None:
     """``strftime(fmt)`` of datetime64 values, vectorised: an object array of text (NaN where
     NaT), equal to pandas' ``Series.dt.strftime``; None when ``fmt`` uses a directive other
     than %Y %m %d %H %M %S %f %% or a year falls outside 1000..9999 (the caller falls back)."""
+    text = _format_datetimes(values, fmt)
+    if isinstance(text, pa.Array):
+        out = text.to_numpy(zero_copy_only=False).astype(object)
+        out[pd.isna(out)] = np.nan
+        return out
+    return text
+
+
+def _format_datetimes(values: np.ndarray, fmt: str) -> pa.Array | np.ndarray | None:
+    """:func:`format_datetimes` as Arrow text (nulls where NaT), no Python string per row."""
     tokens = _DT_TOKEN.findall(fmt)
     if "".join(tokens) != fmt:
         return None
@@ -270,11 +283,9 @@ def format_datetimes(values: np.ndarray, fmt: str) -> np.ndarray | None:
         pos += digits
     if width == 0:
         text = np.full(len(arr), "", dtype=object)
-    else:
-        raw_text = pa.array(chars.view(f"S{width}").ravel(), type=pa.binary())
-        text = raw_text.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
-    text[nat] = np.nan
-    return text
+        text[nat] = np.nan
+        return text
+    return _fixed_width_text(chars, valid=~nat)
 
 
 def _to_numeric(col: pd.Series) -> pd.Series:
@@ -320,8 +331,13 @@ def _finish_types(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
                 parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
             fmt = entry.get("datetime_format")
             if fmt:
-                fast = format_datetimes(parsed.to_numpy(), fmt)
-                frame[name] = parsed.dt.strftime(fmt) if fast is None else fast
+                fast = _format_datetimes(parsed.to_numpy(), fmt)
+                if fast is None:
+                    frame[name] = parsed.dt.strftime(fmt)
+                elif isinstance(fast, pa.Array):  # Arrow-backed: no copy on the way to a file
+                    frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(fast), index=col.index)
+                else:
+                    frame[name] = fast
             else:
                 frame[name] = parsed
         elif rep == "int":
@@ -364,22 +380,35 @@ def _margin(rows: int) -> int:
     return rows // 64 + 16
 
 
-def _numbered(prefix: str, first: int, n: int) -> np.ndarray:
-    """``f"{prefix}{i:09d}"`` for ``first <= i < first + n``, built as bytes (no Python loop)."""
+def _numbered(prefix: str, first: int, n: int) -> pa.Array:
+    """``f"{prefix}{i:09d}"`` for ``first <= i < first + n`` as Arrow text, built as bytes (no
+    Python loop, and no Python string per row)."""
     last = first + n - 1
     if n <= 0 or first < 0 or last > 999_999_999 or not prefix.isascii():
-        return np.array([f"{prefix}{i:09d}" for i in range(first, first + n)], dtype=object)
+        return pa.array([f"{prefix}{i:09d}" for i in range(first, first + n)], type=pa.string())
     head = np.frombuffer(prefix.encode(), dtype=np.uint8)
     width = len(head) + 9
     chars = np.empty((n, width), dtype=np.uint8)
     chars[:, : len(head)] = head
     numbers = np.arange(first, first + n, dtype=np.int64)
-    chars[:, len(head)] = 48 + numbers // 100_000_000
-    for k in range(4):  # two digits at a time, from the right
-        end = width - 2 * k
-        chars[:, end - 2 : end] = _DIGIT_PAIRS[(numbers // 100**k) % 100]
-    raw = pa.array(chars.view(f"S{width}").ravel(), type=pa.binary())
-    return raw.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
+    high, low = np.divmod(numbers, 10_000)
+    chars[:, len(head)] = 48 + high // 10_000
+    chars[:, width - 8 : width - 4] = _DIGIT_QUADS[high % 10_000]  # four digits at a time
+    chars[:, width - 4 :] = _DIGIT_QUADS[low]
+    return _fixed_width_text(chars)
+
+
+def _fixed_width_text(chars: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """Rows of an (n, width) array of UTF-8 bytes as an Arrow string array, from its buffers
+    (offsets 0, width, 2 * width, ...; nulls where not ``valid``): no per-row conversion."""
+    n, width = chars.shape
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    data = np.ascontiguousarray(chars)
+    bitmap = None
+    if valid is not None and not valid.all():
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.string(), n, buffers)
 
 
 def sample_block(
@@ -472,15 +501,19 @@ def sample_block(
         elif entry["sdtype"] == "id":
             guard = fitted.guards[name]
             prefix = "SYN-" if not entry.get("identifier") else "SYN"
-            out[name] = pd.Series(_numbered(prefix, start_row + 1, n), dtype=object)
+            keys = _numbered(prefix, start_row + 1, n)
+            # Arrow-backed: the block goes back to Arrow for its file without a copy.
+            out[name] = pd.Series(pd.arrays.ArrowExtensionArray(keys))
             if entry.get("real_keys_like_ours", True):  # (unknown for older models: check)
-                bad = guard.collides(out[name], clean=True)
+                text = pd.Series(keys.to_numpy(zero_copy_only=False), dtype=object)
+                bad = guard.collides(text, clean=True)
                 if bad.any():  # a real key that happens to look like ours: mark ours apart
-                    out[name][bad] = out[name][bad] + "X"
+                    text[bad] = text[bad] + "X"
+                    out[name] = text
         elif name in fitted.guards:
             from generation.synthesis.identifiers import synth_identifiers
 
             out[name] = synth_identifiers(fitted.guards[name], n, rng)
         else:
             out[name] = pd.Series([None] * n, dtype=object)
-    return pd.DataFrame(out), dropped
+    return pd.DataFrame(out, copy=False), dropped

@@ -67,7 +67,7 @@ class ModelProducer:
             conditions=self.conditions,
         )
         self._stats(table, index, block.rows, dropped)
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        return _to_arrow(frame)
 
     def _sequence_block(self, table: str, index: int) -> pa.Table:
         """Whole sequences ``entity_lo..entity_hi`` of the job, seeded from (seed, block)."""
@@ -83,7 +83,7 @@ class ModelProducer:
             first_sequence=block.entity_lo,
         )
         self._stats(table, index, len(frame), dropped)
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        return _to_arrow(frame)
 
     def _multi_block(self, table: str, index: int) -> pa.Table:
         """Block ``index`` of every table is made at once (children belong to the parent rows
@@ -108,7 +108,13 @@ class ModelProducer:
             if len(self._blocks) >= 2:
                 self._blocks.pop(next(iter(self._blocks)))
             self._blocks[index] = frames
-        return pa.Table.from_pandas(self._blocks[index][table], preserve_index=False)
+        return _to_arrow(self._blocks[index][table])
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A block for the writers: its columns as Arrow, without pandas' schema metadata (a
+    model job's files carry the same plain schema as a schema job's)."""
+    return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
 
 
 def _sequence_plans(
