@@ -479,6 +479,40 @@ def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata: dict[st
     return float(report.get_score())
 
 
+def bare_model(
+    frame: pd.DataFrame,
+    *,
+    synthesizer: str,
+    options: dict[str, Any],
+    seed: int,
+    metadata: dict[str, Any] | None = None,
+) -> Any:
+    """Plain SDV, fitted as its documentation shows it (detected metadata), for the
+    benchmark's side-by-side runs. With ``metadata`` (ours), SDV is given the metadata
+    :func:`fit` gives it instead of detecting its own: the same model as ours."""
+    from sdv import single_table
+    from sdv.metadata import Metadata
+
+    seed_everything(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if metadata is None:
+            sdv_metadata = Metadata.detect_from_dataframes({"table": frame})
+        else:
+            sdv_metadata = _sdv_metadata(frame, metadata, "table")
+        model = getattr(single_table, SDV_SYNTHESIZERS[synthesizer])(sdv_metadata, **options)
+        model.fit({"table": frame})
+    return model
+
+
+def bare_sample(model: Any, rows: int) -> pd.DataFrame:
+    """``rows`` rows of a :func:`bare_model`, as plain SDV samples them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampled = model.sample(rows)
+    return sampled["table"] if isinstance(sampled, dict) else sampled
+
+
 def bare_sdv(
     frame: pd.DataFrame,
     *,
@@ -488,41 +522,24 @@ def bare_sdv(
     rows: int,
     repeats: int = 1,
     metadata: dict[str, Any] | None = None,
-    fit_repeats: int = 1,
-) -> tuple[float, float, pd.DataFrame, float, float]:
-    """Plain SDV as its documentation shows it (detected metadata, fit, sample), for the
-    benchmark's side-by-side run: (fit seconds, sample seconds, sampled rows, fit CPU seconds,
-    sample CPU seconds); with ``repeats`` > 1 the sampling is timed that many times and the
-    fastest kept (wall and CPU each), and the fit ``fit_repeats`` times likewise. With
-    ``metadata`` (ours), SDV is given the metadata :func:`fit` gives it instead of detecting
-    its own: the same model as ours."""
+) -> tuple[float, float, pd.DataFrame, float, float, Any]:
+    """:func:`bare_model` timed: (fit seconds, sample seconds, sampled rows, fit CPU seconds,
+    sample CPU seconds, the model); with ``repeats`` > 1 the sampling is timed that many
+    times and the fastest kept (wall and CPU each)."""
     import time
 
-    from sdv import single_table
-    from sdv.metadata import Metadata
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit_s = fit_cpu = float("inf")
-        for _ in range(max(1, fit_repeats)):  # the same seed: the same model every time
-            seed_everything(seed)
-            t0, c0 = time.perf_counter(), time.process_time()
-            if metadata is None:
-                sdv_metadata = Metadata.detect_from_dataframes({"table": frame})
-            else:
-                sdv_metadata = _sdv_metadata(frame, metadata, "table")
-            model = getattr(single_table, SDV_SYNTHESIZERS[synthesizer])(sdv_metadata, **options)
-            model.fit({"table": frame})
-            fit_s = min(fit_s, time.perf_counter() - t0)
-            fit_cpu = min(fit_cpu, time.process_time() - c0)
-        sample_s = sample_cpu = float("inf")
-        for _ in range(max(1, repeats)):
-            t0, c0 = time.perf_counter(), time.process_time()
-            sampled = model.sample(rows)
-            sampled = sampled["table"] if isinstance(sampled, dict) else sampled
-            sample_s = min(sample_s, time.perf_counter() - t0)
-            sample_cpu = min(sample_cpu, time.process_time() - c0)
-    return fit_s, sample_s, sampled, fit_cpu, sample_cpu
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = bare_model(
+        frame, synthesizer=synthesizer, options=options, seed=seed, metadata=metadata
+    )
+    fit_s, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+    sample_s = sample_cpu = float("inf")
+    for _ in range(max(1, repeats)):
+        t0, c0 = time.perf_counter(), time.process_time()
+        sampled = bare_sample(model, rows)
+        sample_s = min(sample_s, time.perf_counter() - t0)
+        sample_cpu = min(sample_cpu, time.process_time() - c0)
+    return fit_s, sample_s, sampled, fit_cpu, sample_cpu, model
 
 
 def bare_structured(
