@@ -146,12 +146,27 @@ class DatasetListView(APIView):
             raise ApiError(
                 "file: is required (a multipart form field holding a CSV or Parquet file)"
             )
-        name = request.data.get("name") or None
+        name = _upload_name(request)
         if len(uploads) > 1 or (uploads[0].name or "").lower().endswith(".zip"):
             dataset = services.dataset_create_tables(user=request.user, uploads=uploads, name=name)
         else:
             dataset = services.dataset_create(user=request.user, upload=uploads[0], name=name)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+
+def _upload_name(request: Request) -> str | None:
+    """The form's ``name``: one text of at most 200 characters, or none."""
+    data = request.data
+    names = data.getlist("name") if hasattr(data, "getlist") else [data.get("name")]
+    names = [n for n in names if n not in (None, "")]
+    if len(names) > 1:
+        raise ApiError(f"name: give one name, not {len(names)}")
+    if not names:
+        return None
+    try:
+        return DatasetUploadSerializer().fields["name"].run_validation(names[0])
+    except serializers.ValidationError as exc:
+        raise ApiError(f"name: {' '.join(str(m) for m in exc.detail)}") from None
 
 
 class DatasetDetailView(APIView):

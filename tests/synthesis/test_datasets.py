@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from generation.models import Dataset
 from tests.conftest import SHARED_DATA
-from tests.synthesis.conftest import upload
+from tests.synthesis.conftest import csv_upload, real_table, upload
 
 
 def _nothing_left() -> None:
@@ -148,6 +148,22 @@ def test_it_needs_a_file_and_a_user(alice_client: Any, anon_client: Any) -> None
     assert resp.status_code == 400
     assert resp.json()["error"]["message"].startswith("file:")
     assert anon_client.get("/api/datasets").status_code in (401, 403)
+
+
+def test_a_name_is_one_text_of_at_most_200_characters(alice_client: Any) -> None:
+    """schemathesis found a list of names accepted (the last one kept, unchecked)."""
+    frame = real_table("credit_scoring", rows=50)
+    for name, message in (("x" * 201, "name: Ensure"), (["a", "b"], "name: give one name")):
+        resp = alice_client.post(
+            "/api/datasets", {"file": csv_upload(frame), "name": name}, format="multipart"
+        )
+        assert resp.status_code == 400
+        assert resp.json()["error"]["message"].startswith(message)
+    _nothing_left()
+    resp = alice_client.post(
+        "/api/datasets", {"file": csv_upload(frame), "name": "loans"}, format="multipart"
+    )
+    assert resp.status_code == 201 and resp.json()["name"] == "loans"
 
 
 def test_it_lists_synthesizers_with_their_licences(alice_client: Any, settings: Any) -> None:
