@@ -206,6 +206,29 @@ def _kept_as_artifact(job: Job, table: str, fmt: str, chunks: Iterator[bytes]) -
     services.artifact_record(job, table=table, fmt=fmt, path=final, rows=rows)
 
 
+def conversion_problem(job: Job) -> str | None:
+    """Why the job's rows cannot be made again for a conversion, or None.
+
+    A conversion makes the rows again from what made them (deterministic blocks), so it needs
+    the engine version that made them and, for a model job, its fitted model."""
+    if job.engine_version and job.engine_version != engine.ENGINE_VERSION:
+        return (
+            f"this job was made by engine {job.engine_version} and this server runs "
+            f"{engine.ENGINE_VERSION}, which may make other bytes: download it as "
+            f"{job.format}, or submit the same request again to get {engine.ENGINE_VERSION}'s"
+        )
+    if job.kind == "model":
+        from generation.synthesis.models import SynthModel
+
+        model = SynthModel.objects.filter(id=(job.params or {}).get("model_id")).first()
+        if model is None or not model.directory.exists():
+            return (
+                "the model that made this job has been deleted, so its rows cannot be made "
+                f"again in another format: download it as {job.format}"
+            )
+    return None
+
+
 def converted_response(job: Job, table: str, fmt: str, source: Artifact) -> HttpResponse:
     """The first download in another format: converted while it streams (its length is known
     only at the end) and kept; the next ones are served from the kept file."""

@@ -228,6 +228,9 @@ class DownloadView(APIView):
                 source = selectors.artifact_for(job=job, table=table, fmt=job.format)
                 if source is None:
                     raise Http404
+                problem = downloads.conversion_problem(job)
+                if problem:
+                    raise ApiError(problem, code="cannot_convert", status_code=409)
                 return downloads.converted_response(job, table, fmt, source)
         artifact = selectors.artifact_for(job=job, table=table, fmt=fmt)
         if artifact is None or not artifact.absolute_path.exists():

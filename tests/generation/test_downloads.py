@@ -194,3 +194,41 @@ def test_migrate_creates_one_purge_schedule() -> None:
     ensure_purge_schedule()
     schedule = Schedule.objects.get(name="syndata-purge-expired")
     assert schedule.func == "generation.tasks.purge_expired"
+
+
+def test_a_conversion_needs_the_engine_that_made_the_job(
+    alice_client: Any, people_spec: Any
+) -> None:
+    job = _job(alice_client, people_spec)
+    Job.objects.filter(id=job.id).update(engine_version="0.0.1")
+    resp = alice_client.get(f"/api/download/{job.id}?format=parquet")
+    assert resp.status_code == 409
+    error = resp.json()["error"]
+    assert error["code"] == "cannot_convert"
+    assert "0.0.1" in error["message"] and "download it as csv" in error["message"]
+    # the file as made is still served
+    assert alice_client.get(f"/api/download/{job.id}").status_code == 200
+
+
+def test_the_admin_purge_action_removes_files_and_downloads_answer_410(
+    alice_client: Any, people_spec: Any, client: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    job = _job(alice_client, people_spec)
+    kept = _job(alice_client, people_spec)
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    client.force_login(root)
+    listing = client.get(f"/admin/generation/artifact/?q={job.id}")
+    assert listing.status_code == 200 and str(job.id).encode() in listing.content
+    resp = client.post(
+        "/admin/generation/job/",
+        {"action": "purge_files", "_selected_action": [str(job.id)]},
+        follow=True,
+    )
+    assert resp.status_code == 200 and b"Purged files of 1 job(s)." in resp.content
+    assert not job.directory.exists() and kept.directory.exists()
+    assert not job.artifacts.exists() and kept.artifacts.exists()
+    gone = alice_client.get(f"/api/download/{job.id}")
+    assert gone.status_code == 410 and gone.json()["error"]["code"] == "expired"
+    assert alice_client.get(f"/api/download/{kept.id}").status_code == 200
