@@ -246,7 +246,9 @@ if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "syndata",
+        # Deployments (or test runs) sharing one Redis keep apart by prefix, as their queues
+        # do by SYNDATA_Q_NAME.
+        "KEY_PREFIX": env_str("SYNDATA_CACHE_PREFIX", str(Q_CLUSTER["name"])),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 

@@ -52,7 +52,16 @@ class _CacheCounters:
                 self.cache.incr(key)  # another process opened it at the same moment
 
     def clear(self) -> None:
-        self.cache.clear()
+        """Only the throttle counters: on Redis, ``cache.clear()`` would empty the whole
+        database, queues of other deployments sharing it included."""
+        client = getattr(self.cache, "_cache", None)
+        if not hasattr(client, "get_client"):
+            self.cache.clear()
+            return
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=self.cache.make_key("*throttle_*"), count=1000))
+        if keys:
+            redis.delete(*keys)
 
 
 class _FileCounters:

@@ -55,7 +55,8 @@ def _fresh_throttles() -> None:
 
     from syndata_site.throttling import counters
 
-    cache.clear()
+    if not hasattr(getattr(cache, "_cache", None), "get_client"):  # never flush a Redis
+        cache.clear()
     counters().clear()
 
 

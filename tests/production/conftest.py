@@ -90,11 +90,30 @@ def pg_drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def pg_terminate_backends(database_url: str) -> int:
+    """Cut every connection to the database of ``database_url`` (as a dropped network would):
+    how many there were."""
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(
+        PG_URL.replace("postgres://", "postgresql://", 1), autocommit=True
+    ) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return len(rows)
+
+
 def redis_purge(q_name: str) -> None:
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    # the queue's keys, and the cache's (throttle counters), prefixed by the queue's name
     keys = list(client.scan_iter(match=f"django_q:{q_name}:*", count=1000))
+    keys += list(client.scan_iter(match=f"{q_name}:*", count=1000))
     if keys:
         client.delete(*keys)
 

@@ -9,7 +9,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from tests.conftest import PEOPLE_SPEC
@@ -57,18 +56,6 @@ def test_redis_down_at_submit_is_a_503_and_nothing_is_saved(
         health = c.get("/healthz")
         assert health.status_code == 503
         assert health.json() == {"status": "down", "database": "ok", "broker": "down"}
-
-
-def _terminate_backends(database_url: str) -> int:
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return len(rows)
 
 
 @contextlib.contextmanager

@@ -7,12 +7,12 @@ import csv
 import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
-import psycopg
 import pytest
 
 from tests.conftest import PEOPLE_SPEC
-from tests.production.conftest import Backends, production_stack
+from tests.production.conftest import Backends, pg_terminate_backends, production_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +63,7 @@ def test_a_job_runs_end_to_end_on_postgres_and_redis_and_survives_dropped_connec
             # Fault: PostgreSQL drops every connection (failover, restart, pg_terminate_backend).
             for _ in range(8):  # every web thread now holds a persistent connection
                 assert c.get("/api/jobs").status_code == 200
-            assert _terminate_backends(backends.database_url) >= 2  # web's and workers'
+            assert pg_terminate_backends(backends.database_url) >= 2  # web's and workers'
             # The next requests find the dead connections, reconnect and answer
             # (CONN_HEALTH_CHECKS)...
             for _ in range(8):
@@ -80,13 +80,43 @@ def test_a_job_runs_end_to_end_on_postgres_and_redis_and_survives_dropped_connec
             assert again["artifacts"][0]["sha256"] == job["artifacts"][0]["sha256"]
 
 
-def _terminate_backends(database_url: str) -> int:
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return len(rows)
+def test_throttle_counters_on_redis_are_prefixed_and_cleared_alone(
+    services: None, settings: Any
+) -> None:
+    """Throttle counters live under the deployment's cache prefix (its queue name unless
+    SYNDATA_CACHE_PREFIX says otherwise), and clearing them touches no other key."""
+    import secrets
+
+    import redis
+    from django.core.cache import caches
+
+    from syndata_site.throttling import UserRateThrottle, counters
+    from tests.production.conftest import REDIS_URL
+
+    prefix = f"syndata_test_{secrets.token_hex(6)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client = redis.Redis.from_url(REDIS_URL)
+    other = f"{prefix}_other_key"
+    client.set(other, b"kept")
+    try:
+        caches["default"].close()
+        throttle = UserRateThrottle()
+        key = throttle.cache_format % {"scope": "user", "ident": 42}
+        current, _, _ = throttle.window_keys(key, 1_000_000.0)
+        counters().hit(current, 60)
+        counters().hit(current, 60)
+        assert counters().get([current]) == [2]
+        assert [k.decode() for k in client.scan_iter(match=f"{prefix}:*")] == [
+            caches["default"].make_key(current)
+        ]
+        counters().clear()
+        assert list(client.scan_iter(match=f"{prefix}:*")) == []
+        assert client.get(other) == b"kept"
+    finally:
+        client.delete(other, *client.scan_iter(match=f"{prefix}:*"))
