@@ -205,6 +205,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Stable names for enums that share a field name ("kind" of a job and of a metrics
+    # document), so the generated clients keep theirs.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "generation.models.Job.Kind",
+        "MetricsKindEnum": ["conformance", "model"],
+    },
 }
 
 # --- Workers (django-q2) --------------------------------------------------------------------

@@ -108,8 +108,29 @@ class JobLinksSerializer(serializers.Serializer):
     spec = serializers.CharField()
 
 
+class JobColumnSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField(help_text="Arrow type of the column, e.g. int64, string.")
+
+
+class JobTableSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="Rows the table will have.")
+    blocks = serializers.IntegerField(help_text="Blocks it is made in.")
+    columns = JobColumnSerializer(
+        many=True, required=False, help_text="Known once its first block is written."
+    )
+
+
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True)
+    tables = serializers.DictField(
+        child=JobTableSerializer(), read_only=True, help_text="The job's tables by name."
+    )
+    params = serializers.DictField(
+        read_only=True,
+        help_text="What the request asked beyond the spec (rows, template knobs, model_id, "
+        "conditions...) and what the job learned on the way (e.g. exact copies dropped).",
+    )
     artifacts = ArtifactSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 

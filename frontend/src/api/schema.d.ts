@@ -233,6 +233,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The job's metrics document (JSON), or a self-contained report page. */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -514,10 +515,14 @@ export interface components {
             readonly seed: number;
             readonly template: string;
             readonly engine_version: string;
-            /** @description Per table: rows, blocks, columns. */
-            readonly tables: unknown;
-            /** @description Request parameters. */
-            readonly params: unknown;
+            /** @description The job's tables by name. */
+            readonly tables: {
+                [key: string]: components["schemas"]["JobTable"];
+            };
+            /** @description What the request asked beyond the spec (rows, template knobs, model_id, conditions...) and what the job learned on the way (e.g. exact copies dropped). */
+            readonly params: {
+                [key: string]: unknown;
+            };
             readonly error: string;
             /** Format: date-time */
             readonly created_at: string;
@@ -527,6 +532,11 @@ export interface components {
             readonly finished_at: string | null;
             readonly artifacts: components["schemas"]["Artifact"][];
             readonly links: components["schemas"]["JobLinks"];
+        };
+        JobColumn: {
+            name: string;
+            /** @description Arrow type of the column, e.g. int64, string. */
+            type: string;
         };
         JobLinks: {
             self: string;
@@ -539,6 +549,14 @@ export interface components {
         JobSpec: {
             /** @description The validated spec the job ran: open it in the editor or send it again. */
             spec: unknown;
+        };
+        JobTable: {
+            /** @description Rows the table will have. */
+            rows: number;
+            /** @description Blocks it is made in. */
+            blocks: number;
+            /** @description Known once its first block is written. */
+            columns?: components["schemas"]["JobColumn"][];
         };
         /**
          * @description * `schema` - Schema
@@ -564,6 +582,76 @@ export interface components {
         Me: {
             authenticated: boolean;
             user: components["schemas"]["User"] | null;
+        };
+        MetricsDocument: {
+            /** Format: uuid */
+            job: string;
+            /**
+             * @description conformance: schema and template jobs against what they declared; model: model jobs against the real training data.
+             *
+             *     * `conformance` - conformance
+             *     * `model` - model
+             */
+            kind: components["schemas"]["MetricsKindEnum"];
+            engine_version?: string;
+            /** Format: uuid */
+            model_id?: string;
+            /** @description The fitted synthesizer. */
+            synthesizer?: string;
+            summary: components["schemas"]["MetricsSummary"];
+            /** @description Per table: per-column details (KS, distances, histogram data), correlation matrices for heatmaps, privacy (DCR) and diversity. */
+            tables: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Multi-table model jobs. */
+            referential_integrity?: {
+                [key: string]: number;
+            };
+            orphans_dropped_in_fit?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description * `conformance` - conformance
+         *     * `model` - model
+         * @enum {string}
+         */
+        MetricsKindEnum: "conformance" | "model";
+        /** @description Headline figures; the model-only ones are absent from conformance documents. */
+        MetricsSummary: {
+            /**
+             * Format: double
+             * @description Conformance to the spec, or SDMetrics quality, 0..1.
+             */
+            utility: number | null;
+            /**
+             * Format: double
+             * @description Share of rows that appear once.
+             */
+            uniqueness_rate: number | null;
+            /** Format: double */
+            quality?: number | null;
+            /** Format: double */
+            column_shapes?: number | null;
+            /** Format: double */
+            column_pair_trends?: number | null;
+            /** Format: double */
+            diagnostic?: number | null;
+            /** Format: double */
+            exact_copy_rate?: number | null;
+            exact_copies_dropped?: number | null;
+            /**
+             * Format: double
+             * @description Median distance to the closest training row, synthetic over holdout.
+             */
+            dcr_ratio?: number | null;
+            /** Format: double */
+            share_closer_than_holdout_p5?: number | null;
+            identifier_leaks?: number | null;
+            /** Format: double */
+            referential_integrity?: number | null;
         };
         PatchedDatasetPatchRequest: {
             name?: string;
@@ -2090,7 +2178,10 @@ export interface operations {
     };
     metrics: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description html: a self-contained report with charts, for people. */
+                format?: "html" | "json";
+            };
             header?: never;
             path: {
                 job_id: string;
@@ -2104,9 +2195,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MetricsDocument"];
+                    "text/html": string;
                 };
             };
             400: {

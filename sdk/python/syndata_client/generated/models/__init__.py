@@ -16,13 +16,26 @@ from .generate_request import GenerateRequest
 from .generate_request_conditions_item import GenerateRequestConditionsItem
 from .generate_request_params import GenerateRequestParams
 from .job import Job
+from .job_column import JobColumn
 from .job_links import JobLinks
+from .job_params import JobParams
 from .job_spec import JobSpec
+from .job_table import JobTable
+from .job_tables import JobTables
 from .kind_enum import KindEnum
 from .knob import Knob
 from .login_request import LoginRequest
 from .me import Me
-from .metrics_response_200 import MetricsResponse200
+from .metrics_document import MetricsDocument
+from .metrics_document_orphans_dropped_in_fit import MetricsDocumentOrphansDroppedInFit
+from .metrics_document_referential_integrity import MetricsDocumentReferentialIntegrity
+from .metrics_document_tables import MetricsDocumentTables
+from .metrics_document_tables_additional_property import (
+    MetricsDocumentTablesAdditionalProperty,
+)
+from .metrics_format import MetricsFormat
+from .metrics_kind_enum import MetricsKindEnum
+from .metrics_summary import MetricsSummary
 from .patched_dataset_patch_request import PatchedDatasetPatchRequest
 from .patched_schema_request import PatchedSchemaRequest
 from .preview import Preview
@@ -58,13 +71,24 @@ __all__ = (
     "GenerateRequestConditionsItem",
     "GenerateRequestParams",
     "Job",
+    "JobColumn",
     "JobLinks",
+    "JobParams",
     "JobSpec",
+    "JobTable",
+    "JobTables",
     "KindEnum",
     "Knob",
     "LoginRequest",
     "Me",
-    "MetricsResponse200",
+    "MetricsDocument",
+    "MetricsDocumentOrphansDroppedInFit",
+    "MetricsDocumentReferentialIntegrity",
+    "MetricsDocumentTables",
+    "MetricsDocumentTablesAdditionalProperty",
+    "MetricsFormat",
+    "MetricsKindEnum",
+    "MetricsSummary",
     "PatchedDatasetPatchRequest",
     "PatchedSchemaRequest",
     "Preview",

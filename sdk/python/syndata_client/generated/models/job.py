@@ -14,6 +14,8 @@ from ..models.status_enum import StatusEnum
 if TYPE_CHECKING:
     from ..models.artifact import Artifact
     from ..models.job_links import JobLinks
+    from ..models.job_params import JobParams
+    from ..models.job_tables import JobTables
 
 
 T = TypeVar("T", bound="Job")
@@ -42,8 +44,9 @@ class Job:
         seed (int):
         template (str):
         engine_version (str):
-        tables (Any): Per table: rows, blocks, columns.
-        params (Any): Request parameters.
+        tables (JobTables): The job's tables by name.
+        params (JobParams): What the request asked beyond the spec (rows, template knobs, model_id, conditions...) and
+            what the job learned on the way (e.g. exact copies dropped).
         error (str):
         created_at (datetime.datetime):
         started_at (datetime.datetime | None):
@@ -64,8 +67,8 @@ class Job:
     seed: int
     template: str
     engine_version: str
-    tables: Any
-    params: Any
+    tables: JobTables
+    params: JobParams
     error: str
     created_at: datetime.datetime
     started_at: datetime.datetime | None
@@ -99,9 +102,9 @@ class Job:
 
         engine_version = self.engine_version
 
-        tables = self.tables
+        tables = self.tables.to_dict()
 
-        params = self.params
+        params = self.params.to_dict()
 
         error = self.error
 
@@ -159,6 +162,8 @@ class Job:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.artifact import Artifact
         from ..models.job_links import JobLinks
+        from ..models.job_params import JobParams
+        from ..models.job_tables import JobTables
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -185,9 +190,9 @@ class Job:
 
         engine_version = d.pop("engine_version")
 
-        tables = d.pop("tables")
+        tables = JobTables.from_dict(d.pop("tables"))
 
-        params = d.pop("params")
+        params = JobParams.from_dict(d.pop("params"))
 
         error = d.pop("error")
 

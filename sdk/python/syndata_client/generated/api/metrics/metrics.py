@@ -7,19 +7,33 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.metrics_response_200 import MetricsResponse200
-from ...types import Response
+from ...models.metrics_document import MetricsDocument
+from ...models.metrics_format import MetricsFormat
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     job_id: str,
+    *,
+    format_: MetricsFormat | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/metrics/{job_id}".format(
             job_id=quote(str(job_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -27,9 +41,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | MetricsResponse200 | None:
+) -> Error | MetricsDocument | None:
     if response.status_code == 200:
-        response_200 = MetricsResponse200.from_dict(response.json())
+        response_200 = MetricsDocument.from_dict(response.json())
 
         return response_200
 
@@ -76,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | MetricsResponse200]:
+) -> Response[Error | MetricsDocument]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,21 +103,25 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | MetricsResponse200]:
-    """
+    format_: MetricsFormat | Unset = UNSET,
+) -> Response[Error | MetricsDocument]:
+    """The job's metrics document (JSON), or a self-contained report page.
+
     Args:
         job_id (str):
+        format_ (MetricsFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MetricsResponse200]
+        Response[Error | MetricsDocument]
     """
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -117,22 +135,26 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | MetricsResponse200 | None:
-    """
+    format_: MetricsFormat | Unset = UNSET,
+) -> Error | MetricsDocument | None:
+    """The job's metrics document (JSON), or a self-contained report page.
+
     Args:
         job_id (str):
+        format_ (MetricsFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MetricsResponse200
+        Error | MetricsDocument
     """
 
     return sync_detailed(
         job_id=job_id,
         client=client,
+        format_=format_,
     ).parsed
 
 
@@ -140,21 +162,25 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | MetricsResponse200]:
-    """
+    format_: MetricsFormat | Unset = UNSET,
+) -> Response[Error | MetricsDocument]:
+    """The job's metrics document (JSON), or a self-contained report page.
+
     Args:
         job_id (str):
+        format_ (MetricsFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MetricsResponse200]
+        Response[Error | MetricsDocument]
     """
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -166,22 +192,26 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | MetricsResponse200 | None:
-    """
+    format_: MetricsFormat | Unset = UNSET,
+) -> Error | MetricsDocument | None:
+    """The job's metrics document (JSON), or a self-contained report page.
+
     Args:
         job_id (str):
+        format_ (MetricsFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MetricsResponse200
+        Error | MetricsDocument
     """
 
     return (
         await asyncio_detailed(
             job_id=job_id,
             client=client,
+            format_=format_,
         )
     ).parsed

@@ -6,11 +6,11 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="MetricsResponse200")
+T = TypeVar("T", bound="MetricsDocumentOrphansDroppedInFit")
 
 
 @_attrs_define
-class MetricsResponse200:
+class MetricsDocumentOrphansDroppedInFit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class MetricsResponse200:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        metrics_response_200 = cls()
+        metrics_document_orphans_dropped_in_fit = cls()
 
-        metrics_response_200.additional_properties = d
-        return metrics_response_200
+        metrics_document_orphans_dropped_in_fit.additional_properties = d
+        return metrics_document_orphans_dropped_in_fit
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,52 @@
+"""The metrics document's shape in the OpenAPI document (the view returns the stored JSON)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class MetricsSummarySerializer(serializers.Serializer):
+    """Headline figures; the model-only ones are absent from conformance documents."""
+
+    utility = serializers.FloatField(
+        allow_null=True, help_text="Conformance to the spec, or SDMetrics quality, 0..1."
+    )
+    uniqueness_rate = serializers.FloatField(
+        allow_null=True, help_text="Share of rows that appear once."
+    )
+    quality = serializers.FloatField(required=False, allow_null=True)
+    column_shapes = serializers.FloatField(required=False, allow_null=True)
+    column_pair_trends = serializers.FloatField(required=False, allow_null=True)
+    diagnostic = serializers.FloatField(required=False, allow_null=True)
+    exact_copy_rate = serializers.FloatField(required=False, allow_null=True)
+    exact_copies_dropped = serializers.IntegerField(required=False, allow_null=True)
+    dcr_ratio = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="Median distance to the closest training row, synthetic over holdout.",
+    )
+    share_closer_than_holdout_p5 = serializers.FloatField(required=False, allow_null=True)
+    identifier_leaks = serializers.IntegerField(required=False, allow_null=True)
+    referential_integrity = serializers.FloatField(required=False, allow_null=True)
+
+
+class MetricsDocumentSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    kind = serializers.ChoiceField(
+        choices=["conformance", "model"],
+        help_text="conformance: schema and template jobs against what they declared; "
+        "model: model jobs against the real training data.",
+    )
+    engine_version = serializers.CharField(required=False)
+    model_id = serializers.UUIDField(required=False)
+    synthesizer = serializers.CharField(required=False, help_text="The fitted synthesizer.")
+    summary = MetricsSummarySerializer()
+    tables = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="Per table: per-column details (KS, distances, histogram data), correlation "
+        "matrices for heatmaps, privacy (DCR) and diversity.",
+    )
+    referential_integrity = serializers.DictField(
+        child=serializers.FloatField(), required=False, help_text="Multi-table model jobs."
+    )
+    orphans_dropped_in_fit = serializers.DictField(required=False)

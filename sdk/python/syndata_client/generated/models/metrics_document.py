@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.metrics_kind_enum import MetricsKindEnum
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.metrics_document_orphans_dropped_in_fit import (
+        MetricsDocumentOrphansDroppedInFit,
+    )
+    from ..models.metrics_document_referential_integrity import (
+        MetricsDocumentReferentialIntegrity,
+    )
+    from ..models.metrics_document_tables import MetricsDocumentTables
+    from ..models.metrics_summary import MetricsSummary
+
+
+T = TypeVar("T", bound="MetricsDocument")
+
+
+@_attrs_define
+class MetricsDocument:
+    """
+    Attributes:
+        job (UUID):
+        kind (MetricsKindEnum): * `conformance` - conformance
+            * `model` - model
+        summary (MetricsSummary): Headline figures; the model-only ones are absent from conformance documents.
+        tables (MetricsDocumentTables): Per table: per-column details (KS, distances, histogram data), correlation
+            matrices for heatmaps, privacy (DCR) and diversity.
+        engine_version (str | Unset):
+        model_id (UUID | Unset):
+        synthesizer (str | Unset): The fitted synthesizer.
+        referential_integrity (MetricsDocumentReferentialIntegrity | Unset): Multi-table model jobs.
+        orphans_dropped_in_fit (MetricsDocumentOrphansDroppedInFit | Unset):
+    """
+
+    job: UUID
+    kind: MetricsKindEnum
+    summary: MetricsSummary
+    tables: MetricsDocumentTables
+    engine_version: str | Unset = UNSET
+    model_id: UUID | Unset = UNSET
+    synthesizer: str | Unset = UNSET
+    referential_integrity: MetricsDocumentReferentialIntegrity | Unset = UNSET
+    orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        job = str(self.job)
+
+        kind = self.kind.value
+
+        summary = self.summary.to_dict()
+
+        tables = self.tables.to_dict()
+
+        engine_version = self.engine_version
+
+        model_id: str | Unset = UNSET
+        if not isinstance(self.model_id, Unset):
+            model_id = str(self.model_id)
+
+        synthesizer = self.synthesizer
+
+        referential_integrity: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.referential_integrity, Unset):
+            referential_integrity = self.referential_integrity.to_dict()
+
+        orphans_dropped_in_fit: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.orphans_dropped_in_fit, Unset):
+            orphans_dropped_in_fit = self.orphans_dropped_in_fit.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "job": job,
+                "kind": kind,
+                "summary": summary,
+                "tables": tables,
+            }
+        )
+        if engine_version is not UNSET:
+            field_dict["engine_version"] = engine_version
+        if model_id is not UNSET:
+            field_dict["model_id"] = model_id
+        if synthesizer is not UNSET:
+            field_dict["synthesizer"] = synthesizer
+        if referential_integrity is not UNSET:
+            field_dict["referential_integrity"] = referential_integrity
+        if orphans_dropped_in_fit is not UNSET:
+            field_dict["orphans_dropped_in_fit"] = orphans_dropped_in_fit
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.metrics_document_orphans_dropped_in_fit import (
+            MetricsDocumentOrphansDroppedInFit,
+        )
+        from ..models.metrics_document_referential_integrity import (
+            MetricsDocumentReferentialIntegrity,
+        )
+        from ..models.metrics_document_tables import MetricsDocumentTables
+        from ..models.metrics_summary import MetricsSummary
+
+        d = dict(src_dict)
+        job = UUID(d.pop("job"))
+
+        kind = MetricsKindEnum(d.pop("kind"))
+
+        summary = MetricsSummary.from_dict(d.pop("summary"))
+
+        tables = MetricsDocumentTables.from_dict(d.pop("tables"))
+
+        engine_version = d.pop("engine_version", UNSET)
+
+        _model_id = d.pop("model_id", UNSET)
+        model_id: UUID | Unset
+        if isinstance(_model_id, Unset):
+            model_id = UNSET
+        else:
+            model_id = UUID(_model_id)
+
+        synthesizer = d.pop("synthesizer", UNSET)
+
+        _referential_integrity = d.pop("referential_integrity", UNSET)
+        referential_integrity: MetricsDocumentReferentialIntegrity | Unset
+        if isinstance(_referential_integrity, Unset):
+            referential_integrity = UNSET
+        else:
+            referential_integrity = MetricsDocumentReferentialIntegrity.from_dict(
+                _referential_integrity
+            )
+
+        _orphans_dropped_in_fit = d.pop("orphans_dropped_in_fit", UNSET)
+        orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset
+        if isinstance(_orphans_dropped_in_fit, Unset):
+            orphans_dropped_in_fit = UNSET
+        else:
+            orphans_dropped_in_fit = MetricsDocumentOrphansDroppedInFit.from_dict(
+                _orphans_dropped_in_fit
+            )
+
+        metrics_document = cls(
+            job=job,
+            kind=kind,
+            summary=summary,
+            tables=tables,
+            engine_version=engine_version,
+            model_id=model_id,
+            synthesizer=synthesizer,
+            referential_integrity=referential_integrity,
+            orphans_dropped_in_fit=orphans_dropped_in_fit,
+        )
+
+        metrics_document.additional_properties = d
+        return metrics_document
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
