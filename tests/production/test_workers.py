@@ -209,10 +209,13 @@ def test_restarting_web_and_workers_mid_job_loses_no_job(
     with production_stack(tmp_path, backends, ENV) as stack:
         job_ids = [submit(stack) for _ in range(2)]
         wait_blocks(stack, job_ids[0], at_least=3)
-        # Stop everything (as a deploy does: SIGTERM, then SIGKILL after a grace period).
-        for proc in list(stack.procs):
+        # Stop everything (as a deploy does: SIGTERM, then SIGKILL after a grace period),
+        # the workers first, so that they do not finish the jobs while the web server stops.
+        for proc in reversed(stack.procs):
             stop(proc)
         stack.procs.clear()
+        # It really was mid-job: with everything stopped, a job is still to finish.
+        assert _unfinished(backends.database_url, job_ids) >= 1
         # ...and start it again on the same database, broker and files.
         port = free_port()
         stack.url = f"http://127.0.0.1:{port}"
@@ -223,6 +226,18 @@ def test_restarting_web_and_workers_mid_job_loses_no_job(
             job = stack.wait_job(job_id, timeout=150)
             assert job["status"] == "succeeded", job["error"]
             assert downloaded(stack, job_id) == expected
+
+
+def _unfinished(database_url: str, job_ids: list[str]) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM generation_job WHERE id::text = ANY(%s) "
+            "AND status NOT IN ('succeeded', 'failed', 'cancelled')",
+            (job_ids,),
+        ).fetchone()
+    return int(count)
 
 
 def start_web(stack: LiveStack, port: int) -> None:
