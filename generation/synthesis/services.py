@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from generation.models import Job, Schema
+from generation.services import upload_size_check
 from generation.synthesis.fitted import load_fitted, save_fitted
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -123,10 +124,9 @@ def synthesizers_offered() -> list[dict[str, Any]]:
 # --- datasets -------------------------------------------------------------------------------
 def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Dataset:
     """Stream an uploaded file to disk, check it, detect its metadata; nothing left on error."""
-    limit = settings.SYNDATA_DATASET_MAX_BYTES
     size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ApiError(f"file: is {size} bytes, over the limit of {limit} bytes", code="too_large")
+    if size is not None:
+        upload_size_check(size=size)
     filename = Path(getattr(upload, "name", "") or "upload.csv").name
     dataset = Dataset(owner=user, name=(name or Path(filename).stem or "dataset")[:200])
     directory = dataset.directory
@@ -139,8 +139,7 @@ def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Datase
         with target.open("wb") as sink:
             for chunk in upload.chunks():
                 written += len(chunk)
-                if written > limit:
-                    raise ApiError(f"file: is over the limit of {limit} bytes", code="too_large")
+                upload_size_check(size=written, exact=False)
                 sink.write(chunk)
         try:
             frame, info = read_table(
@@ -173,7 +172,7 @@ def is_multi_table(metadata: dict[str, Any]) -> bool:
     return "tables" in metadata
 
 
-def _zip_members(upload: Any, limit: int) -> list[tuple[str, Any]]:
+def _zip_members(upload: Any) -> list[tuple[str, Any]]:
     """(file name, file object) of each table in an uploaded zip, size-checked."""
     import zipfile
 
@@ -188,12 +187,9 @@ def _zip_members(upload: Any, limit: int) -> list[tuple[str, Any]]:
         and not Path(info.filename).name.startswith(".")
         and "__MACOSX" not in info.filename
     ]
-    total = sum(info.file_size for info in members)
-    if total > limit:
-        raise ApiError(
-            f"file: the zip holds {total} bytes once extracted, over the limit of {limit} bytes",
-            code="too_large",
-        )
+    upload_size_check(
+        size=sum(info.file_size for info in members), what="the zip's tables once extracted"
+    )
     out = []
     for info in members:
         if Path(info.filename).suffix.lower() not in _TABLE_SUFFIXES:
@@ -221,12 +217,11 @@ def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = N
     detected (a child column whose values are mostly a parent's unique key)."""
     from generation.synthesis.relational import detect_relationships, mark_keys
 
-    limit = settings.SYNDATA_DATASET_MAX_BYTES
     sources: list[tuple[str, Any]] = []
     for upload in uploads:
         filename = Path(getattr(upload, "name", "") or "upload.csv").name
         if filename.lower().endswith(".zip"):
-            sources.extend(_zip_members(upload, limit))
+            sources.extend(_zip_members(upload))
         else:
             sources.append((filename, upload))
     if len(sources) < 2:
@@ -258,11 +253,7 @@ def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = N
             with target.open("wb") as sink:
                 for chunk in _chunks(source):
                     written += len(chunk)
-                    if written > limit:
-                        raise ApiError(
-                            f"file: the tables are over the limit of {limit} bytes in all",
-                            code="too_large",
-                        )
+                    upload_size_check(size=written, what="the tables in all", exact=False)
                     sink.write(chunk)
             try:
                 frame, info = read_table(
