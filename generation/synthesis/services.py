@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -481,8 +482,43 @@ class FitCancelled(Exception):
     """The fit job was cancelled while it ran; raised from the epoch callback to stop it."""
 
 
+class _Heartbeat:
+    """While a fit runs, its job's heartbeat (``recovery.job_heartbeat``) beats from a thread
+    every quarter of ``SYNDATA_STALL_SECONDS``: a fit step without epoch callbacks (a copula on
+    many rows) may run for longer than that, and only a fit whose worker is gone may look
+    stalled to the watchdog."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.interval = max(0.5, settings.SYNDATA_STALL_SECONDS / 4)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
+
+    def _beat(self) -> None:
+        from generation.recovery import job_heartbeat
+
+        while True:
+            try:
+                job_heartbeat(self.job)
+            except OSError:  # storage away for a moment: the next beat tries again
+                logger.warning("heartbeat of fit job %s failed", self.job.id)
+            if self.stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        # A fit job's folder holds nothing but its heartbeat.
+        shutil.rmtree(self.job.directory, ignore_errors=True)
+
+
 class _Progress:
-    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit."""
+    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit; each
+    epoch is a heartbeat too."""
 
     def __init__(self, job: Job, offset: int = 0) -> None:
         self.job = job
@@ -506,6 +542,9 @@ class _Progress:
         )
         if not updated:
             raise FitCancelled
+        from generation.recovery import job_heartbeat
+
+        job_heartbeat(self.job)
 
 
 def _learned_columns(metadata: dict[str, Any]) -> list[str]:
@@ -590,22 +629,29 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
 
 
 def fit_run(*, job_id: Any) -> None:
-    """Fit a model (a django-q2 task): load, fit, save its folder, record progress."""
+    """Fit a model (a django-q2 task): load, fit, save its folder, record progress.
+
+    Only a queued fit starts (queued -> running in one update), so a duplicate task (a
+    redelivery, or the watchdog's resend of a fit that was only waiting) does nothing.
+    """
+    now = timezone.now()
+    if not Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now
+    ):
+        return  # finished, cancelled, deleted, or another copy of this task runs it
     job = Job.objects.get(id=job_id)
-    if job.is_finished:
-        return
-    job.start()
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     metadata = model.dataset.metadata
     try:
-        if is_multi_table(metadata):
-            _fit_hma(job, model)
-        elif model.synthesizer == "par" or (
-            model.synthesizer == "auto" and metadata.get("sequence_key")
-        ):
-            _fit_par(job, model)
-        else:
-            _fit(job, model)
+        with _Heartbeat(job):
+            if is_multi_table(metadata):
+                _fit_hma(job, model)
+            elif model.synthesizer == "par" or (
+                model.synthesizer == "auto" and metadata.get("sequence_key")
+            ):
+                _fit_par(job, model)
+            else:
+                _fit(job, model)
     except FitCancelled:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
@@ -620,8 +666,10 @@ def fit_run(*, job_id: Any) -> None:
     if job.status == Job.Status.CANCELLED:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
-    job.rows_done = job.rows_total
-    job.finish()
+    # running -> succeeded only: a fit the watchdog failed or queued again meanwhile stays so.
+    Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), rows_done=job.rows_total
+    )
 
 
 def _fit(job: Job, model: SynthModel) -> None:
