@@ -675,20 +675,23 @@ def fit_run(*, job_id: Any) -> None:
 def _fit(job: Job, model: SynthModel) -> None:
     dataset = model.dataset
     metadata = dataset.metadata
-    frame = load_frame(dataset.absolute_path, metadata)
+    # The index is each row's position in the whole table, kept through the sample below.
+    frame = load_frame(dataset.absolute_path, metadata).reset_index(drop=True)
     cap = settings.SYNDATA_FIT_MAX_ROWS
     if len(frame) > cap:
-        frame = frame.sample(cap, random_state=model.seed % 2**32).reset_index(drop=True)
+        frame = frame.sample(cap, random_state=model.seed % 2**32)
     learned = _learned_columns(metadata)
     if not learned:
         raise ValueError("nothing to learn: every column is a key or an identifier")
-    # Real rows the model never sees: the privacy baseline (DCR of a fresh real row).
+    # Real rows the model never sees: the privacy baseline (DCR of a fresh real row). Their
+    # positions are in the whole table, which is what the metrics load and index.
     holdout_index: list[int] = []
     if len(frame) >= 200:
         n_holdout = min(5000, len(frame) // 10)
         order = np.random.default_rng(model.seed).permutation(len(frame))
-        holdout_index = sorted(int(i) for i in order[:n_holdout])
-        frame = frame.drop(index=holdout_index).reset_index(drop=True)
+        holdout_index = sorted(int(i) for i in frame.index[order[:n_holdout]])
+        frame = frame.drop(index=holdout_index)
+    frame = frame.reset_index(drop=True)
     table = metadata.get("table") or field_name(dataset.name, set())
     options = dict(model.options)
     scores: dict[str, Any] = {}

@@ -1,4 +1,5 @@
-"""Fit jobs: their record carries model_id; a cancelled fit stops at the next epoch."""
+"""Fit jobs: their record carries model_id; a cancelled fit stops at the next epoch; limits,
+the broker down at submit, and the DCR holdout of a capped table."""
 
 from __future__ import annotations
 
@@ -102,3 +103,43 @@ def test_a_fit_with_the_broker_down_is_a_503_and_nothing_is_saved(
     assert alice_client.get("/api/jobs").json() == []
     assert alice_client.get("/api/models").json() == []
     assert alice_client.get(f"/api/datasets/{dataset['id']}").status_code == 200  # kept
+
+
+def test_the_dcr_holdout_is_disjoint_from_the_rows_learned_when_the_table_is_capped(
+    alice_client: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SYNDATA_FIT_MAX_ROWS samples the table first; the holdout's positions are the whole
+    table's, so the metrics' holdout is exactly the real rows the model never saw."""
+    from generation.synthesis import services
+    from generation.synthesis.fitted import load_fitted
+    from generation.synthesis.tables import load_frame
+    from tests.synthesis.conftest import fit_now
+
+    settings.SYNDATA_FIT_MAX_ROWS = 500
+    frame = real_table("credit_scoring", rows=2000, seed=1)
+    frame.insert(0, "row_no", range(len(frame)))
+    dataset = upload(alice_client, frame)
+    learned_from: list[Any] = []
+    real_fit_one = services._fit_one
+
+    def recording_fit_one(synthesizer: str, rows: Any, *args: Any, **kwargs: Any) -> Any:
+        learned_from.append(rows.copy())
+        return real_fit_one(synthesizer, rows, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_fit_one", recording_fit_one)
+    model_id = fit_now(alice_client, dataset["id"], "gaussian_copula", seed=4)["model_id"]
+    model = SynthModel.objects.get(id=model_id)
+    meta = load_fitted(model.directory).meta
+    (train,) = learned_from
+    assert len(train) == 450 and meta["rows_real"] == 450
+    holdout_index = meta["holdout_index"]
+    assert len(holdout_index) == 50
+    # As evaluation.report reads them: positions in the whole table as loaded there.
+    real_all = load_frame(model.dataset.absolute_path, model.dataset.metadata)
+    holdout = real_all.iloc[holdout_index]
+    assert not set(holdout["row_no"]) & set(train["row_no"])
+    # Held out of the sample the fit drew, not rows that were never in it: a fresh real row
+    # from the same draw, which is the baseline distance to closest record is compared with.
+    drawn = set(real_all.sample(500, random_state=model.seed % 2**32)["row_no"])
+    assert set(holdout["row_no"]) <= drawn
+    assert set(train["row_no"]) | set(holdout["row_no"]) == drawn
