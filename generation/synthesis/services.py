@@ -751,8 +751,10 @@ def _fit(job: Job, model: SynthModel) -> None:
             spec=result["spec"],
         )
     model.save()
-    Job.objects.filter(id=job.id).update(params={**job.params, "chosen": chosen})
-    job.params = {**job.params, "chosen": chosen}
+    # auto: which candidates were fitted, stopped or skipped by the time budget, and why.
+    params = {**job.params, "chosen": chosen, **({"auto": scores} if scores else {})}
+    Job.objects.filter(id=job.id).update(params=params)
+    job.params = params
 
 
 def _fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -954,6 +956,24 @@ AUTO_SCORE_ROWS = 5000
 AUTO_SCORE_HOLDOUT_CAP = 20_000
 
 
+class _Deadline:
+    """An ``auto`` candidate's epoch callback: stops its training (``True``, see
+    ``sdv_backend.ProgressFn``) once the time budget is spent, and remembers how far it got."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.done = 0
+        self.total = 0
+        self.stopped = False
+
+    def __call__(self, done: int, total: int) -> bool | None:
+        self.done, self.total = done, total
+        if done < total and time.monotonic() >= self.deadline:
+            self.stopped = True
+            return True
+        return None
+
+
 def auto_select(
     frame: pd.DataFrame,
     metadata: dict[str, Any],
@@ -967,12 +987,18 @@ def auto_select(
     holdout_share: float,
     score_of: Any,
     scored: Any = None,
+    results: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """``auto``'s choice: fit each candidate on a train split while the time budget lasts and
     keep the one whose samples score best against the holdout split: (chosen, scores).
 
-    ``score_of(real, synthetic, metadata)`` is the quality report; ``scored(i)`` is called
-    after each candidate (progress). The caller refits the winner on every row.
+    A candidate that would start after the budget is spent is skipped; one with epochs
+    (CTGAN, TVAE, CopulaGAN) that is still training when it runs out stops after its current
+    epoch and is scored as it is: ``scores[name]`` says which, why, and the epochs done. The
+    first candidate always runs, so there is a model. ``score_of(real, synthetic, metadata)``
+    is the quality report; ``scored(i)`` is called after each candidate (progress);
+    ``results`` (when given) receives each candidate's fit on the split. The caller refits
+    the winner on every row.
     """
     from generation.synthesis.fitted import FittedModel
 
@@ -982,13 +1008,15 @@ def auto_select(
     holdout = frame.iloc[order[:cut][:AUTO_SCORE_HOLDOUT_CAP]].reset_index(drop=True)
     train = frame.iloc[order[cut:]].reset_index(drop=True)
     started = time.monotonic()
+    deadline = started + budget_s
     scores: dict[str, Any] = {}
     best: tuple[float, str] | None = None
     for i, cand in enumerate(candidates):
-        if best is not None and time.monotonic() - started > budget_s:
-            scores[cand] = {"skipped": f"time budget of {budget_s:.0f}s spent"}
+        if best is not None and time.monotonic() >= deadline:
+            scores[cand] = {"skipped": f"time budget of {budget_s:g}s spent before it started"}
             continue
         t0 = time.monotonic()
+        stop = _Deadline(deadline)
         result = _fit_one(
             cand,
             train,
@@ -997,7 +1025,7 @@ def auto_select(
             options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
             seed=seed,
             table=table,
-            progress=lambda done, total: None,
+            progress=stop,
         )
         meta = {
             "chosen": cand,
@@ -1010,6 +1038,14 @@ def auto_select(
         synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
         report = score_of(holdout[learned], synthetic[learned], metadata)
         scores[cand] = {"quality": report["score"], "fit_seconds": round(time.monotonic() - t0, 3)}
+        if SYNTHESIZERS[cand]["epochs"]:
+            scores[cand]["epochs_done"] = stop.done
+        if stop.stopped:
+            scores[cand]["stopped"] = (
+                f"time budget of {budget_s:g}s spent after {stop.done} of {stop.total} epochs"
+            )
+        if results is not None:
+            results[cand] = result
         if best is None or report["score"] > best[0]:
             best = (report["score"], cand)
         if scored is not None:
@@ -1027,7 +1063,12 @@ def _fit_auto(
     learned: list[str],
     table: str,
 ) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
-    """Fit candidates on a train split within the time budget; keep the best on the holdout."""
+    """Fit candidates on a train split within the time budget; keep the best on the holdout.
+
+    The winner is then refitted on every row, for as many epochs as it was scored with and
+    within what is left of the budget; with nothing left, a winner with epochs keeps its fit
+    on the train split instead (``scores["refit"]`` says which).
+    """
     from evaluation.metrics.quality import native_quality_report, quality_report
     from evaluation.report import licence_clean
 
@@ -1041,6 +1082,9 @@ def _fit_auto(
     Job.objects.filter(id=job.id).update(rows_total=len(candidates))
     job.rows_total = len(candidates)
     epochs = int(options.get("epochs", 50))
+    budget_s = float(options.get("time_budget_s", 300))
+    deadline = time.monotonic() + budget_s
+    results: dict[str, Any] = {}
     chosen, scores = auto_select(
         frame,
         metadata,
@@ -1049,21 +1093,36 @@ def _fit_auto(
         epochs=epochs,
         seed=model.seed,
         table=table,
-        budget_s=float(options.get("time_budget_s", 300)),
+        budget_s=budget_s,
         holdout_share=float(options.get("holdout", 0.2)),
         score_of=native_quality_report if licence_clean() else quality_report,
         scored=lambda i: Job.objects.filter(id=job.id).update(rows_done=i + 1),
+        results=results,
     )
+    has_epochs = SYNTHESIZERS[chosen]["epochs"]
+    if has_epochs and time.monotonic() >= deadline:
+        scores["refit"] = (
+            f"skipped: the time budget of {budget_s:g}s is spent; the model fitted on the "
+            "train split is kept"
+        )
+        return chosen, results[chosen], scores, frame
     # The winner is chosen on the split, then refitted on all the training rows it may see.
+    stop = _Deadline(deadline)
     result = _fit_one(
         chosen,
         frame,
         metadata,
         learned=learned,
-        options={"epochs": epochs} if SYNTHESIZERS[chosen]["epochs"] else {},
+        options={"epochs": scores[chosen].get("epochs_done", epochs)} if has_epochs else {},
         seed=model.seed,
         table=table,
-        progress=lambda done, total: None,
+        progress=stop if has_epochs else (lambda done, total: None),
+    )
+    scores["refit"] = (
+        f"stopped: the time budget of {budget_s:g}s was spent after {stop.done} of "
+        f"{stop.total} epochs"
+        if stop.stopped
+        else "on every row"
     )
     return chosen, result, scores, frame
 
