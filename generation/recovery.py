@@ -9,6 +9,12 @@ counted once), so recovery can be blunt: a job whose files have not changed for
 ``SYNDATA_STALL_SECONDS`` gets its missing blocks (or its join) enqueued again. A duplicate of a
 block that was only slow is harmless. Run by ``manage.py watchdog`` (a loop, seconds) and by a
 django-q2 schedule every minute, so a deployment recovers even without the loop.
+
+Fit jobs are one task each. A running fit beats its heart (``job_heartbeat``, the same folder
+mtime) from a thread of its worker and on every epoch, so only a fit whose worker is gone
+stops beating; it is queued and enqueued again (a fit is reproducible from its seed, so the
+retry gives the same model) up to ``SYNDATA_FIT_RETRIES`` times, then failed with a message
+that says so. ``fit_run`` starts only a queued fit, so a duplicate task is a no-op.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django_q.tasks import async_task
 
 from generation import parts
@@ -41,6 +48,8 @@ class Recovered:
     blocks: int = 0
     joins: int = 0
     starts: int = 0
+    fit_retries: int = 0
+    fits_failed: int = 0
 
 
 def _last_activity(job: Job) -> float:
@@ -59,8 +68,9 @@ def _last_activity(job: Job) -> float:
     return max(stamps)
 
 
-def _touch(job: Job, now: float | None = None) -> None:
-    """Restart the stall clock, so that one stall is recovered once, not every pass."""
+def job_heartbeat(job: Job, now: float | None = None) -> None:
+    """Restart the stall clock: a running task says it is alive, or a recovery pass says that
+    it handled this stall (so that one stall is recovered once, not every pass)."""
     job.directory.mkdir(parents=True, exist_ok=True)
     os.utime(job.directory, None if now is None else (now, now))
 
@@ -75,7 +85,7 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
-    _touch(job, now)
+    job_heartbeat(job, now)
     for name, index in missing:
         async_task(
             "generation.tasks.run_block",
@@ -108,27 +118,76 @@ def jobs_recover_stalled(
     total = Recovered()
     cutoff = datetime.fromtimestamp(now - stalled_after, tz=UTC)
     # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op.
-    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).exclude(
-        kind=Job.Kind.FIT
-    ):
+    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff):
         if now - _last_activity(job) < stalled_after:
             continue
-        _touch(job, now)
-        async_task("generation.tasks.run_job", str(job.id), task_name=f"job-{job.id}-again")
+        job_heartbeat(job, now)
+        if job.kind == Job.Kind.FIT:
+            async_task("generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-again")
+        else:
+            async_task("generation.tasks.run_job", str(job.id), task_name=f"job-{job.id}-again")
         total.starts += 1
         total.jobs.append(str(job.id))
-    for job in Job.objects.filter(status=Job.Status.RUNNING).exclude(kind=Job.Kind.FIT):
+    for job in Job.objects.filter(status=Job.Status.RUNNING):
         if now - _last_activity(job) < stalled_after:
             continue
         try:
-            done = job_recover(job=job, now=now)
+            if job.kind == Job.Kind.FIT:
+                done = fit_recover(job=job, stalled_after=stalled_after, now=now)
+            else:
+                done = job_recover(job=job, now=now)
         except Exception:  # one broken job must not stop the others' recovery
             logger.exception("recovering job %s failed", job.id)
             continue
         total.jobs += done.jobs
         total.blocks += done.blocks
         total.joins += done.joins
+        total.fit_retries += done.fit_retries
+        total.fits_failed += done.fits_failed
     return total
+
+
+def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> Recovered:
+    """A running fit whose heartbeat stopped: queue it again (the retry counts in
+    ``params["fit_retries"]``), or fail it once ``SYNDATA_FIT_RETRIES`` retries were spent."""
+    import shutil
+
+    from generation.synthesis.models import SynthModel
+
+    done = Recovered(jobs=[str(job.id)])
+    retries = int((job.params or {}).get("fit_retries", 0))
+    limit = settings.SYNDATA_FIT_RETRIES
+    model = SynthModel.objects.filter(id=(job.params or {}).get("model_id")).first()
+    if model is not None:
+        shutil.rmtree(model.directory, ignore_errors=True)  # whatever the lost worker left
+    quiet = f"no heartbeat for {stalled_after:.0f}s (its worker was lost: killed, out of memory?)"
+    if retries >= limit:
+        message = (
+            f"the fit stopped: {quiet}, and it was already retried {retries} times "
+            f"(SYNDATA_FIT_RETRIES={limit}); fit the dataset again, perhaps with fewer rows "
+            "(SYNDATA_FIT_MAX_ROWS) or epochs"
+        )
+        failed = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        done.fits_failed += failed
+        logger.warning("fit job %s stalled: failed after %d retries", job.id, retries)
+        return done
+    params = {**job.params, "fit_retries": retries + 1}
+    log = [*(job.log or []), {"at": timezone.now().isoformat(), "message": f"retried: {quiet}"}]
+    requeued = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+        status=Job.Status.QUEUED, started_at=None, rows_done=0, params=params, log=log
+    )
+    if requeued:
+        job_heartbeat(job, now)
+        async_task(
+            "generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-retry-{retries + 1}"
+        )
+        done.fit_retries += 1
+        logger.warning(
+            "fit job %s stalled: enqueued again (retry %d of %d)", job.id, retries + 1, limit
+        )
+    return done
 
 
 def ensure_recover_schedule(**kwargs: Any) -> None:

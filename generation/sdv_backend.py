@@ -7,7 +7,8 @@ Everything else talks to SDV through these functions, so a licence-clean deploym
 - reproducible sampling by block: the fitted model is re-loaded from its pickled bytes for each
   block, and every random state inside it (copula / GAN, and RDT's reverse transforms) is set
   from the block's own seed, so block ``i`` gives the same rows whichever process makes it;
-- epoch progress of CTGAN / TVAE / CopulaGAN / PAR reported to a callback;
+- epoch progress of CTGAN / TVAE / CopulaGAN / PAR reported to a callback, which may stop
+  training after any epoch (a time budget spent) and keep the model trained so far;
 - PAR (sequences per entity) and HMA (parent and child tables) behind the same fit / dumps /
   sample-by-seed shape: :func:`fit_par` / :func:`sample_par`, :func:`fit_hma` /
   :func:`sample_hma`;
@@ -74,7 +75,8 @@ _ALLOWED_OPTIONS = {
     "hma": set(),
 }
 
-ProgressFn = Callable[[int, int], None]
+#: ``progress(epochs done, epochs total)``; returning True stops training after that epoch.
+ProgressFn = Callable[[int, int], bool | None]
 
 # SDV logs every fit and sample at INFO; keep the workers' logs readable.
 for _name in ("SingleTableSynthesizer", "MultiTableSynthesizer", "sdv", "copulas", "rdt", "ctgan"):
@@ -139,7 +141,9 @@ def _sdv_metadata(frame: pd.DataFrame, metadata: dict[str, Any], table: str) -> 
 
 
 class _EpochReporter:
-    """Stands in for tqdm in CTGAN/TVAE's epoch loop and reports each finished epoch."""
+    """Stands in for tqdm in CTGAN/TVAE's epoch loop and reports each finished epoch; when the
+    callback answers True the loop ends there, as if those were all the epochs asked for (the
+    model is the one trained so far, complete and usable)."""
 
     def __init__(self, iterable: Any, progress: ProgressFn | None) -> None:
         self._items = list(iterable)
@@ -149,8 +153,8 @@ class _EpochReporter:
         total = len(self._items)
         for i, item in enumerate(self._items):
             yield item
-            if self._progress is not None:
-                self._progress(i + 1, total)
+            if self._progress is not None and self._progress(i + 1, total) is True:
+                return
 
     def set_description(self, *_: Any, **__: Any) -> None:
         return None
@@ -205,7 +209,8 @@ def fit(
         options: constructor options (checked against the allowed ones).
         seed: seeds every RNG the fit uses.
         table: the table's name inside SDV's metadata.
-        progress: called with (epochs done, epochs total) by CTGAN / TVAE / CopulaGAN.
+        progress: called with (epochs done, epochs total) by CTGAN / TVAE / CopulaGAN;
+            returning True stops training after that epoch.
 
     Returns:
         The fitted SDV synthesizer.

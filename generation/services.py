@@ -81,12 +81,20 @@ def spec_size_check(*, spec: Any, path: str = "schema") -> None:
         )
 
 
-def upload_size_check(*, size: int, path: str = "file") -> None:
-    """The per-upload limit (datasets): 400 ``limit_upload_size`` naming the limit."""
+def upload_size_check(
+    *, size: int, path: str = "file", what: str = "the upload", exact: bool = True
+) -> None:
+    """The per-upload limit (datasets): 400 ``limit_upload_size`` naming the limit.
+
+    ``what`` says what was measured (the upload, a zip's extracted tables, the tables in
+    all); ``exact=False`` when ``size`` is only how far a stream got before passing the
+    limit, so the message does not claim a total it never saw.
+    """
     limit = settings.SYNDATA_DATASET_MAX_BYTES
     if size > limit:
+        measured = f"is {size} bytes, over" if exact else "is over"
         raise ApiError(
-            f"{path}: the upload is {size} bytes, over the limit of {limit} bytes per upload "
+            f"{path}: {what} {measured} the limit of {limit} bytes per upload "
             "(SYNDATA_DATASET_MAX_BYTES)",
             code="limit_upload_size",
             details=[{"path": path, "message": f"at most {limit} bytes", "limit": limit}],

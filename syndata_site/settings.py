@@ -285,6 +285,9 @@ SYNDATA_SYNTHESIZERS = env_list(
     ["spec", "gaussian_copula", "ctgan", "tvae", "copulagan", "par", "hma", "auto"],
 )
 SYNDATA_FIT_MAX_ROWS = env_int("SYNDATA_FIT_MAX_ROWS", 200_000)
+# A fit whose worker was lost (no heartbeat for SYNDATA_STALL_SECONDS) is run again this many
+# times (same seed, same model), then failed (generation/recovery.py).
+SYNDATA_FIT_RETRIES = env_int("SYNDATA_FIT_RETRIES", 2)
 SYNDATA_PRIVACY_SAMPLE_ROWS = env_int("SYNDATA_PRIVACY_SAMPLE_ROWS", 20_000)
 
 LOGGING = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from generation.api.serializers import ErrorSerializer, JobSerializer
+from generation.services import upload_size_check
 from generation.synthesis.models import Dataset, SynthModel
 from syndata_site.errors import ApiError
 from syndata_site.lazy import LazyModule
@@ -130,7 +130,7 @@ class DatasetListView(APIView):
     @extend_schema(
         operation_id="datasets_create",
         request={"multipart/form-data": DatasetUploadSerializer},
-        responses={201: DatasetSerializer, 413: ErrorSerializer, **ERRORS},
+        responses={201: DatasetSerializer, **ERRORS},
         summary=(
             "Upload a real table (CSV or Parquet) in the multipart field `file`; several "
             "`file` fields or a .zip make a multi-table dataset."
@@ -138,9 +138,11 @@ class DatasetListView(APIView):
     )
     def post(self, request: Request) -> Response:
         length = request.META.get("CONTENT_LENGTH")
-        limit = settings.SYNDATA_DATASET_MAX_BYTES
-        if length and length.isdigit() and int(length) > limit + 64 * 1024:
-            raise ApiError(f"file: the upload is over the limit of {limit} bytes", code="too_large")
+        # Refused before the body is read; 64 KiB spare for the multipart framing and the name.
+        if length and length.isdigit():
+            upload_size_check(
+                size=max(0, int(length) - 64 * 1024), what="the request body", exact=False
+            )
         uploads = request.FILES.getlist("file")
         if not uploads:
             raise ApiError(

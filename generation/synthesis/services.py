@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from generation.models import Job, Schema
+from generation.services import concurrent_jobs_check, upload_size_check
 from generation.synthesis.fitted import load_fitted, save_fitted
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -38,6 +41,7 @@ __all__ = [
     "dataset_create_tables",
     "dataset_delete",
     "dataset_update",
+    "fit_enqueue",
     "fit_run",
     "model_fit_submit",
     "model_job_request",
@@ -123,10 +127,9 @@ def synthesizers_offered() -> list[dict[str, Any]]:
 # --- datasets -------------------------------------------------------------------------------
 def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Dataset:
     """Stream an uploaded file to disk, check it, detect its metadata; nothing left on error."""
-    limit = settings.SYNDATA_DATASET_MAX_BYTES
     size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ApiError(f"file: is {size} bytes, over the limit of {limit} bytes", code="too_large")
+    if size is not None:
+        upload_size_check(size=size)
     filename = Path(getattr(upload, "name", "") or "upload.csv").name
     dataset = Dataset(owner=user, name=(name or Path(filename).stem or "dataset")[:200])
     directory = dataset.directory
@@ -139,8 +142,7 @@ def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Datase
         with target.open("wb") as sink:
             for chunk in upload.chunks():
                 written += len(chunk)
-                if written > limit:
-                    raise ApiError(f"file: is over the limit of {limit} bytes", code="too_large")
+                upload_size_check(size=written, exact=False)
                 sink.write(chunk)
         try:
             frame, info = read_table(
@@ -173,7 +175,7 @@ def is_multi_table(metadata: dict[str, Any]) -> bool:
     return "tables" in metadata
 
 
-def _zip_members(upload: Any, limit: int) -> list[tuple[str, Any]]:
+def _zip_members(upload: Any) -> list[tuple[str, Any]]:
     """(file name, file object) of each table in an uploaded zip, size-checked."""
     import zipfile
 
@@ -188,12 +190,9 @@ def _zip_members(upload: Any, limit: int) -> list[tuple[str, Any]]:
         and not Path(info.filename).name.startswith(".")
         and "__MACOSX" not in info.filename
     ]
-    total = sum(info.file_size for info in members)
-    if total > limit:
-        raise ApiError(
-            f"file: the zip holds {total} bytes once extracted, over the limit of {limit} bytes",
-            code="too_large",
-        )
+    upload_size_check(
+        size=sum(info.file_size for info in members), what="the zip's tables once extracted"
+    )
     out = []
     for info in members:
         if Path(info.filename).suffix.lower() not in _TABLE_SUFFIXES:
@@ -221,12 +220,11 @@ def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = N
     detected (a child column whose values are mostly a parent's unique key)."""
     from generation.synthesis.relational import detect_relationships, mark_keys
 
-    limit = settings.SYNDATA_DATASET_MAX_BYTES
     sources: list[tuple[str, Any]] = []
     for upload in uploads:
         filename = Path(getattr(upload, "name", "") or "upload.csv").name
         if filename.lower().endswith(".zip"):
-            sources.extend(_zip_members(upload, limit))
+            sources.extend(_zip_members(upload))
         else:
             sources.append((filename, upload))
     if len(sources) < 2:
@@ -258,11 +256,7 @@ def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = N
             with target.open("wb") as sink:
                 for chunk in _chunks(source):
                     written += len(chunk)
-                    if written > limit:
-                        raise ApiError(
-                            f"file: the tables are over the limit of {limit} bytes in all",
-                            code="too_large",
-                        )
+                    upload_size_check(size=written, what="the tables in all", exact=False)
                     sink.write(chunk)
             try:
                 frame, info = read_table(
@@ -351,6 +345,9 @@ def model_fit_submit(
     seed = seed if seed is not None else secrets.randbelow(2**31)
     epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
     with transaction.atomic():
+        # The same per-user limit as generate jobs, counted under a lock on the user's row.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        concurrent_jobs_check(user=user)
         job = Job.objects.create(
             owner=user,
             kind=Job.Kind.FIT,
@@ -369,11 +366,33 @@ def model_fit_submit(
         )
         job.params["model_id"] = str(model.id)
         job.save(update_fields=["params"])
-    job_id = str(job.id)
-    transaction.on_commit(
-        lambda: async_task("generation.tasks.run_fit", job_id, task_name=f"fit-{job_id}")
-    )
+        fit_enqueue(job=job, model=model)
     return job
+
+
+def fit_enqueue(*, job: Job, model: SynthModel) -> None:
+    """Hand a fit job to the workers once committed; a 503 and no rows left if it cannot be.
+
+    As ``job_enqueue`` does for generate jobs: with the broker down (Redis) the fit would
+    never run, so its job and model rows are removed again and the request says why.
+    """
+    job_id, model_id = str(job.id), str(model.id)
+
+    def enqueue() -> None:
+        try:
+            async_task("generation.tasks.run_fit", job_id, task_name=f"fit-{job_id}")
+        except Exception as exc:
+            logger.error("cannot enqueue fit job %s: %s: %s", job_id, type(exc).__name__, exc)
+            SynthModel.objects.filter(id=model_id).delete()
+            Job.objects.filter(id=job_id).delete()
+            raise ApiError(
+                "the task queue is unavailable, so the fit was not accepted; "
+                "nothing was saved: try again in a minute",
+                code="broker_unavailable",
+                status_code=503,
+            ) from None
+
+    transaction.on_commit(enqueue)
 
 
 def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, Any]) -> None:
@@ -463,8 +482,43 @@ class FitCancelled(Exception):
     """The fit job was cancelled while it ran; raised from the epoch callback to stop it."""
 
 
+class _Heartbeat:
+    """While a fit runs, its job's heartbeat (``recovery.job_heartbeat``) beats from a thread
+    every quarter of ``SYNDATA_STALL_SECONDS``: a fit step without epoch callbacks (a copula on
+    many rows) may run for longer than that, and only a fit whose worker is gone may look
+    stalled to the watchdog."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.interval = max(0.5, settings.SYNDATA_STALL_SECONDS / 4)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
+
+    def _beat(self) -> None:
+        from generation.recovery import job_heartbeat
+
+        while True:
+            try:
+                job_heartbeat(self.job)
+            except OSError:  # storage away for a moment: the next beat tries again
+                logger.warning("heartbeat of fit job %s failed", self.job.id)
+            if self.stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        # A fit job's folder holds nothing but its heartbeat.
+        shutil.rmtree(self.job.directory, ignore_errors=True)
+
+
 class _Progress:
-    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit."""
+    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit; each
+    epoch is a heartbeat too."""
 
     def __init__(self, job: Job, offset: int = 0) -> None:
         self.job = job
@@ -488,6 +542,9 @@ class _Progress:
         )
         if not updated:
             raise FitCancelled
+        from generation.recovery import job_heartbeat
+
+        job_heartbeat(self.job)
 
 
 def _learned_columns(metadata: dict[str, Any]) -> list[str]:
@@ -572,22 +629,29 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
 
 
 def fit_run(*, job_id: Any) -> None:
-    """Fit a model (a django-q2 task): load, fit, save its folder, record progress."""
+    """Fit a model (a django-q2 task): load, fit, save its folder, record progress.
+
+    Only a queued fit starts (queued -> running in one update), so a duplicate task (a
+    redelivery, or the watchdog's resend of a fit that was only waiting) does nothing.
+    """
+    now = timezone.now()
+    if not Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now
+    ):
+        return  # finished, cancelled, deleted, or another copy of this task runs it
     job = Job.objects.get(id=job_id)
-    if job.is_finished:
-        return
-    job.start()
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     metadata = model.dataset.metadata
     try:
-        if is_multi_table(metadata):
-            _fit_hma(job, model)
-        elif model.synthesizer == "par" or (
-            model.synthesizer == "auto" and metadata.get("sequence_key")
-        ):
-            _fit_par(job, model)
-        else:
-            _fit(job, model)
+        with _Heartbeat(job):
+            if is_multi_table(metadata):
+                _fit_hma(job, model)
+            elif model.synthesizer == "par" or (
+                model.synthesizer == "auto" and metadata.get("sequence_key")
+            ):
+                _fit_par(job, model)
+            else:
+                _fit(job, model)
     except FitCancelled:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
@@ -602,27 +666,32 @@ def fit_run(*, job_id: Any) -> None:
     if job.status == Job.Status.CANCELLED:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
-    job.rows_done = job.rows_total
-    job.finish()
+    # running -> succeeded only: a fit the watchdog failed or queued again meanwhile stays so.
+    Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), rows_done=job.rows_total
+    )
 
 
 def _fit(job: Job, model: SynthModel) -> None:
     dataset = model.dataset
     metadata = dataset.metadata
-    frame = load_frame(dataset.absolute_path, metadata)
+    # The index is each row's position in the whole table, kept through the sample below.
+    frame = load_frame(dataset.absolute_path, metadata).reset_index(drop=True)
     cap = settings.SYNDATA_FIT_MAX_ROWS
     if len(frame) > cap:
-        frame = frame.sample(cap, random_state=model.seed % 2**32).reset_index(drop=True)
+        frame = frame.sample(cap, random_state=model.seed % 2**32)
     learned = _learned_columns(metadata)
     if not learned:
         raise ValueError("nothing to learn: every column is a key or an identifier")
-    # Real rows the model never sees: the privacy baseline (DCR of a fresh real row).
+    # Real rows the model never sees: the privacy baseline (DCR of a fresh real row). Their
+    # positions are in the whole table, which is what the metrics load and index.
     holdout_index: list[int] = []
     if len(frame) >= 200:
         n_holdout = min(5000, len(frame) // 10)
         order = np.random.default_rng(model.seed).permutation(len(frame))
-        holdout_index = sorted(int(i) for i in order[:n_holdout])
-        frame = frame.drop(index=holdout_index).reset_index(drop=True)
+        holdout_index = sorted(int(i) for i in frame.index[order[:n_holdout]])
+        frame = frame.drop(index=holdout_index)
+    frame = frame.reset_index(drop=True)
     table = metadata.get("table") or field_name(dataset.name, set())
     options = dict(model.options)
     scores: dict[str, Any] = {}
@@ -682,8 +751,10 @@ def _fit(job: Job, model: SynthModel) -> None:
             spec=result["spec"],
         )
     model.save()
-    Job.objects.filter(id=job.id).update(params={**job.params, "chosen": chosen})
-    job.params = {**job.params, "chosen": chosen}
+    # auto: which candidates were fitted, stopped or skipped by the time budget, and why.
+    params = {**job.params, "chosen": chosen, **({"auto": scores} if scores else {})}
+    Job.objects.filter(id=job.id).update(params=params)
+    job.params = params
 
 
 def _fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -885,6 +956,24 @@ AUTO_SCORE_ROWS = 5000
 AUTO_SCORE_HOLDOUT_CAP = 20_000
 
 
+class _Deadline:
+    """An ``auto`` candidate's epoch callback: stops its training (``True``, see
+    ``sdv_backend.ProgressFn``) once the time budget is spent, and remembers how far it got."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.done = 0
+        self.total = 0
+        self.stopped = False
+
+    def __call__(self, done: int, total: int) -> bool | None:
+        self.done, self.total = done, total
+        if done < total and time.monotonic() >= self.deadline:
+            self.stopped = True
+            return True
+        return None
+
+
 def auto_select(
     frame: pd.DataFrame,
     metadata: dict[str, Any],
@@ -898,12 +987,18 @@ def auto_select(
     holdout_share: float,
     score_of: Any,
     scored: Any = None,
+    results: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """``auto``'s choice: fit each candidate on a train split while the time budget lasts and
     keep the one whose samples score best against the holdout split: (chosen, scores).
 
-    ``score_of(real, synthetic, metadata)`` is the quality report; ``scored(i)`` is called
-    after each candidate (progress). The caller refits the winner on every row.
+    A candidate that would start after the budget is spent is skipped; one with epochs
+    (CTGAN, TVAE, CopulaGAN) that is still training when it runs out stops after its current
+    epoch and is scored as it is: ``scores[name]`` says which, why, and the epochs done. The
+    first candidate always runs, so there is a model. ``score_of(real, synthetic, metadata)``
+    is the quality report; ``scored(i)`` is called after each candidate (progress);
+    ``results`` (when given) receives each candidate's fit on the split. The caller refits
+    the winner on every row.
     """
     from generation.synthesis.fitted import FittedModel
 
@@ -913,13 +1008,15 @@ def auto_select(
     holdout = frame.iloc[order[:cut][:AUTO_SCORE_HOLDOUT_CAP]].reset_index(drop=True)
     train = frame.iloc[order[cut:]].reset_index(drop=True)
     started = time.monotonic()
+    deadline = started + budget_s
     scores: dict[str, Any] = {}
     best: tuple[float, str] | None = None
     for i, cand in enumerate(candidates):
-        if best is not None and time.monotonic() - started > budget_s:
-            scores[cand] = {"skipped": f"time budget of {budget_s:.0f}s spent"}
+        if best is not None and time.monotonic() >= deadline:
+            scores[cand] = {"skipped": f"time budget of {budget_s:g}s spent before it started"}
             continue
         t0 = time.monotonic()
+        stop = _Deadline(deadline)
         result = _fit_one(
             cand,
             train,
@@ -928,7 +1025,7 @@ def auto_select(
             options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
             seed=seed,
             table=table,
-            progress=lambda done, total: None,
+            progress=stop,
         )
         meta = {
             "chosen": cand,
@@ -941,6 +1038,14 @@ def auto_select(
         synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
         report = score_of(holdout[learned], synthetic[learned], metadata)
         scores[cand] = {"quality": report["score"], "fit_seconds": round(time.monotonic() - t0, 3)}
+        if SYNTHESIZERS[cand]["epochs"]:
+            scores[cand]["epochs_done"] = stop.done
+        if stop.stopped:
+            scores[cand]["stopped"] = (
+                f"time budget of {budget_s:g}s spent after {stop.done} of {stop.total} epochs"
+            )
+        if results is not None:
+            results[cand] = result
         if best is None or report["score"] > best[0]:
             best = (report["score"], cand)
         if scored is not None:
@@ -958,7 +1063,12 @@ def _fit_auto(
     learned: list[str],
     table: str,
 ) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
-    """Fit candidates on a train split within the time budget; keep the best on the holdout."""
+    """Fit candidates on a train split within the time budget; keep the best on the holdout.
+
+    The winner is then refitted on every row, for as many epochs as it was scored with and
+    within what is left of the budget; with nothing left, a winner with epochs keeps its fit
+    on the train split instead (``scores["refit"]`` says which).
+    """
     from evaluation.metrics.quality import native_quality_report, quality_report
     from evaluation.report import licence_clean
 
@@ -972,6 +1082,9 @@ def _fit_auto(
     Job.objects.filter(id=job.id).update(rows_total=len(candidates))
     job.rows_total = len(candidates)
     epochs = int(options.get("epochs", 50))
+    budget_s = float(options.get("time_budget_s", 300))
+    deadline = time.monotonic() + budget_s
+    results: dict[str, Any] = {}
     chosen, scores = auto_select(
         frame,
         metadata,
@@ -980,21 +1093,36 @@ def _fit_auto(
         epochs=epochs,
         seed=model.seed,
         table=table,
-        budget_s=float(options.get("time_budget_s", 300)),
+        budget_s=budget_s,
         holdout_share=float(options.get("holdout", 0.2)),
         score_of=native_quality_report if licence_clean() else quality_report,
         scored=lambda i: Job.objects.filter(id=job.id).update(rows_done=i + 1),
+        results=results,
     )
+    has_epochs = SYNTHESIZERS[chosen]["epochs"]
+    if has_epochs and time.monotonic() >= deadline:
+        scores["refit"] = (
+            f"skipped: the time budget of {budget_s:g}s is spent; the model fitted on the "
+            "train split is kept"
+        )
+        return chosen, results[chosen], scores, frame
     # The winner is chosen on the split, then refitted on all the training rows it may see.
+    stop = _Deadline(deadline)
     result = _fit_one(
         chosen,
         frame,
         metadata,
         learned=learned,
-        options={"epochs": epochs} if SYNTHESIZERS[chosen]["epochs"] else {},
+        options={"epochs": scores[chosen].get("epochs_done", epochs)} if has_epochs else {},
         seed=model.seed,
         table=table,
-        progress=lambda done, total: None,
+        progress=stop if has_epochs else (lambda done, total: None),
+    )
+    scores["refit"] = (
+        f"stopped: the time budget of {budget_s:g}s was spent after {stop.done} of "
+        f"{stop.total} epochs"
+        if stop.stopped
+        else "on every row"
     )
     return chosen, result, scores, frame
 

@@ -64,15 +64,75 @@ def test_a_spec_over_the_size_limit_is_a_400(
         assert error["code"] == "limit_spec_size" and "200 bytes per spec" in error["message"]
 
 
-def test_an_upload_over_the_limit_names_it(settings: Any) -> None:
-    from generation import services
-    from syndata_site.errors import ApiError
+def _csv(name: str, rows: int) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.SYNDATA_DATASET_MAX_BYTES = 10
-    services.upload_size_check(size=10)
-    with pytest.raises(ApiError) as info:
-        services.upload_size_check(size=11)
-    assert info.value.code == "limit_upload_size" and "10 bytes per upload" in info.value.message
+    return SimpleUploadedFile(name, b"a,b\n" + b"1,2\n" * rows, content_type="text/csv")
+
+
+def _zip(name: str, members: dict[str, bytes]) -> Any:
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+def test_an_upload_over_the_limit_names_it(alice_client: Any, settings: Any) -> None:
+    """One file, several files, a zip: all a 400 ``limit_upload_size`` naming the setting."""
+    from pathlib import Path
+
+    from generation.synthesis.models import Dataset
+
+    settings.SYNDATA_DATASET_MAX_BYTES = 1000
+    small = b"a,b\n" + b"1,2\n" * 100  # 404 bytes
+    cases = {
+        "one file": {"file": _csv("big.csv", 1000)},
+        "two files": {"file": [_csv("one.csv", 150), _csv("two.csv", 150)]},
+        "a zip": {"file": _zip("tables.zip", {"one.csv": small, "two.csv": small, "x.csv": small})},
+    }
+    for case, body in cases.items():
+        resp = alice_client.post("/api/datasets", body, format="multipart")
+        assert resp.status_code == 400, (case, resp.json())
+        error = _shape(resp)
+        assert error["code"] == "limit_upload_size", (case, error)
+        assert "1000 bytes per upload" in error["message"], (case, error)
+        assert "SYNDATA_DATASET_MAX_BYTES" in error["message"], (case, error)
+        assert error["details"] == [
+            {"path": "file", "message": "at most 1000 bytes", "limit": 1000}
+        ]
+    resp = alice_client.post("/api/datasets", {"file": _csv("big.csv", 1000)}, format="multipart")
+    assert "file: the upload is 4004 bytes, over the limit" in resp.json()["error"]["message"]
+    assert Dataset.objects.count() == 0
+    root = Path(settings.MEDIA_ROOT) / "datasets"
+    assert not root.exists() or not any(root.iterdir())
+    # Just under the limit is fine.
+    resp = alice_client.post("/api/datasets", {"file": _csv("ok.csv", 240)}, format="multipart")
+    assert resp.status_code == 201, resp.json()
+
+
+def test_an_upload_whose_body_is_over_the_limit_is_refused_before_reading_it(
+    alice_client: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generation.synthesis import services
+
+    def never(**kwargs: Any) -> None:
+        raise AssertionError("the body should not have been read")
+
+    monkeypatch.setattr(services, "dataset_create", never)
+    settings.SYNDATA_DATASET_MAX_BYTES = 1000
+    resp = alice_client.post(
+        "/api/datasets", {"file": _csv("huge.csv", 30_000)}, format="multipart"
+    )
+    assert resp.status_code == 400
+    error = _shape(resp)
+    assert error["code"] == "limit_upload_size"
+    assert error["message"].startswith("file: the request body is over the limit of 1000 bytes")
 
 
 def test_throttled_callers_get_429_in_the_error_shape(

@@ -58,6 +58,30 @@ def test_redis_down_at_submit_is_a_503_and_nothing_is_saved(
         assert health.json() == {"status": "down", "database": "ok", "broker": "down"}
 
 
+def test_redis_down_at_fit_submit_is_a_503_and_nothing_is_saved(
+    tmp_path: Path, backends: Backends
+) -> None:
+    """POST /api/datasets/{id}/fit as /api/generate: no job or model row left queued forever."""
+    backends.redis_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    table = b"age,income,segment\n" + b"".join(
+        f"{20 + i % 50},{1000 + 37 * i},{'abc'[i % 3]}\n".encode() for i in range(200)
+    )
+    with production_stack(tmp_path, backends) as stack, stack.client("alice") as c:
+        resp = c.post("/api/datasets", files={"file": ("people.csv", table, "text/csv")})
+        assert resp.status_code == 201, resp.text  # uploads need no broker
+        dataset_id = resp.json()["id"]
+        resp = c.post(f"/api/datasets/{dataset_id}/fit", json={"synthesizer": "spec"})
+        assert resp.status_code == 503, resp.text
+        error = resp.json()["error"]
+        assert error["code"] == "broker_unavailable"
+        assert "task queue is unavailable" in error["message"]
+        assert "try again" in error["message"]
+        assert _jobs_in_database(stack) == 0
+        assert c.get("/api/jobs").json() == []
+        assert c.get("/api/models").json() == []
+        assert c.get(f"/api/datasets/{dataset_id}").status_code == 200
+
+
 @contextlib.contextmanager
 def _tiny_disk(path: Path, size: str) -> Iterator[None]:
     """A real filesystem of ``size`` at ``path`` (tmpfs; the tests run as root)."""

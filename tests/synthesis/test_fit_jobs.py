@@ -1,4 +1,5 @@
-"""Fit jobs: their record carries model_id; a cancelled fit stops at the next epoch."""
+"""Fit jobs: their record carries model_id; a cancelled fit stops at the next epoch; limits,
+the broker down at submit, and the DCR holdout of a capped table."""
 
 from __future__ import annotations
 
@@ -44,3 +45,101 @@ def test_a_cancelled_fit_stops_at_the_next_epoch_and_leaves_no_model(alice_clien
         progress(2, 100)
     model = SynthModel.objects.get(id=job.params["model_id"])
     assert not model.directory.exists()
+
+
+def test_fits_past_the_concurrent_jobs_limit_get_429_naming_it(
+    alice_client: Any, bob_client: Any, people_spec: Any, settings: Any
+) -> None:
+    settings.SYNDATA_MAX_CONCURRENT_JOBS = 2
+    dataset = upload(alice_client, real_table("credit_scoring", rows=200))
+    url = f"/api/datasets/{dataset['id']}/fit"
+    body = {"synthesizer": "spec"}
+    assert alice_client.post(url, body, format="json").status_code == 202
+    # A generate job and a fit job count against the same limit, whichever came first.
+    generate = {"schema": people_spec, "rows": 10}
+    assert alice_client.post("/api/generate", generate, format="json").status_code == 202
+    for _ in range(2):
+        resp = alice_client.post(url, body, format="json")
+        assert resp.status_code == 429, resp.json()
+        error = resp.json()["error"]
+        assert error["code"] == "limit_concurrent_jobs"
+        assert "2 concurrent jobs" in error["message"]
+        assert "SYNDATA_MAX_CONCURRENT_JOBS" in error["message"]
+    assert alice_client.post("/api/generate", generate, format="json").status_code == 429
+    # Nothing was left behind by the refused fits: one fit job, one model.
+    assert Job.objects.filter(kind=Job.Kind.FIT).count() == 1
+    assert SynthModel.objects.count() == 1
+    # Another user has a limit of their own.
+    other = upload(bob_client, real_table("credit_scoring", rows=200))
+    assert (
+        bob_client.post(f"/api/datasets/{other['id']}/fit", body, format="json").status_code == 202
+    )
+    # Once one finishes (here: is cancelled), a fit is accepted again.
+    fit_id = Job.objects.filter(owner__username="alice", kind=Job.Kind.FIT).get().id
+    assert alice_client.post(f"/api/jobs/{fit_id}/cancel").status_code == 200
+    assert alice_client.post(url, body, format="json").status_code == 202
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fit_with_the_broker_down_is_a_503_and_nothing_is_saved(
+    alice_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded default's path: on_commit runs the enqueue, which fails like Redis down."""
+    dataset = upload(alice_client, real_table("credit_scoring", rows=200))
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("generation.synthesis.services.async_task", broker_down)
+    resp = alice_client.post(
+        f"/api/datasets/{dataset['id']}/fit", {"synthesizer": "spec"}, format="json"
+    )
+    assert resp.status_code == 503, resp.content
+    error = resp.json()["error"]
+    assert error["code"] == "broker_unavailable"
+    assert "task queue is unavailable" in error["message"] and "try again" in error["message"]
+    assert Job.objects.count() == 0
+    assert SynthModel.objects.count() == 0
+    assert alice_client.get("/api/jobs").json() == []
+    assert alice_client.get("/api/models").json() == []
+    assert alice_client.get(f"/api/datasets/{dataset['id']}").status_code == 200  # kept
+
+
+def test_the_dcr_holdout_is_disjoint_from_the_rows_learned_when_the_table_is_capped(
+    alice_client: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SYNDATA_FIT_MAX_ROWS samples the table first; the holdout's positions are the whole
+    table's, so the metrics' holdout is exactly the real rows the model never saw."""
+    from generation.synthesis import services
+    from generation.synthesis.fitted import load_fitted
+    from generation.synthesis.tables import load_frame
+    from tests.synthesis.conftest import fit_now
+
+    settings.SYNDATA_FIT_MAX_ROWS = 500
+    frame = real_table("credit_scoring", rows=2000, seed=1)
+    frame.insert(0, "row_no", range(len(frame)))
+    dataset = upload(alice_client, frame)
+    learned_from: list[Any] = []
+    real_fit_one = services._fit_one
+
+    def recording_fit_one(synthesizer: str, rows: Any, *args: Any, **kwargs: Any) -> Any:
+        learned_from.append(rows.copy())
+        return real_fit_one(synthesizer, rows, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_fit_one", recording_fit_one)
+    model_id = fit_now(alice_client, dataset["id"], "gaussian_copula", seed=4)["model_id"]
+    model = SynthModel.objects.get(id=model_id)
+    meta = load_fitted(model.directory).meta
+    (train,) = learned_from
+    assert len(train) == 450 and meta["rows_real"] == 450
+    holdout_index = meta["holdout_index"]
+    assert len(holdout_index) == 50
+    # As evaluation.report reads them: positions in the whole table as loaded there.
+    real_all = load_frame(model.dataset.absolute_path, model.dataset.metadata)
+    holdout = real_all.iloc[holdout_index]
+    assert not set(holdout["row_no"]) & set(train["row_no"])
+    # Held out of the sample the fit drew, not rows that were never in it: a fresh real row
+    # from the same draw, which is the baseline distance to closest record is compared with.
+    drawn = set(real_all.sample(500, random_state=model.seed % 2**32)["row_no"])
+    assert set(holdout["row_no"]) <= drawn
+    assert set(train["row_no"]) | set(holdout["row_no"]) == drawn

@@ -78,6 +78,49 @@ def test_auto_keeps_the_candidate_with_the_best_holdout_quality(alice_client: An
     assert len(rows) == 300
 
 
+def test_auto_stops_and_skips_candidates_past_its_time_budget_and_keeps_a_model(
+    alice_client: Any,
+) -> None:
+    """10,000 CTGAN epochs would take many minutes here: a 1 s budget stops them after the
+    epoch that spends it, skips the candidates after, and still gives a model to sample."""
+    import time
+
+    real = real_table("credit_scoring", rows=300, seed=3)
+    dataset = upload(alice_client, real)
+    started = time.monotonic()
+    fit = fit_now(
+        alice_client,
+        dataset["id"],
+        "auto",
+        seed=2,
+        options={"candidates": ["ctgan", "tvae", "spec"], "time_budget_s": 1, "epochs": 10_000},
+    )
+    assert time.monotonic() - started < 120
+    job = Job.objects.get(id=fit["job"]["id"])
+    auto = job.params["auto"]
+    assert auto["chosen"] == "ctgan"
+    assert 1 <= auto["ctgan"]["epochs_done"] < 10_000
+    assert auto["ctgan"]["stopped"].startswith("time budget of 1s spent after ")
+    assert "of 10000 epochs" in auto["ctgan"]["stopped"]
+    for skipped in ("tvae", "spec"):
+        assert auto[skipped] == {"skipped": "time budget of 1s spent before it started"}
+    assert auto["refit"].startswith("skipped: the time budget of 1s is spent")
+    model = SynthModel.objects.get(id=fit["model_id"])
+    assert model.chosen == "ctgan" and model.metrics["auto"] == auto
+    _job, rows = generate_now(alice_client, fit["model_id"], rows=100, seed=1)
+    assert len(rows) == 100 and list(rows.columns) == list(real.columns)
+
+
+def test_an_auto_candidate_within_its_budget_runs_every_epoch(alice_client: Any) -> None:
+    dataset = upload(alice_client, real_table("credit_scoring", rows=300, seed=3))
+    options = {"candidates": ["spec", "ctgan"], "time_budget_s": 600, "epochs": 2}
+    fit = fit_now(alice_client, dataset["id"], "auto", seed=2, options=options)
+    auto = Job.objects.get(id=fit["job"]["id"]).params["auto"]
+    assert auto["ctgan"]["epochs_done"] == 2 and "stopped" not in auto["ctgan"]
+    assert "quality" in auto["spec"] and "skipped" not in auto["spec"]
+    assert auto["refit"] == "on every row"
+
+
 @pytest.mark.parametrize("synthesizer", ["tvae", "copulagan"])
 def test_the_other_sdv_synthesizers_fit_and_sample(alice_client: Any, synthesizer: str) -> None:
     real = real_table("clinical_rotterdam", rows=300, seed=11)

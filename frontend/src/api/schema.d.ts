@@ -1303,14 +1303,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             429: {
                 headers: {
                     [name: string]: unknown;

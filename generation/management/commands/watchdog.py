@@ -18,7 +18,10 @@ from generation.recovery import jobs_recover_stalled
 
 
 class Command(BaseCommand):
-    help = "Re-enqueue the missing blocks of jobs that stopped moving (workers lost mid-job)."
+    help = (
+        "Re-enqueue the missing blocks of jobs that stopped moving, and retry fits whose "
+        "heartbeat stopped (workers lost mid-job)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between passes.")
@@ -40,7 +43,8 @@ class Command(BaseCommand):
                 if done.jobs:
                     self.stdout.write(
                         f"recovered {len(done.jobs)} jobs: {done.blocks} blocks, "
-                        f"{done.joins} joins, {done.starts} starts"
+                        f"{done.joins} joins, {done.starts} starts, "
+                        f"{done.fit_retries} fits retried, {done.fits_failed} fits failed"
                     )
             except Exception as exc:  # the database or broker away: try again next pass
                 self.stderr.write(f"watchdog pass failed: {type(exc).__name__}: {exc}")
