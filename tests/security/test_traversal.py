@@ -86,3 +86,39 @@ def test_a_template_name_cannot_become_a_path(name: str, alice_client: APIClient
     )
     assert resp.status_code in (400, 404), resp.content
     assert "root:" not in resp.content.decode()
+
+
+def _found_outside_datasets(name: str) -> list[Path]:
+    datasets = (Path(settings.MEDIA_ROOT) / "datasets").resolve()
+    root = Path(settings.MEDIA_ROOT).resolve().parent
+    return [p for p in root.rglob(name) if datasets not in p.resolve().parents]
+
+
+@pytest.mark.parametrize("name", ["../../escape.csv", "/tmp/escape.csv", "..\\..\\escape.csv"])
+def test_an_uploaded_file_name_cannot_become_a_path(name: str, alice_client: APIClient) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    table = b"a,b\n" + b"".join(f"{i},{i % 3}\n".encode() for i in range(50))
+    upload = SimpleUploadedFile(name, table, content_type="text/csv")
+    resp = alice_client.post("/api/datasets", {"file": upload}, format="multipart")
+    assert resp.status_code in (201, 400), resp.content
+    assert _found_outside_datasets("escape.csv") == []
+    assert not Path("/tmp/escape.csv").exists()
+
+
+def test_a_zip_member_cannot_become_a_path(alice_client: APIClient) -> None:
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../escape.csv", "id,x\n" + "".join(f"{i},{i}\n" for i in range(30)))
+        archive.writestr("/abs-escape.csv", "id,y\n" + "".join(f"{i},{i}\n" for i in range(30)))
+    upload = SimpleUploadedFile("tables.zip", buffer.getvalue(), content_type="application/zip")
+    resp = alice_client.post("/api/datasets", {"file": upload}, format="multipart")
+    assert resp.status_code in (201, 400), resp.content
+    assert _found_outside_datasets("escape.csv") == []
+    assert _found_outside_datasets("abs-escape.csv") == []
+    assert not Path("/abs-escape.csv").exists()
