@@ -114,8 +114,8 @@ export function useSchemaDraft(debounceMs = 400): {
           relative(check.errors ?? []),
           'server',
         )
-        // The server's check is the authority; the JSON Schema only fills in until it answers
-        // (its errors for tagged unions list every branch, which says less than the server).
+        // The server's check is the authority (it knows cross-field rules the JSON Schema
+        // cannot say); the JSON Schema's errors fill in until it answers, or when it cannot.
         schemaProblems.value = []
         checkedTables.value = check.tables ?? {}
         serverChecked.value = true
