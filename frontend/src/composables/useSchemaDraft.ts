@@ -1,4 +1,4 @@
-import { computed, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { stringify as yamlStringify } from 'yaml'
 import type { ValidateFunction } from 'ajv'
 import { api, ApiError, unwrap } from '@/api/client'
@@ -139,6 +139,11 @@ export function useSchemaDraft(debounceMs = 400): {
     launchProblems.value = []
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => void validateNow(), debounceMs)
+  })
+
+  onScopeDispose(() => {
+    seq++ // an answer still on its way is for nobody
+    if (timer) clearTimeout(timer)
   })
 
   function setLanguage(lang: SpecLanguage): void {
