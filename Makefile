@@ -67,9 +67,10 @@ bench: install ## Run the benchmarks side by side with competitors
 	$(PY) bench/scale.py   # needs PostgreSQL + Redis (127.0.0.1)
 	$(PY) bench/load.py
 
-schema: install ## Regenerate the OpenAPI file (sdk/openapi.json) and the clients made from it
+schema: install ## Regenerate the OpenAPI file (sdk/openapi.json), the clients made from it and the editor's spec-schema fixture
 	$(PY) sdk/python/regenerate.py
 	cd frontend && bash scripts/gen-api.sh
+	cd frontend && bash scripts/gen-spec-schema.sh
 
 lint: install ## ruff check + format check
 	$(VENV)/bin/ruff check .

@@ -42,6 +42,35 @@ def _wait_succeeded(page: Page) -> None:
     assert chip.get_attribute("data-status") == "succeeded", page.inner_text("main")
 
 
+TABLET = {"width": 820, "height": 1000}
+DESKTOP = {"width": 1280, "height": 900}
+
+# The page's width beyond the window, and the elements that reach past its right edge.
+_OVERFLOW_JS = """(inside) => {
+  const over = document.documentElement.scrollWidth - window.innerWidth
+  const name = (e) => e.tagName.toLowerCase() + '.' + Array.from(e.classList).join('.')
+  const wide = over <= 0 ? [] : Array.from(document.querySelectorAll('body *'))
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(-5)
+    .map(name)
+  const cut = inside.flatMap((sel) => Array.from(document.querySelectorAll(sel)))
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .map(name)
+  return { over, wide, cut }
+}"""
+
+
+def _assert_fits_tablet(page: Page, where: str, inside: tuple[str, ...] = ()) -> None:
+    """At 820 px the page scrolls only down: nothing makes the body wider than the window,
+    and the elements named by `inside` (ones a clipping box would hide) end within it."""
+    page.set_viewport_size(TABLET)
+    page.wait_for_timeout(300)  # charts and tables lay out again on resize
+    result = page.evaluate(_OVERFLOW_JS, list(inside))
+    page.set_viewport_size(DESKTOP)
+    assert result["over"] <= 0, f"{where}: {result['over']}px wider than 820px: {result['wide']}"
+    assert not result["cut"], f"{where}: past the right edge at 820px: {result['cut']}"
+
+
 def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser: Browser) -> None:
     stack = dashboard_stack
     template = _pick_template(stack)
@@ -55,12 +84,19 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
                 page.locator(f"[data-testid=knob-{template['knobs'][0]['name']}]")
             ).to_be_visible()
         screenshot(page, "wizard")
+        _assert_fits_tablet(page, "wizard, template")
+        for source in ("schema", "data"):
+            page.click(f"[data-testid=source-{source}]")
+            _assert_fits_tablet(page, f"wizard, {source}")
+        page.click("[data-testid=source-template]")
         page.click("[data-testid=next-output]")
         page.fill("#rows", str(ROWS))
         page.keyboard.press("Tab")
         page.click("[data-testid=seed-random]")
         assert page.input_value("#seed").isdigit()
+        _assert_fits_tablet(page, "wizard, output")
         page.click("[data-testid=next-review]")
+        _assert_fits_tablet(page, "wizard, review", inside=("[data-testid=review-settings]",))
         page.click("[data-testid=launch]")
 
         page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
@@ -114,6 +150,7 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
             for i in range(3):
                 expect(heatmaps.nth(i).locator("canvas").first).to_be_visible()
         screenshot(page, "metrics")
+        _assert_fits_tablet(page, "metrics")
 
         # The jobs list shows it, succeeded, with its rows done.
         page.click("[data-testid=nav-jobs]")

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { effectScope } from 'vue'
 import { resetSpecValidatorCache, useSchemaDraft } from './useSchemaDraft'
+import PUBLISHED from './__fixtures__/spec-jsonschema.json'
 
 function respond(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
@@ -78,6 +79,39 @@ describe('useSchemaDraft', () => {
     expect(draft.text.value).toContain('tables:\n  people:')
     draft.setLanguage('json')
     expect(JSON.parse(draft.text.value).tables.people.rows).toBe(1000)
+    scope.stop()
+  })
+  it('checks against the published schema alone while the server cannot answer', async () => {
+    vi.useFakeTimers()
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: Request) =>
+        input.url.endsWith('/api/schemas/jsonschema')
+          ? respond(PUBLISHED)
+          : respond({ error: { code: 'server_error', message: 'down', details: [] } }, 503),
+      ),
+    )
+    const scope = effectScope()
+    const draft = scope.run(() => useSchemaDraft(100))!
+    await vi.runAllTimersAsync()
+    await flushPromises()
+    // The example has a normal, a lognormal and a category: nothing from the other branches.
+    expect(draft.serverChecked.value).toBe(false)
+    expect(draft.problems.value).toEqual([])
+
+    const spec = JSON.parse(draft.text.value)
+    spec.tables.people.fields.age.dist.sd = -12
+    draft.text.value = JSON.stringify(spec, null, 2)
+    await vi.advanceTimersByTimeAsync(150)
+    await flushPromises()
+    expect(draft.problems.value).toHaveLength(1)
+    expect(draft.problems.value[0]).toMatchObject({
+      path: 'tables.people.fields.age.dist.sd',
+      message: 'must be > 0',
+      source: 'jsonschema',
+    })
+    const line = draft.text.value.split('\n')[draft.problems.value[0]!.line - 1]
+    expect(line).toContain('"sd": -12')
     scope.stop()
   })
 })

@@ -1,4 +1,4 @@
-import { computed, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { stringify as yamlStringify } from 'yaml'
 import type { ValidateFunction } from 'ajv'
 import { api, ApiError, unwrap } from '@/api/client'
@@ -114,8 +114,8 @@ export function useSchemaDraft(debounceMs = 400): {
           relative(check.errors ?? []),
           'server',
         )
-        // The server's check is the authority; the JSON Schema only fills in until it answers
-        // (its errors for tagged unions list every branch, which says less than the server).
+        // The server's check is the authority (it knows cross-field rules the JSON Schema
+        // cannot say); the JSON Schema's errors fill in until it answers, or when it cannot.
         schemaProblems.value = []
         checkedTables.value = check.tables ?? {}
         serverChecked.value = true
@@ -139,6 +139,11 @@ export function useSchemaDraft(debounceMs = 400): {
     launchProblems.value = []
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => void validateNow(), debounceMs)
+  })
+
+  onScopeDispose(() => {
+    seq++ // an answer still on its way is for nobody
+    if (timer) clearTimeout(timer)
   })
 
   function setLanguage(lang: SpecLanguage): void {
