@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from generation.api import paging
 from generation.api.serializers import ErrorSerializer, JobSerializer
 from generation.services import upload_size_check
 from generation.synthesis.models import Dataset, SynthModel
@@ -122,10 +123,14 @@ def _model_for(user: Any, model_id: str) -> SynthModel:
 class DatasetListView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="datasets_list", responses={200: DatasetSerializer(many=True)})
+    @extend_schema(
+        operation_id="datasets_list",
+        parameters=paging.PARAMETERS,
+        responses={200: DatasetSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
-        datasets = Dataset.objects.filter(owner=request.user)[:200]
-        return Response(DatasetSerializer(datasets, many=True).data)
+        datasets = Dataset.objects.filter(owner=request.user)
+        return paging.paged(request, datasets, DatasetSerializer)
 
     @extend_schema(
         operation_id="datasets_create",
@@ -225,10 +230,14 @@ class DatasetFitView(APIView):
 
 
 class ModelListView(APIView):
-    @extend_schema(operation_id="models_list", responses={200: SynthModelSerializer(many=True)})
+    @extend_schema(
+        operation_id="models_list",
+        parameters=paging.PARAMETERS,
+        responses={200: SynthModelSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
-        models = SynthModel.objects.filter(owner=request.user).select_related("fit_job")[:200]
-        return Response(SynthModelSerializer(models, many=True).data)
+        models = SynthModel.objects.filter(owner=request.user).select_related("fit_job")
+        return paging.paged(request, models, SynthModelSerializer)
 
 
 class ModelDetailView(APIView):

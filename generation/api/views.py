@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from generation import downloads, engine, selectors, services
+from generation.api import paging
 from generation.api.serializers import (
     ErrorSerializer,
     GenerateRequestSerializer,
@@ -72,14 +73,15 @@ class JobListView(APIView):
     @extend_schema(
         operation_id="jobs_list",
         parameters=[
-            OpenApiParameter("status", str, description="Comma-separated statuses to keep.")
+            OpenApiParameter("status", str, description="Comma-separated statuses to keep."),
+            *paging.PARAMETERS,
         ],
         responses={200: JobSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         jobs = selectors.job_list_for(user=request.user, status=request.query_params.get("status"))
         jobs = jobs.defer("spec").prefetch_related("artifacts")
-        return Response(JobSerializer(jobs[:200], many=True).data)
+        return paging.paged(request, jobs, JobSerializer)
 
 
 class JobDetailView(APIView):
@@ -244,11 +246,12 @@ class SchemaListView(APIView):
     @extend_schema(
         operation_id="schemas_list",
         summary="The caller's saved schemas, newest first.",
+        parameters=paging.PARAMETERS,
         responses={200: SchemaSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         schemas = selectors.schema_list_for(user=request.user)
-        return Response(SchemaSerializer(schemas[:500], many=True).data)
+        return paging.paged(request, schemas, SchemaSerializer)
 
     @extend_schema(
         operation_id="schemas_create",

@@ -235,3 +235,33 @@ class AdminTests(TestCase):
         resp = self.client.get("/admin/generation/job/?status__exact=queued")
         assert resp.status_code == 200
         assert b"queued" in resp.content
+
+
+@pytest.mark.django_db
+def test_lists_come_in_pages_with_the_total_and_a_link_to_the_next(alice_client: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from generation.models import Schema
+
+    alice = get_user_model().objects.get(username="alice")
+    ids = [str(Job.objects.create(owner=alice, seed=i, format="csv").id) for i in range(5)]
+    Schema.objects.create(owner=alice, name="s", spec={"tables": {}})
+    seen: list[str] = []
+    url: str | None = "/api/jobs?limit=2"
+    while url:
+        resp = alice_client.get(url)
+        assert resp.status_code == 200 and resp["X-Total-Count"] == "5"
+        page = [job["id"] for job in resp.json()]
+        assert len(page) == (2 if len(seen) < 4 else 1)
+        seen += page
+        link = resp.headers.get("Link")
+        url = link[link.index("<") + 1 : link.index(">")] if link else None
+        if url:
+            assert 'rel="next"' in link and f"offset={len(seen)}" in url
+    assert sorted(seen) == sorted(ids) and len(set(seen)) == 5
+    assert seen == [j["id"] for j in alice_client.get("/api/jobs").json()]  # newest first
+    assert alice_client.get("/api/jobs?offset=4&limit=10").json()[0]["id"] == seen[4]
+    assert alice_client.get("/api/schemas?limit=1")["X-Total-Count"] == "1"
+    for query, name in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
+        resp = alice_client.get(f"/api/jobs?{query}")
+        assert resp.status_code == 400 and resp.json()["error"]["message"].startswith(name)

@@ -76,6 +76,21 @@ export const api = createClient<paths>({
 })
 api.use(csrf)
 
+/** A list endpoint's page and the total it reports in X-Total-Count (null if absent). */
+export async function unwrapPage<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ items: T; total: number | null }> {
+  let total: number | null = null
+  const items = await unwrap(
+    call.then((result) => {
+      const header = result.response.headers.get('X-Total-Count')
+      total = header === null || header === '' ? null : Number(header)
+      return result
+    }),
+  )
+  return { items, total }
+}
+
 /** openapi-fetch's {data, error, response} -> data, or throw ApiError. */
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,

@@ -1185,7 +1185,12 @@ export interface operations {
     };
     datasets_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 1000 (default 200). */
+                limit?: number;
+                /** @description Items to skip (default 0), newest first. */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1194,6 +1199,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1202,6 +1211,10 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,6 +1223,10 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1218,6 +1235,10 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1226,6 +1247,10 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1234,6 +1259,10 @@ export interface operations {
             };
             429: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1242,6 +1271,10 @@ export interface operations {
             };
             500: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1818,6 +1851,10 @@ export interface operations {
     jobs_list: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 1000 (default 200). */
+                limit?: number;
+                /** @description Items to skip (default 0), newest first. */
+                offset?: number;
                 /** @description Comma-separated statuses to keep. */
                 status?: string;
             };
@@ -1829,6 +1866,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1837,6 +1878,10 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1845,6 +1890,10 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1853,6 +1902,10 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,6 +1914,10 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,6 +1926,10 @@ export interface operations {
             };
             429: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1877,6 +1938,10 @@ export interface operations {
             };
             500: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,7 +2316,12 @@ export interface operations {
     };
     models_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 1000 (default 200). */
+                limit?: number;
+                /** @description Items to skip (default 0), newest first. */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2260,6 +2330,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2268,6 +2342,10 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2276,6 +2354,10 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2366,10 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2292,6 +2378,10 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,6 +2390,10 @@ export interface operations {
             };
             429: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2402,10 @@ export interface operations {
             };
             500: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2469,7 +2567,12 @@ export interface operations {
     };
     schemas_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 1000 (default 200). */
+                limit?: number;
+                /** @description Items to skip (default 0), newest first. */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2478,6 +2581,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2593,10 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2494,6 +2605,10 @@ export interface operations {
             };
             401: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2502,6 +2617,10 @@ export interface operations {
             };
             403: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2510,6 +2629,10 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2518,6 +2641,10 @@ export interface operations {
             };
             429: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2526,6 +2653,10 @@ export interface operations {
             };
             500: {
                 headers: {
+                    /** @description How many items there are in all. */
+                    "X-Total-Count"?: number;
+                    /** @description The next page, as <url>; rel="next", while there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,26 +1,37 @@
 import { computed, ref, type Ref } from 'vue'
-import { api, ApiError, unwrap } from '@/api/client'
+import { api, ApiError, unwrap, unwrapPage } from '@/api/client'
 import type { GenerateRequest, Job } from '@/api/types'
 import { TERMINAL } from '@/api/types'
 import { usePolling } from './usePolling'
 
 export const LIVE_REFRESH_MS = 1500
+/** Jobs fetched at first, and how many more each "show more" asks for (the API's most: 1000). */
+export const JOBS_PAGE = 200
+export const JOBS_MAX = 1000
 
-/** The caller's jobs, refreshed live while any of them is queued or running. */
+/** The caller's newest jobs, refreshed live while any of them is queued or running. */
 export function useJobs(): {
   jobs: Ref<Job[]>
+  total: Ref<number | null>
   loading: Ref<boolean>
   error: Ref<ApiError | null>
   live: Ref<boolean>
   refresh: () => Promise<void>
+  showMore: () => Promise<void>
 } {
   const jobs = ref<Job[]>([])
+  const total = ref<number | null>(null)
+  const limit = ref(JOBS_PAGE)
   const loading = ref(true)
   const error = ref<ApiError | null>(null)
 
   async function refresh(): Promise<void> {
     try {
-      jobs.value = await unwrap(api.GET('/api/jobs'))
+      const page = await unwrapPage(
+        api.GET('/api/jobs', { params: { query: { limit: limit.value } } }),
+      )
+      jobs.value = page.items
+      total.value = page.total
       error.value = null
     } catch (e) {
       error.value = e instanceof ApiError ? e : new ApiError(0, 'error', String(e))
@@ -31,8 +42,13 @@ export function useJobs(): {
 
   const anyActive = computed(() => jobs.value.some((j) => !TERMINAL.has(j.status)))
   const { polling } = usePolling(refresh, LIVE_REFRESH_MS, anyActive)
+  async function showMore(): Promise<void> {
+    limit.value = Math.min(limit.value + JOBS_PAGE, JOBS_MAX)
+    await refresh()
+  }
+
   void refresh()
-  return { jobs, loading, error, live: polling, refresh }
+  return { jobs, total, loading, error, live: polling, refresh, showMore }
 }
 
 /** The request that makes the same data again, or null when the job does not say enough. */

@@ -116,6 +116,31 @@ describe('JobsView', () => {
     document.body.innerHTML = ''
   })
 
+  it('says when there are more jobs than shown and fetches more on request', async () => {
+    const limits: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (req: Request) => {
+        const url = new URL(req.url, 'http://x')
+        limits.push(url.searchParams.get('limit') ?? '')
+        const shown =
+          Number(url.searchParams.get('limit')) >= 400 ? ALICE_JOBS : ALICE_JOBS.slice(0, 2)
+        return new Response(JSON.stringify(shown), {
+          headers: { 'Content-Type': 'application/json', 'X-Total-Count': '3' },
+        })
+      }),
+    )
+    const w = await mountJobs()
+    expect(limits).toEqual(['200'])
+    expect(w.get('[data-testid=jobs-more]').text()).toContain('Showing the newest 2 of 3 jobs.')
+    await w.get('[data-testid=jobs-more] button').trigger('click')
+    await flushPromises()
+    expect(limits).toEqual(['200', '400'])
+    expect(w.find('[data-testid=jobs-more]').exists()).toBe(false)
+    expect(names(w)).toHaveLength(3)
+    w.unmount()
+  })
+
   it('lists the jobs newest first and filters them by status', async () => {
     server(structuredClone(ALICE_JOBS))
     const w = await mountJobs()

@@ -12,10 +12,16 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
 
     params["status"] = status
 
@@ -93,10 +99,14 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Response[Error | list[Job]]:
     """
     Args:
+        limit (int | Unset):
+        offset (int | Unset):
         status (str | Unset):
 
     Raises:
@@ -108,6 +118,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
         status=status,
     )
 
@@ -121,10 +133,14 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Error | list[Job] | None:
     """
     Args:
+        limit (int | Unset):
+        offset (int | Unset):
         status (str | Unset):
 
     Raises:
@@ -137,6 +153,8 @@ def sync(
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        offset=offset,
         status=status,
     ).parsed
 
@@ -144,10 +162,14 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Response[Error | list[Job]]:
     """
     Args:
+        limit (int | Unset):
+        offset (int | Unset):
         status (str | Unset):
 
     Raises:
@@ -159,6 +181,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
         status=status,
     )
 
@@ -170,10 +194,14 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Error | list[Job] | None:
     """
     Args:
+        limit (int | Unset):
+        offset (int | Unset):
         status (str | Unset):
 
     Raises:
@@ -187,6 +215,8 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            offset=offset,
             status=status,
         )
     ).parsed
