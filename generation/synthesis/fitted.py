@@ -10,12 +10,14 @@ Folder ``MEDIA_ROOT/models/<id>/``:
 
 Guarantees of :func:`sample_block`: no output row equals a real row on the learned columns
 (copies are dropped, counted and replaced by fresh rows); identifier columns hold synthetic
-values of the same kind, none equal to a real one; keys are regenerated.
+values of the same kind, none equal to a real one; keys are regenerated, none equal to a real
+key (integer keys count on from the largest real one).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -158,6 +160,8 @@ def save_fitted(
             # of every key against the real ones is skipped.
             text = real[name].dropna().astype(str).str.strip()
             entry["real_keys_like_ours"] = bool(text.str.fullmatch(_OUR_KEYS).any())
+            if entry.get("representation") == "int":
+                entry["key_offset"] = _int_key_offset(real[name])
     with (directory / "guard.npz").open("wb") as fh:
         np.savez(fh, **arrays)
     if payload_bytes is not None:
@@ -165,6 +169,28 @@ def save_fitted(
     if spec is not None:
         (directory / "spec.json").write_text(json.dumps(spec, indent=1))
     (directory / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
+
+
+def _int_key_offset(real: pd.Series) -> int:
+    """What integer keys start after: the largest real key (0 when none is above 0), so that
+    synthetic keys ``offset + 1, offset + 2, ...`` are never a real key's value."""
+    numbers = pd.to_numeric(real, errors="coerce").dropna()
+    top = float(numbers.max()) if len(numbers) else 0.0
+    return max(0, math.floor(top)) if math.isfinite(top) else 0
+
+
+def _int_keys(fitted: FittedModel, name: str, start_row: int, n: int) -> pd.Series:
+    """Integer keys of rows ``start_row + 1 .. start_row + n`` of the output, past every real
+    key (see :func:`_int_key_offset`). A model saved before the offset was kept checks its
+    keys against the real ones instead, and moves the colliding ones past int32's range."""
+    entry = fitted.meta["columns"][name]
+    offset = entry.get("key_offset")
+    keys = np.arange(start_row + 1, start_row + n + 1, dtype=np.int64)
+    if offset is not None:
+        return pd.Series(keys + int(offset))
+    bad = fitted.guards[name].collides(pd.Series(keys.astype(str), dtype=object), clean=True)
+    keys[bad] += 2**31
+    return pd.Series(keys)
 
 
 _CACHE: dict[str, tuple[float, FittedModel]] = {}
@@ -499,7 +525,7 @@ def sample_block(
         if name in meta["learned"]:
             out[name] = frame[name]
         elif entry["sdtype"] == "id" and entry.get("representation") == "int":
-            out[name] = pd.Series(np.arange(start_row + 1, start_row + n + 1, dtype=np.int64))
+            out[name] = _int_keys(fitted, name, start_row, n)
         elif entry["sdtype"] == "id":
             guard = fitted.guards[name]
             prefix = "SYN-" if not entry.get("identifier") else "SYN"

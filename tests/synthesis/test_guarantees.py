@@ -169,3 +169,19 @@ def test_datetimes_round_trip_in_format_and_range(alice_client: Any) -> None:
     real_parsed = pd.to_datetime(real["time_hour"], utc=True)
     assert parsed.min() >= real_parsed.min() and parsed.max() <= real_parsed.max()
     assert parsed.dt.year.eq(2013).all()
+
+
+@pytest.mark.parametrize("synthesizer", SYNTHESIZERS)
+def test_integer_keys_never_equal_a_real_key(alice_client: Any, synthesizer: str) -> None:
+    real = real_table("clinical_rotterdam", rows=500, seed=8)  # pid: integers 1..2982, shuffled
+    dataset = upload(alice_client, real)
+    assert dataset["metadata"]["primary_key"] == "pid"
+    fit = fit_now(alice_client, dataset["id"], synthesizer, seed=3)
+    job, rows = generate_now(alice_client, fit["model_id"], rows=3000, seed=4)
+    assert len(rows) == 3000
+    assert pd.api.types.is_integer_dtype(rows["pid"])
+    assert rows["pid"].is_unique
+    assert not set(rows["pid"]) & set(real["pid"])
+    metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
+    assert metrics["summary"]["identifier_leaks"] == 0
+    assert next(iter(metrics["tables"].values()))["privacy"]["identifier_leaks"]["pid"] == 0
