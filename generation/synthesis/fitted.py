@@ -134,7 +134,12 @@ def save_fitted(
     payload_bytes: bytes | None = None,
     spec: dict[str, Any] | None = None,
 ) -> None:
-    """Write a fitted model's folder (meta, payload and the guard hashes of the real rows)."""
+    """Write a fitted model's folder (meta, payload and the guard hashes of the real rows).
+
+    ``real`` is the whole real table; a learned ``spec`` (which saw the training rows only)
+    has its sequence keys started past the largest real integer key of it, in place, so the
+    Schema saved from the same spec never makes a real key either.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     columns_meta = meta["columns"]
     for name in meta["learned"]:
@@ -164,6 +169,11 @@ def save_fitted(
                 entry["key_offset"] = _int_key_offset(real[name])
     with (directory / "guard.npz").open("wb") as fh:
         np.savez(fh, **arrays)
+    offsets = [e["key_offset"] for e in columns_meta.values() if "key_offset" in e]
+    if spec is not None and offsets:
+        from generation.synthesis.spec_synth import raise_key_starts
+
+        raise_key_starts(spec, max(offsets))
     if payload_bytes is not None:
         (directory / "model.pkl").write_bytes(payload_bytes)
     if spec is not None:
