@@ -481,7 +481,13 @@ def sample_block(
         pieces, deficits = [], []
         plain_mask = np.ones(len(rows), dtype=bool)
         for column, value, count in wanted:
-            match = (rows[column] == value).to_numpy() if len(rows) else np.zeros(0, bool)
+            # Compared as labels: the spec sampler gives a category of numbers as text ("1"),
+            # SDV as numbers (1), and the condition's value is typed as in the table (1).
+            match = (
+                (labels(rows[column]) == _label(value)).to_numpy()
+                if len(rows)
+                else np.zeros(0, bool)
+            )
             plain_mask &= ~match
             pieces.append(rows[match].head(count))
             deficits.append(count - len(pieces[-1]))

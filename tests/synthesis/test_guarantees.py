@@ -24,6 +24,10 @@ def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
     frame["email"] = [fake.unique.email() for _ in range(len(frame))]
     frame["full_name"] = [fake.name() for _ in range(len(frame))]
     frame["phone"] = [fake.phone_number() for _ in range(len(frame))]
+    frame["ssn"] = [fake.ssn() for _ in range(len(frame))]
+    # Some accounts with two rows: an identifier, not the table's key.
+    accounts = [fake.bothify("AC-########") for _ in range(len(frame) * 7 // 10)]
+    frame["account_no"] = [accounts[i % len(accounts)] for i in range(len(frame))]
     return frame
 
 
@@ -31,13 +35,18 @@ def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
 def test_a_planted_email_or_name_never_leaks(alice_client: Any, synthesizer: str) -> None:
     real = _with_people(real_table("credit_scoring", rows=600, seed=1))
     dataset = upload(alice_client, real)
+    flags = {c: e["identifier"] for c, e in dataset["metadata"]["columns"].items()}
+    assert flags["ssn"] == "ssn" and flags["account_no"] == "account_id"
+    assert dataset["metadata"]["primary_key"] is None
     fit = fit_now(alice_client, dataset["id"], synthesizer, seed=1)
     job, rows = generate_now(alice_client, fit["model_id"], rows=3000, seed=2)
-    for column in ("email", "full_name", "phone"):
+    for column in ("email", "full_name", "phone", "ssn", "account_no"):
         leaked = set(rows[column].dropna().astype(str)) & set(real[column].astype(str))
         assert not leaked, f"{column} leaked {sorted(leaked)[:3]}"
     assert rows["email"].str.contains("@example.").all()
     assert (rows["full_name"].str.split().str.len() == 2).all()
+    assert rows["ssn"].str.fullmatch(r"9\d\d-\d\d-\d{4}").all()  # area 9xx: never issued
+    assert rows["account_no"].str.fullmatch(r"[A-Z]{2}-\d{8}").all()  # the real codes' shape
     metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
     assert metrics["summary"]["identifier_leaks"] == 0
 
