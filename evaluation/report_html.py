@@ -1,5 +1,10 @@
 """A self-contained HTML page of a metrics document: summary, per-column charts (inline SVG),
-correlation heatmaps. No scripts, no external assets: it can be saved and mailed."""
+correlation heatmaps. No scripts, no external assets: it can be saved and mailed.
+
+Model jobs compare real and synthetic rows (``histograms``, ``heatmap`` per table); schema and
+template jobs compare the output with what the spec declared (``columns[*].histogram`` against
+the declared distribution, declared category weights, ``correlations`` requested vs output).
+"""
 
 from __future__ import annotations
 
@@ -69,6 +74,133 @@ def _heatmap(columns: list[str], matrix: list[list[float | None]], size: int = 1
     return "".join(parts)
 
 
+_MAX_LABELS = 30  # categories drawn per column (the most declared or seen first)
+
+
+def _shares(values: list[float]) -> list[float]:
+    total = float(sum(v for v in values if v is not None))
+    return [(v or 0.0) / total if total > 0 else 0.0 for v in values]
+
+
+def conformance_histogram(column: dict[str, Any]) -> dict[str, Any] | None:
+    """A conformance report's column as a histogram of the model report's shape
+    (``real`` being the declared reference), or None when it has nothing to draw."""
+    hist = column.get("histogram")
+    if column.get("kind") in ("numeric", "datetime") and hist and hist.get("synthetic"):
+        return {
+            "kind": "numeric",
+            "edges": hist["edges"],
+            "real": _shares(hist["reference"]),
+            "synthetic": _shares(hist["synthetic"]),
+        }
+    if column.get("kind") == "categorical":
+        declared = column.get("declared") or {}
+        observed = column.get("observed") or {}
+        labels = list(declared) + [k for k in observed if k not in declared]
+        labels = labels[:_MAX_LABELS]
+        if not labels:
+            return None
+        return {
+            "kind": "categorical",
+            "labels": labels,
+            "real": _shares([declared.get(k, 0.0) for k in labels]),
+            "synthetic": _shares([observed.get(k, 0.0) for k in labels]),
+        }
+    return None
+
+
+def conformance_heatmap(pairs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Correlation pairs (requested, observed) as two matrices over their fields."""
+    columns: list[str] = []
+    for pair in pairs:
+        for name in pair["fields"]:
+            if name not in columns:
+                columns.append(name)
+    if len(columns) < 2:
+        return None
+    index = {name: i for i, name in enumerate(columns)}
+    n = len(columns)
+    requested: list[list[float | None]] = [[None] * n for _ in range(n)]
+    observed: list[list[float | None]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        requested[i][i] = observed[i][i] = 1.0
+    for pair in pairs:
+        a, b = (index[f] for f in pair["fields"])
+        r, o = pair.get("requested"), pair.get("observed")
+        o = None if o is None or o != o else o  # NaN: too few values to correlate
+        requested[a][b] = requested[b][a] = r
+        observed[a][b] = observed[b][a] = o
+    return {"columns": columns, "requested": requested, "observed": observed}
+
+
+def _legend(first: str, second: str) -> str:
+    return f"<small>(<span class='r'>■ {first}</span> <span class='s'>■ {second}</span>)</small>"
+
+
+def _note(column: dict[str, Any]) -> str:
+    """What a column without a chart says, as escaped HTML."""
+    if column.get("kind") == "conditional":
+        cases = ", ".join(
+            f"{html.escape(str(k))} {_fmt(v.get('score'))}"
+            for k, v in (column.get("cases") or {}).items()
+        )
+        on = ", ".join(html.escape(str(c)) for c in column.get("on") or [])
+        return f"on {on}; cases: {cases}" if on else _fmt(column.get("reason"))
+    if column.get("kind") == "key":
+        return f"unique: {_fmt(column.get('unique'))}"
+    return _fmt(column.get("reason") or "")
+
+
+def _conformance_table(report: dict[str, Any]) -> list[str]:
+    """Charts of a schema/template job's table: each column against its declaration, and the
+    correlations requested against those of the output."""
+    out: list[str] = []
+    columns = report.get("columns") or {}
+    drawn = []
+    for name, column in columns.items():
+        hist = conformance_histogram(column)
+        if hist is not None:
+            drawn.append((name, column, hist))
+    if drawn:
+        out.append("<h3>Columns " + _legend("declared", "synthetic") + "</h3><div class='cols'>")
+        for name, column, hist in drawn:
+            metric = "KS complement" if hist["kind"] == "numeric" else "TV complement"
+            out.append(
+                f"<div class='col'><b>{html.escape(name)}</b> "
+                f"{metric} {_fmt(column.get('score'))}<br>{_bars(hist)}</div>"
+            )
+        out.append("</div>")
+    rest = [(n, c) for n, c in columns.items() if all(n != d[0] for d in drawn)]
+    if rest:
+        out.append("<h3>Other columns</h3><table><tr><th>column</th><th>kind</th>")
+        out.append("<th>score</th><th>note</th></tr>")
+        for name, column in rest:
+            out.append(
+                f"<tr><td>{html.escape(name)}</td><td>{_fmt(column.get('kind'))}</td>"
+                f"<td>{_fmt(column.get('score'))}</td><td>{_note(column)}</td></tr>"
+            )
+        out.append("</table>")
+    heat = conformance_heatmap(report.get("correlations") or [])
+    if heat:
+        matrix = report.get("correlation_matrix") or {}
+        out.append(
+            "<h3>Rank correlations: requested | output</h3>"
+            f"<p>mean error {_fmt(matrix.get('mean_error'))}, "
+            f"max error {_fmt(matrix.get('max_error'))}</p><p>"
+        )
+        out.append(_heatmap(heat["columns"], heat["requested"]))
+        out.append(" ")
+        out.append(_heatmap(heat["columns"], heat["observed"]))
+        out.append("</p><p>" + ", ".join(html.escape(c) for c in heat["columns"]) + "</p>")
+    diversity = report.get("diversity") or {}
+    if out and diversity:
+        out.append("<h3>Diversity</h3><table>")
+        for key in ("rows", "uniqueness_rate"):
+            out.append(f"<tr><th>{key}</th><td>{_fmt(diversity.get(key))}</td></tr>")
+        out.append("</table>")
+    return out
+
+
 def render_html(document: dict[str, Any]) -> str:
     """The metrics document as one HTML page."""
     title = f"Syn-Data metrics — job {html.escape(str(document.get('job', '')))}"
@@ -92,8 +224,14 @@ def render_html(document: dict[str, Any]) -> str:
     for key, value in (document.get("summary") or {}).items():
         out.append(f"<tr><th>{html.escape(key)}</th><td>{_fmt(value)}</td></tr>")
     out.append("</table>")
+    conformance = document.get("kind") == "conformance"
     for table, report in (document.get("tables") or {}).items():
         out.append(f"<h2>Table {html.escape(table)}</h2>")
+        if conformance:
+            charts = _conformance_table(report)
+            out.extend(charts)
+            if charts:
+                continue
         privacy = report.get("privacy")
         if privacy:
             out.append("<h3>Privacy</h3><table>")
@@ -104,10 +242,7 @@ def render_html(document: dict[str, Any]) -> str:
         scores = quality.get("columns") or {}
         histograms = report.get("histograms") or {}
         if histograms:
-            out.append(
-                "<h3>Columns <small>(<span class='r'>■ real</span> "
-                "<span class='s'>■ synthetic</span>)</small></h3><div class='cols'>"
-            )
+            out.append("<h3>Columns " + _legend("real", "synthetic") + "</h3><div class='cols'>")
             for name, hist in histograms.items():
                 score = scores.get(name, {})
                 out.append(

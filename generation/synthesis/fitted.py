@@ -10,12 +10,14 @@ Folder ``MEDIA_ROOT/models/<id>/``:
 
 Guarantees of :func:`sample_block`: no output row equals a real row on the learned columns
 (copies are dropped, counted and replaced by fresh rows); identifier columns hold synthetic
-values of the same kind, none equal to a real one; keys are regenerated.
+values of the same kind, none equal to a real one; keys are regenerated, none equal to a real
+key (integer keys count on from the largest real one).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -132,7 +134,12 @@ def save_fitted(
     payload_bytes: bytes | None = None,
     spec: dict[str, Any] | None = None,
 ) -> None:
-    """Write a fitted model's folder (meta, payload and the guard hashes of the real rows)."""
+    """Write a fitted model's folder (meta, payload and the guard hashes of the real rows).
+
+    ``real`` is the whole real table; a learned ``spec`` (which saw the training rows only)
+    has its sequence keys started past the largest real integer key of it, in place, so the
+    Schema saved from the same spec never makes a real key either.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     columns_meta = meta["columns"]
     for name in meta["learned"]:
@@ -158,13 +165,42 @@ def save_fitted(
             # of every key against the real ones is skipped.
             text = real[name].dropna().astype(str).str.strip()
             entry["real_keys_like_ours"] = bool(text.str.fullmatch(_OUR_KEYS).any())
+            if entry.get("representation") == "int":
+                entry["key_offset"] = _int_key_offset(real[name])
     with (directory / "guard.npz").open("wb") as fh:
         np.savez(fh, **arrays)
+    offsets = [e["key_offset"] for e in columns_meta.values() if "key_offset" in e]
+    if spec is not None and offsets:
+        from generation.synthesis.spec_synth import raise_key_starts
+
+        raise_key_starts(spec, max(offsets))
     if payload_bytes is not None:
         (directory / "model.pkl").write_bytes(payload_bytes)
     if spec is not None:
         (directory / "spec.json").write_text(json.dumps(spec, indent=1))
     (directory / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
+
+
+def _int_key_offset(real: pd.Series) -> int:
+    """What integer keys start after: the largest real key (0 when none is above 0), so that
+    synthetic keys ``offset + 1, offset + 2, ...`` are never a real key's value."""
+    numbers = pd.to_numeric(real, errors="coerce").dropna()
+    top = float(numbers.max()) if len(numbers) else 0.0
+    return max(0, math.floor(top)) if math.isfinite(top) else 0
+
+
+def _int_keys(fitted: FittedModel, name: str, start_row: int, n: int) -> pd.Series:
+    """Integer keys of rows ``start_row + 1 .. start_row + n`` of the output, past every real
+    key (see :func:`_int_key_offset`). A model saved before the offset was kept checks its
+    keys against the real ones instead, and moves the colliding ones past int32's range."""
+    entry = fitted.meta["columns"][name]
+    offset = entry.get("key_offset")
+    keys = np.arange(start_row + 1, start_row + n + 1, dtype=np.int64)
+    if offset is not None:
+        return pd.Series(keys + int(offset))
+    bad = fitted.guards[name].collides(pd.Series(keys.astype(str), dtype=object), clean=True)
+    keys[bad] += 2**31
+    return pd.Series(keys)
 
 
 _CACHE: dict[str, tuple[float, FittedModel]] = {}
@@ -445,7 +481,13 @@ def sample_block(
         pieces, deficits = [], []
         plain_mask = np.ones(len(rows), dtype=bool)
         for column, value, count in wanted:
-            match = (rows[column] == value).to_numpy() if len(rows) else np.zeros(0, bool)
+            # Compared as labels: the spec sampler gives a category of numbers as text ("1"),
+            # SDV as numbers (1), and the condition's value is typed as in the table (1).
+            match = (
+                (labels(rows[column]) == _label(value)).to_numpy()
+                if len(rows)
+                else np.zeros(0, bool)
+            )
             plain_mask &= ~match
             pieces.append(rows[match].head(count))
             deficits.append(count - len(pieces[-1]))
@@ -499,7 +541,7 @@ def sample_block(
         if name in meta["learned"]:
             out[name] = frame[name]
         elif entry["sdtype"] == "id" and entry.get("representation") == "int":
-            out[name] = pd.Series(np.arange(start_row + 1, start_row + n + 1, dtype=np.int64))
+            out[name] = _int_keys(fitted, name, start_row, n)
         elif entry["sdtype"] == "id":
             guard = fitted.guards[name]
             prefix = "SYN-" if not entry.get("identifier") else "SYN"

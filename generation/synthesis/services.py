@@ -311,7 +311,9 @@ def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
 
                 dataset.metadata = check_multi_metadata(dataset.metadata, changes["metadata"])
             else:
-                dataset.metadata = check_metadata(dataset.metadata, changes["metadata"])
+                dataset.metadata = check_metadata(
+                    dataset.metadata, changes["metadata"], path=dataset.absolute_path
+                )
         except TableError as exc:
             raise ApiError(str(exc)) from None
     dataset.save()

@@ -3,8 +3,13 @@
 Per column: empirical quantiles (201 points) or exact value weights for numbers with few
 values, category weights, bool probability, datetime quantiles within the observed range, null
 rates; rank correlations of every pair through the engine's Gaussian copula (categories are
-ordinal in the declared order). Keys and identifier columns are left out of the spec: the
-fitted model regenerates them (sequences, synthetic identifiers). Depends on no BSL package.
+ordinal in the declared order). Keys and identifier columns are never learned: the spec holds
+them, in the table's column order, as fields that cannot give a real value (an ``id`` past the
+largest real integer key or a UUID; emails at reserved domains no real address uses, phones in
+the 555-01xx range kept for fiction, SSNs in the never-issued 9xx area, codes prefixed
+``SYN-``; names drawn from the engine's pools), so a Schema saved from it regenerates the
+whole table. The fitted model samples the learned fields only and makes keys and identifiers
+itself (with its guard of the real values). Depends on no BSL package.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import pandas as pd
 
 from generation import engine
 
-__all__ = ["field_name", "learn_spec", "spec_sampler"]
+__all__ = ["field_name", "learn_spec", "raise_key_starts", "spec_sampler"]
 
 _QUANTILE_POINTS = 201
 _EXACT_VALUES = 40
@@ -127,6 +132,131 @@ def _codes(col: pd.Series, sdtype: str, order: list[str] | None) -> pd.Series:
     return pd.to_numeric(col, errors="coerce").astype(float)
 
 
+_EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "example.test", "example.invalid")
+_PATTERN_SPECIAL = set("#%?^*\\")
+_CODE_PREFIXES = ("SYN-", "SYN-X-", "SYNTH-")
+
+
+def _text(col: pd.Series) -> pd.Series:
+    return col.dropna().astype(str).str.strip()
+
+
+def _shape_pattern(shape: str) -> str:
+    """The engine pattern of a code shape (A letter, a lower letter, 9 digit, the rest as is)."""
+    out = []
+    for ch in shape:
+        if ch == "A":
+            out.append("?")
+        elif ch == "a":
+            out.append("^")
+        elif ch == "9":
+            out.append("#")
+        else:
+            out.append("\\" + ch if ch in _PATTERN_SPECIAL else ch)
+    return "".join(out) or "????####"
+
+
+def _key_field(col: pd.Series, entry: dict[str, Any], column: str) -> dict[str, Any]:
+    """A key column as an ``id`` field none of whose values is a real key."""
+    if entry.get("representation") == "int":
+        numbers = pd.to_numeric(col, errors="coerce").dropna()
+        top = float(numbers.max()) if len(numbers) else 0.0
+        start = max(0, math.floor(top)) + 1 if math.isfinite(top) else 1
+        return {
+            "type": "id",
+            "start": min(start, 2**53),
+            "description": f"key {column}: counts on past the largest real key",
+        }
+    return {"type": "id", "strategy": "uuid", "description": f"key {column}: random UUIDs"}
+
+
+def _identifier_field(col: pd.Series, kind: str, column: str) -> dict[str, Any]:
+    """A direct identifier as an engine field of the same kind, of values no real one has."""
+    from generation.synthesis.identifiers import code_shape
+
+    text = _text(col)
+    field: dict[str, Any]
+    if kind == "email":
+        used = set(text.str.rsplit("@", n=1).str[-1].str.lower())
+        domains = [d for d in _EMAIL_DOMAINS if d not in used] or ["syn-data.invalid"]
+        field = {"type": "email", "domains": domains}
+    elif kind == "phone":
+        field = {"type": "phone", "pattern": "(%##) 555-01##"}  # 555-01xx: fiction only
+    elif kind == "ssn":
+        field = {"type": "string", "pattern": "9##-%#-%###"}  # area 9xx is never issued
+    elif kind == "person_name":
+        field = {"type": "name"}
+    elif kind in ("first_name", "last_name"):
+        field = {"type": kind}
+    else:  # account_id, free_text_id: the column's shape behind a prefix no real value has
+        prefix = next(
+            (p for p in _CODE_PREFIXES if not text.str.startswith(p).any()), "SYN-" + "X" * 8
+        )
+        field = {"type": "string", "pattern": prefix + _shape_pattern(code_shape(col))}
+    field["description"] = f"identifier {column} ({kind}): synthetic values, never learned"
+    nulls = float(col.isna().mean())
+    if nulls > 0:
+        field["nulls"] = round(nulls, 6)
+    return field
+
+
+def _with_keys_and_identifiers(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    learned_fields: dict[str, Any],
+    names: dict[str, str],
+    taken: set[str],
+) -> dict[str, Any]:
+    """The table's fields in its column order: learned ones as learned (hidden helper fields
+    just before the field they serve), keys and identifiers as fields of synthetic values."""
+    by_column = {column: name for name, column in names.items()}
+    served: dict[str, list[str]] = {}  # learned field -> hidden fields placed before it
+    pending: list[str] = []
+    for name in learned_fields:
+        if name in names:
+            served[name] = pending
+            pending = []
+        else:
+            pending.append(name)
+    out: dict[str, Any] = {}
+    for column, entry in metadata["columns"].items():
+        if column in by_column:
+            name = by_column[column]
+            for hidden in served[name]:
+                out[hidden] = learned_fields[hidden]
+            out[name] = learned_fields[name]
+        elif column in frame.columns and entry.get("identifier"):
+            out[field_name(column, taken)] = _identifier_field(
+                frame[column], entry["identifier"], column
+            )
+        elif column in frame.columns and entry["sdtype"] == "id":
+            out[field_name(column, taken)] = _key_field(frame[column], entry, column)
+    for hidden in pending:
+        out[hidden] = learned_fields[hidden]
+    return out
+
+
+def _learned_only(spec_doc: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The spec without its key and identifier fields (the fitted model makes those)."""
+    table = next(iter(spec_doc["tables"]))
+    fields = spec_doc["tables"][table]["fields"]
+    keep = {n: f for n, f in fields.items() if n in names or f.get("hidden")}
+    if len(keep) == len(fields):
+        return spec_doc
+    doc = copy.copy(spec_doc)
+    doc["tables"] = {table: {**spec_doc["tables"][table], "fields": keep}}
+    return doc
+
+
+def raise_key_starts(spec_doc: dict[str, Any], offset: int) -> None:
+    """Start every sequence key of the spec past ``offset`` (the largest real integer key of
+    the whole table, which the spec learned from only a part of), in place."""
+    for table in spec_doc["tables"].values():
+        for field in table["fields"].values():
+            if field.get("type") == "id" and field.get("strategy", "sequence") == "sequence":
+                field["start"] = max(int(field.get("start", 1)), min(offset + 1, 2**53))
+
+
 def learn_spec(
     frame: pd.DataFrame,
     metadata: dict[str, Any],
@@ -135,10 +265,11 @@ def learn_spec(
     learned: list[str],
     rows: int,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Learn a spec for the ``learned`` columns of ``frame``.
+    """Learn a spec for the ``learned`` columns of ``frame``; the other columns of the table
+    that are keys or identifiers join it as fields of synthetic values (see the module).
 
     Returns:
-        The spec and the mapping of spec field names to column names.
+        The spec and the mapping of its learned field names to column names.
     """
     fields: dict[str, Any] = {}
     names: dict[str, str] = {}
@@ -211,6 +342,10 @@ def learn_spec(
             else:
                 spec_table.pop("correlations")
                 spec_table.pop("repair_correlations")
+    learned_fields = spec_table["fields"]
+    spec_table["fields"] = _with_keys_and_identifiers(frame, metadata, learned_fields, names, taken)
+    if not _engine_accepts(spec):  # never expected: the learned fields alone still work
+        spec_table["fields"] = learned_fields
     return spec, names
 
 
@@ -280,6 +415,7 @@ def spec_sampler(
     Arrow), which the copy check and the type finishing of a block read without hashing every
     value; otherwise as object columns of ``str``.
     """
+    spec_doc = _learned_only(spec_doc, names)
     table = next(iter(spec_doc["tables"]))
     by_column = {column: name for name, column in names.items()}
     base = engine.parse_spec(spec_doc)

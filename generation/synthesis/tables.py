@@ -35,6 +35,7 @@ __all__ = [
     "check_metadata",
     "detect_metadata",
     "load_frame",
+    "read_columns",
     "read_table",
 ]
 
@@ -61,6 +62,10 @@ _MAX_CATEGORIES = 1000
 # Values a Parquet upload may hold once read (~400 MB as 8-byte numbers): refused before
 # reading, since Parquet's size on disk says nothing about its size in memory.
 MAX_PARQUET_CELLS = 50_000_000
+# An edit of a column's sdtype or datetime format is refused when fewer of its values than
+# this read under the new setting (they would become nulls); checked on the first rows.
+MIN_PARSE_RATE = 0.98
+CHECK_SAMPLE_ROWS = 5000
 _ID_NAME = re.compile(r"(^id$|_id$|^id_|^pid$|^uuid$|^key$|id$)", re.IGNORECASE)
 
 
@@ -338,8 +343,109 @@ def detect_sequence(frame: pd.DataFrame, columns: dict[str, Any]) -> tuple[str |
     return None, None
 
 
-def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+def read_columns(
+    path: Path, metadata: dict[str, Any], columns: list[str], *, nrows: int | None = None
+) -> pd.DataFrame:
+    """Some columns of the stored file as read from it (text stays text), the first ``nrows``
+    rows only when given: what an edit of the metadata is checked against."""
+    if metadata.get("format") == "parquet":
+        frame = pq.read_table(path, columns=columns).to_pandas()
+        return frame.head(nrows) if nrows is not None else frame
+    return pd.read_csv(
+        path,
+        sep=metadata.get("delimiter") or ",",
+        encoding=metadata.get("encoding") or "utf-8",
+        usecols=columns,
+        nrows=nrows,
+        dtype=str,
+        keep_default_na=True,
+    )
+
+
+def _example(values: pd.Series) -> str:
+    text = str(values.iloc[0])
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+def _check_parses(name: str, field: str, entry: dict[str, Any], raw: pd.Series) -> None:
+    """Refuse a sdtype or datetime format under which the column's values do not read (as
+    load_frame reads them: what does not parse becomes null, and the model learns nulls)."""
+    path = f"metadata.columns.{name}.{field}"
+    values = raw.dropna()
+    if len(values) == 0 or pd.api.types.is_datetime64_any_dtype(raw):
+        return
+    if entry["sdtype"] == "datetime":
+        fmt = entry.get("datetime_format")
+        text = values.astype("string").str.strip()
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        how = f"as datetimes in the format {fmt!r}"
+    elif entry["sdtype"] == "numerical":
+        text = values.astype("string").str.strip()
+        parsed = pd.to_numeric(text, errors="coerce")
+        how = "as numbers"
+    else:
+        return
+    ok = parsed.notna().to_numpy()
+    rate = float(ok.mean())
+    if rate < MIN_PARSE_RATE:
+        raise TableError(
+            f"{path}: only {rate:.1%} of the {len(values)} values checked of column {name!r} "
+            f"read {how} (at least {MIN_PARSE_RATE:.0%} must), e.g. "
+            f"{_example(values[~ok])!r}; the rest would become nulls"
+        )
+
+
+def _check_primary_key(pk: str, raw: pd.Series) -> None:
+    nulls = int(raw.isna().sum())
+    if nulls:
+        raise TableError(
+            f"metadata.primary_key: column {pk!r} has {nulls} empty values; "
+            "a primary key must be set in every row"
+        )
+    repeated = raw[raw.duplicated(keep=False)]
+    if len(repeated):
+        raise TableError(
+            f"metadata.primary_key: column {pk!r} is not unique "
+            f"({repeated.nunique()} values repeat, e.g. {_example(repeated)!r}); "
+            "a primary key must be unique in every row"
+        )
+
+
+def _check_against_data(
+    out: dict[str, Any],
+    edits: dict[str, Any],
+    path: Path,
+    checked: dict[str, str],
+    guessed: set[str],
+) -> None:
+    """Parse a sample of each edited column as its new metadata says, and the whole primary
+    key column; raise TableError naming the column and field that does not fit the data."""
+    pk = edits.get("primary_key") if "primary_key" in edits else None
+    sample_cols = [c for c in checked if out["columns"][c]["sdtype"] in ("datetime", "numerical")]
+    if sample_cols:
+        sample = read_columns(path, out, sample_cols, nrows=CHECK_SAMPLE_ROWS)
+        for name in sample_cols:
+            entry = out["columns"][name]
+            if entry["sdtype"] == "datetime" and (name in guessed or not entry["datetime_format"]):
+                detected = _datetime_format(sample[name])
+                if detected:
+                    out["columns"][name]["datetime_format"] = detected
+            _check_parses(name, checked[name], out["columns"][name], sample[name])
+    if pk is not None:
+        _check_primary_key(pk, read_columns(path, out, [pk])[pk])
+
+
+def check_metadata(
+    metadata: dict[str, Any], edits: dict[str, Any], *, path: Path | None = None
+) -> dict[str, Any]:
     """Apply a user's edits (sdtypes, primary key, datetime formats, identifier flags).
+
+    Args:
+        metadata: the dataset's metadata now.
+        edits: what the user changes.
+        path: the stored file; when given, each edited column is parsed (a sample of
+            ``CHECK_SAMPLE_ROWS`` rows) as its new sdtype and datetime format say, and a new
+            primary key is checked unique and never empty over the whole column.
 
     Raises:
         TableError: with the JSON path of the first wrong edit.
@@ -352,6 +458,8 @@ def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str,
                 f"metadata.{key}: cannot be edited "
                 "(only columns, primary_key, sequence_key and sequence_index)"
             )
+    checked: dict[str, str] = {}  # edited column -> the field that changed how it is read
+    guessed: set[str] = set()  # made datetime without a format: the default is a guess
     for name, change in (edits.get("columns") or {}).items():
         if name not in out["columns"]:
             raise TableError(f"metadata.columns.{name}: unknown column")
@@ -359,25 +467,29 @@ def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str,
             raise TableError(f"metadata.columns.{name}: must be an object")
         entry = out["columns"][name]
         for key, value in change.items():
-            path = f"metadata.columns.{name}.{key}"
+            where = f"metadata.columns.{name}.{key}"
             if key == "sdtype":
                 if value not in SDTYPES:
-                    raise TableError(f"{path}: must be one of {', '.join(SDTYPES)}")
+                    raise TableError(f"{where}: must be one of {', '.join(SDTYPES)}")
                 entry["sdtype"] = value
                 if value == "datetime" and not entry.get("datetime_format"):
                     entry["datetime_format"] = "%Y-%m-%d"
+                    guessed.add(name)  # the data's own format, where it has one (below)
+                checked.setdefault(name, "sdtype")
             elif key == "datetime_format":
                 if value is not None and (not isinstance(value, str) or "%" not in value):
-                    raise TableError(f"{path}: must be a strftime format such as '%Y-%m-%d'")
+                    raise TableError(f"{where}: must be a strftime format such as '%Y-%m-%d'")
                 entry["datetime_format"] = value
+                checked[name] = "datetime_format"
+                guessed.discard(name)
             elif key == "identifier":
                 if value not in (None, *IDENTIFIER_KINDS):
                     raise TableError(
-                        f"{path}: must be null or one of {', '.join(IDENTIFIER_KINDS)}"
+                        f"{where}: must be null or one of {', '.join(IDENTIFIER_KINDS)}"
                     )
                 entry["identifier"] = value
             else:
-                raise TableError(f"{path}: cannot be edited (sdtype, datetime_format, identifier)")
+                raise TableError(f"{where}: cannot be edited (sdtype, datetime_format, identifier)")
     if "primary_key" in edits:
         pk = edits["primary_key"]
         if pk is not None and pk not in out["columns"]:
@@ -409,6 +521,8 @@ def check_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str,
             "metadata.sequence_key: the entity column repeats within a sequence, "
             "so it cannot be the primary key"
         )
+    if path is not None:
+        _check_against_data(out, edits, path, checked, guessed)
     return out
 
 

@@ -245,3 +245,33 @@ def test_the_spec_sampler_gives_the_same_values_as_categoricals() -> None:
     cats = spec_sampler(spec, names, categorical=True)(500, 3, [])
     assert isinstance(cats["size"].dtype, pd.CategoricalDtype)
     assert cats.astype(object).equals(plain.astype(object))
+
+
+def test_integer_keys_count_on_past_the_real_ones_and_an_older_model_checks_them() -> None:
+    from generation.synthesis.fitted import _int_key_offset
+
+    real_keys = pd.Series([7, 3, 120, 5, 44])
+    assert _int_key_offset(real_keys) == 120
+    assert _int_key_offset(pd.Series([-5, -1])) == 0
+    real = _real()
+
+    def sampler(n: int, seed: int, conditions: list[Any]) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        return pd.DataFrame(
+            {
+                "amount": rng.normal(size=n) + 100,
+                "grade": "1",
+                "flag": True,
+                "seen": pd.Timestamp("2021-01-01"),
+            }
+        )
+
+    fitted = _fitted(real)
+    fitted.meta["columns"]["key"] = {"sdtype": "id", "representation": "int", "key_offset": 120}
+    fitted.guards["key"] = IdentifierGuard("account_id", SALT, value_hashes(real_keys, SALT))
+    rows, _ = sample_block(fitted, sampler, n=200, seed=1, start_row=400)
+    assert rows["key"].tolist() == list(range(521, 721))
+    del fitted.meta["columns"]["key"]["key_offset"]  # saved before the offset was kept
+    rows, _ = sample_block(fitted, sampler, n=200, seed=1, start_row=0)
+    assert rows["key"].is_unique and not set(rows["key"]) & set(real_keys)
+    assert rows["key"].iloc[:3].tolist() == [1, 2, 2**31 + 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,104 @@ def test_it_lists_synthesizers_with_their_licences(alice_client: Any, settings: 
     assert "Business Source License" in names["ctgan"]["license"]
     settings.SYNDATA_SYNTHESIZERS = ["spec"]
     assert [s["name"] for s in alice_client.get("/api/synthesizers").json()] == ["spec"]
+
+
+# --- metadata edits are checked against the data they describe -----------------------------
+def _patch(client: Any, dataset_id: str, metadata: dict[str, Any]) -> Any:
+    return client.patch(f"/api/datasets/{dataset_id}", {"metadata": metadata}, format="json")
+
+
+def test_it_accepts_a_datetime_format_the_values_read_in(alice_client: Any) -> None:
+    # Days never above 12: detection guesses month first; the owner knows it is day first.
+    days = pd.date_range("2021-01-01", periods=12, freq="D").strftime("%d/%m/%Y")
+    frame = pd.DataFrame({"visit": list(days) * 10, "x": range(120)})
+    dataset = upload(alice_client, frame)
+    assert dataset["metadata"]["columns"]["visit"]["datetime_format"] == "%m/%d/%Y"
+    resp = _patch(
+        alice_client, dataset["id"], {"columns": {"visit": {"datetime_format": "%d/%m/%Y"}}}
+    )
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["metadata"]["columns"]["visit"]["datetime_format"] == "%d/%m/%Y"
+
+
+def test_it_refuses_a_datetime_format_the_values_do_not_read_in(alice_client: Any) -> None:
+    real = real_table("sensor_nyc_weather", rows=300, seed=1)
+    dataset = upload(alice_client, real)
+    resp = _patch(
+        alice_client, dataset["id"], {"columns": {"time_hour": {"datetime_format": "%d/%m/%Y"}}}
+    )
+    assert resp.status_code == 400, resp.json()
+    error = resp.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    message = error["message"]
+    assert message.startswith("metadata.columns.time_hour.datetime_format:")
+    assert "0.0% of the 300 values" in message
+    assert "'%d/%m/%Y'" in message
+    example = re.search(r"e\.g\. '([^']+)'", message)
+    assert example and example.group(1) in set(real["time_hour"])
+    # nothing was saved: the detected format stands
+    meta = alice_client.get(f"/api/datasets/{dataset['id']}").json()["metadata"]
+    assert meta["columns"]["time_hour"]["datetime_format"] == "%Y-%m-%dT%H:%M:%SZ"
+
+
+def test_it_refuses_to_read_a_categorical_column_as_datetimes(alice_client: Any) -> None:
+    real = real_table("credit_scoring", rows=300, seed=1)
+    dataset = upload(alice_client, real)
+    resp = _patch(alice_client, dataset["id"], {"columns": {"Home": {"sdtype": "datetime"}}})
+    assert resp.status_code == 400, resp.json()
+    message = resp.json()["error"]["message"]
+    assert message.startswith("metadata.columns.Home.sdtype:")
+    assert "0.0% of the" in message and "'Home'" in message
+    example = re.search(r"e\.g\. '([^']+)'", message)
+    assert example and example.group(1) in set(real["Home"].astype(str))
+    assert (
+        alice_client.get(f"/api/datasets/{dataset['id']}").json()["metadata"]["columns"]["Home"][
+            "sdtype"
+        ]
+        == "categorical"
+    )
+
+
+def test_a_column_made_datetime_gets_the_format_its_values_have(alice_client: Any) -> None:
+    frame = pd.DataFrame({"code": [f"2020-01-{i % 28 + 1:02d}" for i in range(100)]})
+    frame["n"] = range(100)
+    dataset = upload(alice_client, frame)
+    edit = {"code": {"sdtype": "categorical", "datetime_format": None}}
+    resp = _patch(alice_client, dataset["id"], {"columns": edit})
+    assert resp.status_code == 200, resp.json()
+    resp = _patch(alice_client, dataset["id"], {"columns": {"code": {"sdtype": "datetime"}}})
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["metadata"]["columns"]["code"]["datetime_format"] == "%Y-%m-%d"
+    # a null format means "the data's own" too
+    edit = {"code": {"sdtype": "datetime", "datetime_format": None}}
+    resp = _patch(alice_client, dataset["id"], {"columns": edit})
+    assert resp.json()["metadata"]["columns"]["code"]["datetime_format"] == "%Y-%m-%d"
+
+
+def test_it_accepts_a_unique_primary_key_and_refuses_a_repeating_one(alice_client: Any) -> None:
+    real = real_table("credit_scoring", rows=300, seed=1)
+    real.insert(0, "ref", [f"R{i:05d}" for i in range(len(real))])
+    real["ref"] = real["ref"].sample(frac=1, random_state=0).to_numpy()
+    dataset = upload(alice_client, real)
+    resp = _patch(alice_client, dataset["id"], {"primary_key": "ref"})
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["metadata"]["primary_key"] == "ref"
+    assert resp.json()["metadata"]["columns"]["ref"]["sdtype"] == "id"
+    resp = _patch(alice_client, dataset["id"], {"primary_key": "Status"})
+    assert resp.status_code == 400, resp.json()
+    message = resp.json()["error"]["message"]
+    assert message.startswith("metadata.primary_key:")
+    assert "'Status'" in message and "not unique" in message
+    assert (
+        alice_client.get(f"/api/datasets/{dataset['id']}").json()["metadata"]["primary_key"]
+        == "ref"
+    )
+
+
+def test_it_refuses_a_primary_key_with_empty_values(alice_client: Any) -> None:
+    frame = pd.DataFrame({"ref": [f"K{i}" for i in range(99)] + [None], "x": range(100)})
+    dataset = upload(alice_client, frame)
+    resp = _patch(alice_client, dataset["id"], {"primary_key": "ref"})
+    assert resp.status_code == 400, resp.json()
+    message = resp.json()["error"]["message"]
+    assert message.startswith("metadata.primary_key:") and "1 empty values" in message

@@ -24,6 +24,10 @@ def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
     frame["email"] = [fake.unique.email() for _ in range(len(frame))]
     frame["full_name"] = [fake.name() for _ in range(len(frame))]
     frame["phone"] = [fake.phone_number() for _ in range(len(frame))]
+    frame["ssn"] = [fake.ssn() for _ in range(len(frame))]
+    # Some accounts with two rows: an identifier, not the table's key.
+    accounts = [fake.bothify("AC-########") for _ in range(len(frame) * 7 // 10)]
+    frame["account_no"] = [accounts[i % len(accounts)] for i in range(len(frame))]
     return frame
 
 
@@ -31,13 +35,18 @@ def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
 def test_a_planted_email_or_name_never_leaks(alice_client: Any, synthesizer: str) -> None:
     real = _with_people(real_table("credit_scoring", rows=600, seed=1))
     dataset = upload(alice_client, real)
+    flags = {c: e["identifier"] for c, e in dataset["metadata"]["columns"].items()}
+    assert flags["ssn"] == "ssn" and flags["account_no"] == "account_id"
+    assert dataset["metadata"]["primary_key"] is None
     fit = fit_now(alice_client, dataset["id"], synthesizer, seed=1)
     job, rows = generate_now(alice_client, fit["model_id"], rows=3000, seed=2)
-    for column in ("email", "full_name", "phone"):
+    for column in ("email", "full_name", "phone", "ssn", "account_no"):
         leaked = set(rows[column].dropna().astype(str)) & set(real[column].astype(str))
         assert not leaked, f"{column} leaked {sorted(leaked)[:3]}"
     assert rows["email"].str.contains("@example.").all()
     assert (rows["full_name"].str.split().str.len() == 2).all()
+    assert rows["ssn"].str.fullmatch(r"9\d\d-\d\d-\d{4}").all()  # area 9xx: never issued
+    assert rows["account_no"].str.fullmatch(r"[A-Z]{2}-\d{8}").all()  # the real codes' shape
     metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
     assert metrics["summary"]["identifier_leaks"] == 0
 
@@ -169,3 +178,19 @@ def test_datetimes_round_trip_in_format_and_range(alice_client: Any) -> None:
     real_parsed = pd.to_datetime(real["time_hour"], utc=True)
     assert parsed.min() >= real_parsed.min() and parsed.max() <= real_parsed.max()
     assert parsed.dt.year.eq(2013).all()
+
+
+@pytest.mark.parametrize("synthesizer", SYNTHESIZERS)
+def test_integer_keys_never_equal_a_real_key(alice_client: Any, synthesizer: str) -> None:
+    real = real_table("clinical_rotterdam", rows=500, seed=8)  # pid: integers 1..2982, shuffled
+    dataset = upload(alice_client, real)
+    assert dataset["metadata"]["primary_key"] == "pid"
+    fit = fit_now(alice_client, dataset["id"], synthesizer, seed=3)
+    job, rows = generate_now(alice_client, fit["model_id"], rows=3000, seed=4)
+    assert len(rows) == 3000
+    assert pd.api.types.is_integer_dtype(rows["pid"])
+    assert rows["pid"].is_unique
+    assert not set(rows["pid"]) & set(real["pid"])
+    metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
+    assert metrics["summary"]["identifier_leaks"] == 0
+    assert next(iter(metrics["tables"].values()))["privacy"]["identifier_leaks"]["pid"] == 0

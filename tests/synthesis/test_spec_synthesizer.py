@@ -150,3 +150,53 @@ def test_bad_fit_requests_say_what_is_wrong(alice_client: Any, settings: Any) ->
     resp = alice_client.post(url, {"synthesizer": "gaussian_copula"}, format="json")
     assert resp.status_code == 400
     assert "spec" in resp.json()["error"]["message"]
+
+
+def test_the_learned_schema_regenerates_keys_and_identifiers_without_real_values(
+    alice_client: Any,
+) -> None:
+    import pandas as pd
+    from faker import Faker
+
+    from generation.services import job_run
+
+    fake = Faker()
+    Faker.seed(12)
+    real = real_table("clinical_rotterdam", rows=500, seed=12)  # pid: the integer key
+    real.insert(2, "email", [fake.unique.email() for _ in range(len(real))])
+    real["full_name"] = [fake.name() for _ in range(len(real))]
+    real["phone"] = [fake.phone_number() for _ in range(len(real))]
+    real["ssn"] = [fake.ssn() for _ in range(len(real))]
+    real["account_no"] = [fake.bothify("AC-########") for _ in range(len(real))]
+    dataset = upload(alice_client, real)
+    fit = fit_now(alice_client, dataset["id"], "spec", seed=2)
+    model = alice_client.get(f"/api/models/{fit['model_id']}").json()
+    spec = alice_client.get(f"/api/schemas/{model['schema_id']}").json()["spec"]
+    fields = next(iter(spec["tables"].values()))["fields"]
+    assert fields["pid"]["type"] == "id" and fields["pid"]["start"] > real["pid"].max()
+    assert fields["email"]["type"] == "email" and fields["full_name"]["type"] == "name"
+    assert fields["phone"]["type"] == "phone"
+    resp = alice_client.post(
+        "/api/generate", {"schema_id": model["schema_id"], "rows": 3000, "seed": 4}, format="json"
+    )
+    assert resp.status_code == 202, resp.json()
+    job_run(job_id=resp.json()["id"])
+    job = Job.objects.get(id=resp.json()["id"])
+    assert job.status == "succeeded", job.error
+    rows = pd.read_csv(job.artifacts.exclude(table="").first().absolute_path, dtype=str)
+    assert list(rows.columns) == list(real.columns)
+    assert len(rows) == 3000
+    assert rows["pid"].is_unique and not set(rows["pid"]) & set(real["pid"].astype(str))
+    for column in ("email", "phone", "ssn", "account_no"):
+        assert rows[column].notna().all()
+        leaked = set(rows[column]) & set(real[column].astype(str))
+        assert not leaked, f"{column} leaked {sorted(leaked)[:3]}"
+    assert rows["email"].str.fullmatch(r"[^@]+@example\.(test|invalid)").all()
+    assert rows["ssn"].str.fullmatch(r"9\d\d-\d\d-\d{4}").all()
+    assert rows["account_no"].str.fullmatch(r"SYN-[A-Z]{2}-\d{8}").all()
+    # Names come from the engine's pools: the shape of a real one, first and last.
+    assert (rows["full_name"].str.split().str.len() >= 2).all()
+    # The fitted model's own blocks are unchanged: they too hold every column, none real.
+    _job, sampled = generate_now(alice_client, fit["model_id"], rows=500, seed=5)
+    assert list(sampled.columns) == list(real.columns)
+    assert not set(sampled["pid"]) & set(real["pid"])
