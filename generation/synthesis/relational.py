@@ -17,6 +17,7 @@ construction. A block of a sequence model holds whole sequences.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -134,11 +135,14 @@ def table_order(metadata: dict[str, Any]) -> list[str]:
     return order
 
 
-def check_multi_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+def check_multi_metadata(
+    metadata: dict[str, Any], edits: dict[str, Any], *, directory: Path | None = None
+) -> dict[str, Any]:
     """Apply a user's edits to multi-table metadata.
 
     Edits: ``{"tables": {name: <one table's edits>}, "relationships": [...]}`` (the list
-    replaces the relationships).
+    replaces the relationships). With the dataset's ``directory``, each table's edits are
+    checked against its stored file (see :func:`check_metadata`).
 
     Raises:
         TableError: naming the JSON path of the first wrong edit.
@@ -172,7 +176,9 @@ def check_multi_metadata(metadata: dict[str, Any], edits: dict[str, Any]) -> dic
                 f"metadata.tables.{name}: sequence keys are for single-table datasets (PAR)"
             )
         try:
-            out["tables"][name] = check_metadata(out["tables"][name], change)
+            file = out["tables"][name].get("file")
+            path = directory / file if directory is not None and file else None
+            out["tables"][name] = check_metadata(out["tables"][name], change, path=path)
         except TableError as exc:
             raise TableError(str(exc).replace("metadata.", f"metadata.tables.{name}.", 1)) from None
     if "relationships" in edits:
@@ -252,8 +258,15 @@ def _copies(fitted: FittedModel, frame: pd.DataFrame) -> np.ndarray:
 def _key_values(fitted: FittedModel, name: str, numbers: np.ndarray, text: list[str]) -> pd.Series:
     """Our keys: ints where the real column held ints, else ``SYN``-codes; never a real key."""
     entry = fitted.meta["columns"][name]
-    if entry.get("representation") == "int":
-        return pd.Series(numbers.astype(np.int64))
+    if entry.get("representation") == "int":  # past the largest real key (fitted.py)
+        keys = numbers.astype(np.int64)
+        offset = entry.get("key_offset")
+        if offset is not None:
+            return pd.Series(keys + int(offset))
+        guard = fitted.guards.get(name)  # a model saved before the offset was kept
+        if guard is not None and len(keys):
+            keys[guard.collides(pd.Series(keys.astype(str), dtype=object), clean=True)] += 2**31
+        return pd.Series(keys)
     prefix = "SYN" if entry.get("identifier") else "SYN-"
     values = pd.Series([prefix + t for t in text], dtype=object)
     guard = fitted.guards.get(name)

@@ -309,7 +309,9 @@ def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
             if is_multi_table(dataset.metadata):
                 from generation.synthesis.relational import check_multi_metadata
 
-                dataset.metadata = check_multi_metadata(dataset.metadata, changes["metadata"])
+                dataset.metadata = check_multi_metadata(
+                    dataset.metadata, changes["metadata"], directory=dataset.directory
+                )
             else:
                 dataset.metadata = check_metadata(
                     dataset.metadata, changes["metadata"], path=dataset.absolute_path

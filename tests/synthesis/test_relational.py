@@ -7,6 +7,7 @@ import io
 import zipfile
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -272,6 +273,12 @@ def test_multi_table_edits_and_fits_are_checked(alice_client: Any, planes_flight
         ),
         ({"relationships": []}, "metadata.relationships"),
         ({"primary_key": "tailnum"}, "metadata.primary_key"),
+        # checked against the table's own file, as a single table's edits are
+        (
+            {"tables": {"planes": {"columns": {"manufacturer": {"sdtype": "datetime"}}}}},
+            "metadata.tables.planes.columns.manufacturer",
+        ),
+        ({"tables": {"flights": {"primary_key": "carrier"}}}, "metadata.tables.flights"),
     ]:
         resp = alice_client.patch(url, {"metadata": edit}, format="json")
         assert resp.status_code == 400, edit
@@ -310,3 +317,39 @@ def test_hma_and_par_are_bsl_and_absent_from_a_licence_clean_list(
     settings.SYNDATA_SYNTHESIZERS = ["spec", "auto"]
     listed = {s["name"] for s in alice_client.get("/api/synthesizers").json()}
     assert listed == {"spec", "auto"}
+
+
+def test_integer_keys_of_related_tables_are_never_real_keys(alice_client: Any) -> None:
+    """Parents numbered 1..N and their children: HMA's synthetic keys start past the real
+    ones, so no output key (parent's, child's own, or foreign) is a real key's value."""
+    rng = np.random.default_rng(3)
+    customers = pd.DataFrame(
+        {
+            "customer_id": np.arange(1, 81),
+            "age": rng.integers(18, 90, 80),
+            "segment": rng.choice(["a", "b", "c"], 80),
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, 301),
+            "customer_id": rng.integers(1, 81, 300),
+            "amount": rng.lognormal(3, 0.5, 300).round(2),
+        }
+    )
+    files = [csv_upload(customers, "customers.csv"), csv_upload(orders, "orders.csv")]
+    resp = alice_client.post("/api/datasets", {"file": files}, format="multipart")
+    assert resp.status_code == 201, resp.json()
+    relationships = resp.json()["metadata"]["relationships"]
+    assert [(r["parent_table"], r["child_table"]) for r in relationships] == [
+        ("customers", "orders")
+    ]
+    fit = fit_now(alice_client, resp.json()["id"], "hma", seed=2)
+    job = _generate(alice_client, fit["model_id"], rows=50, seed=5)
+    out_customers, out_orders = _table(job, "customers"), _table(job, "orders")
+    assert len(out_customers) == 50 and out_customers["customer_id"].is_unique
+    assert out_orders["customer_id"].isin(out_customers["customer_id"]).all()
+    assert not set(out_customers["customer_id"]) & set(customers["customer_id"])
+    assert not set(out_orders["order_id"]) & set(orders["order_id"])
+    metrics = alice_client.get(f"/api/metrics/{job.id}").json()
+    assert metrics["summary"]["identifier_leaks"] == 0
