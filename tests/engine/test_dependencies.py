@@ -201,3 +201,80 @@ def test_series_seasonality_trend_and_failures_are_measurable() -> None:
     assert (r.loc[r["fault"] == "dropout", "w"].isna()).all()
     assert ((r["w"].abs() > 20) == (r["fault"] == "spike")).mean() > 0.999
     assert (r.groupby("sid")["ts"].diff().dropna() == pd.Timedelta(minutes=15)).all()
+
+
+DISCRETE_PAIRS = {
+    "bool_vs_normal": (
+        {"type": "bool", "p": 0.2},
+        {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}},
+        0.5,
+    ),
+    "category_vs_float": (
+        {"type": "category", "values": {"x": 0.5, "y": 0.3, "z": 0.2}},
+        {"type": "float", "dist": {"kind": "gamma", "shape": 2, "scale": 1}},
+        -0.4,
+    ),
+    "poisson_vs_binomial": (
+        {"type": "int", "dist": {"kind": "poisson", "lam": 3}},
+        {"type": "int", "dist": {"kind": "binomial", "n": 3, "p": 0.5}},
+        0.5,
+    ),
+    "int_vs_int": ({"type": "int", "min": 1, "max": 4}, {"type": "int", "min": 0, "max": 2}, 0.6),
+    "rounded_decimal_vs_float": (
+        {"type": "decimal", "scale": 0, "dist": {"kind": "uniform", "low": 0, "high": 3}},
+        {"type": "float", "precision": 0, "dist": {"kind": "normal", "mean": 0, "sd": 1}},
+        0.6,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DISCRETE_PAIRS))
+def test_rank_correlations_of_discrete_fields_reach_the_request(case: str) -> None:
+    a, b, want = DISCRETE_PAIRS[case]
+    df = one({"a": a, "b": b}, rows=200_000, correlations=[{"fields": ["a", "b"], "rank": want}])
+    if a["type"] == "category":
+        df["a"] = df["a"].map({"x": 0, "y": 1, "z": 2})
+    if a["type"] == "decimal":
+        df["a"] = df["a"].astype(float)
+    x = df[["a", "b"]].astype(float)
+    # Without calibration (2 sin(pi rho / 6) for every pair) ties pull these 0.03-0.15 short.
+    assert x.corr(method="spearman").loc["a", "b"] == pytest.approx(want, abs=0.03)
+
+
+def test_a_rank_correlation_beyond_what_ties_allow_is_rejected_with_the_reachable_range() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {"flag": {"type": "bool", "p": 0.1}, "x": {"type": "float"}},
+                "correlations": [{"fields": ["flag", "x"], "rank": 0.9}],
+            }
+        }
+    }
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    (issue,) = info.value.issues
+    assert issue.path == "tables.t.correlations.0"
+    # A bool with p = 0.1 ranks against a continuous field at most sqrt(3 * 0.9 * 0.1) ~ 0.5196.
+    assert "cannot be reached" in issue.message and "-0.5196 to 0.5196" in issue.message
+    doc["tables"]["t"]["repair_correlations"] = True
+    (note,) = engine.spec_notes(engine.parse_spec(doc))
+    assert note.path == "tables.t.correlations.0" and "0.5196" in note.message
+    df = make(doc, rows=100_000)["t"]
+    assert df.astype(float).corr(method="spearman").loc["flag", "x"] == pytest.approx(
+        0.52, abs=0.02
+    )
+
+
+def test_calibrated_latent_correlations_are_rounded_for_every_machine() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {"flag": {"type": "bool", "p": 0.2}, "x": {"type": "float"}},
+                "correlations": [{"fields": ["flag", "x"], "rank": 0.5}],
+            }
+        }
+    }
+    ct = engine.compile_spec(engine.parse_spec(doc)).tables["t"]
+    latent = ct.copula_factor @ ct.copula_factor.T
+    assert latent[0, 1] == pytest.approx(round(latent[0, 1], 6), abs=1e-9)
+    assert latent[0, 1] > 2 * np.sin(np.pi * 0.5 / 6) + 0.1  # well above the continuous value
