@@ -576,15 +576,21 @@ class _Compiler:
                 if not lo - 1e-9 <= want <= hi + 1e-9:
                     pair = f"{names[ia]}, {names[ib]}"
                     reach = f"{lo:.4f} to {hi:.4f}"
+                    why = (
+                        "one of them takes a single value, so it can only be 0"
+                        if lo == hi
+                        else f"with their values' ties it can only be {reach}"
+                    )
                     if not t.repair_correlations:
                         self.err(
                             f"{path}.correlations.{where[(ia, ib)]}",
-                            f"the rank correlation {want:g} of {pair} cannot be reached: with "
-                            f"their values' ties it can only be {reach}. Change it, or set "
-                            '"repair_correlations": true to use the closest reachable value',
+                            f"the rank correlation {want:g} of {pair} cannot be reached: {why}. "
+                            'Change it, or set "repair_correlations": true to use the closest '
+                            "reachable value",
                         )
                         continue
                     want = min(max(want, lo), hi)
+                    rank[ia, ib] = rank[ib, ia] = want
                     self.notes.append(
                         Issue(
                             f"{path}.correlations.{where[(ia, ib)]}",
@@ -604,27 +610,15 @@ class _Compiler:
                     'Change them, or set "repair_correlations": true to use the nearest valid matrix',
                 )
                 return
-            asked = latent
             latent = nearest_correlation(latent)
-            repaired = np.array(
-                [
-                    [
-                        tied_rank(steps[i], steps[j], latent[i, j]) if i != j else 1.0
-                        for j in range(k)
-                    ]
+            change = max(
+                (
+                    abs(tied_rank(steps[i], steps[j], latent[i, j]) - rank[i, j])
                     for i in range(k)
-                ]
+                    for j in range(i + 1, k)
+                ),
+                default=0.0,
             )
-            before = np.array(
-                [
-                    [
-                        tied_rank(steps[i], steps[j], asked[i, j]) if i != j else 1.0
-                        for j in range(k)
-                    ]
-                    for i in range(k)
-                ]
-            )
-            change = float(np.max(np.abs(repaired - before)))
             self.notes.append(
                 Issue(
                     f"{path}.correlations",

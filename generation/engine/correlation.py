@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -40,7 +41,9 @@ __all__ = [
 _TIE_MIN = 1.0 / 512
 # Continuous stretches are integrated (and, as the inner field, tabulated) in cells this wide.
 _CELL = 1.0 / 128
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
+_GL_WIDE = np.polynomial.legendre.leggauss(8)
+_GL_NARROW = np.polynomial.legendre.leggauss(3)
+_NARROW = 1.0 / 64
 _R_MAX = 1.0 - 1e-9
 _ROUND = 6  # calibrated latent correlations are rounded to 1e-6: the same bytes everywhere
 
@@ -73,14 +76,17 @@ class Steps:
         return Steps(1.0 - self.edges[::-1], self.tied[::-1].copy())
 
 
-def steps_from_cumulative(cum: np.ndarray) -> Steps | None:
+def steps_from_cumulative(cum: np.ndarray, *, open_tail: bool = False) -> Steps | None:
     """Steps of a field from the cumulative probabilities at its levels' upper ends.
 
-    Returns None when no level is heavy enough to matter (a continuous field).
+    ``open_tail``: the list stops short of the last level; the mass above it is spread over
+    many light levels. Returns None when no level is heavy enough to matter (continuous).
     """
     c = np.unique(np.clip(np.asarray(cum, dtype=float), 0.0, 1.0))
     edges = np.unique(np.concatenate([[0.0], c, [1.0]]))
     tied = np.diff(edges) >= _TIE_MIN
+    if open_tail and c[-1] < 1.0:
+        tied[-1] = False  # the rest is a tail of light levels, not one value
     if not tied.any():
         return None
     # Neighbouring light cells merge into one continuous stretch.
@@ -96,12 +102,12 @@ def steps_from_cumulative(cum: np.ndarray) -> Steps | None:
 
 def _split(edges: np.ndarray, tied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Continuous cells cut into pieces at most ``_CELL`` wide."""
-    out_e, out_t = [edges[:1]], []
-    for a, b, t in zip(edges[:-1], edges[1:], tied, strict=True):
-        k = 1 if t else max(1, int(np.ceil((b - a) / _CELL)))
-        out_e.append(np.linspace(a, b, k + 1)[1:])
-        out_t.append(np.full(k, bool(t)))
-    return np.concatenate(out_e), np.concatenate(out_t)
+    a, b = edges[:-1], edges[1:]
+    k = np.where(tied, 1, np.maximum(1, np.ceil((b - a) / _CELL))).astype(np.int64)
+    cell = np.repeat(np.arange(len(k)), k)
+    j = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k) + 1
+    ends = np.where(j == k[cell], b[cell], a[cell] + (b - a)[cell] * j / k[cell])
+    return np.concatenate([edges[:1], ends]), np.repeat(tied, k)
 
 
 def _phi(x: np.ndarray) -> np.ndarray:
@@ -144,11 +150,15 @@ def _phi_inv(u: np.ndarray) -> np.ndarray:
 
 
 def _nodes(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights on every cell of [0, 1]."""
-    a, b = edges[:-1, None], edges[1:, None]
-    u = (a + b) / 2 + (b - a) / 2 * _GL_X[None, :]
-    w = (b - a) / 2 * _GL_W[None, :]
-    return u.ravel(), w.ravel()
+    """Gauss-Legendre nodes and weights on every cell of [0, 1]: 8 on a wide cell, 3 on a
+    narrow one (the integrand hardly bends there; this keeps many-valued fields cheap)."""
+    us, ws = [], []
+    wide = np.diff(edges) > _NARROW
+    for mask, (x, wt) in ((wide, _GL_WIDE), (~wide, _GL_NARROW)):
+        a, b = edges[:-1][mask, None], edges[1:][mask, None]
+        us.append(((a + b) / 2 + (b - a) / 2 * x[None, :]).ravel())
+        ws.append(((b - a) / 2 * wt[None, :]).ravel())
+    return np.concatenate(us), np.concatenate(ws)
 
 
 def _continuous() -> Steps:
@@ -190,6 +200,8 @@ def tied_rank(a: Steps | None, b: Steps | None, latent: float) -> float:
     """The Spearman correlation (with ties) of two fields whose normal scores correlate."""
     if a is None and b is None:
         return float(rank_from_latent(np.array(latent)))
+    if _constant(a) or _constant(b):
+        return 0.0
     return _rank_function(a, b)(latent)
 
 
@@ -212,7 +224,20 @@ def reachable_ranks(a: Steps | None, b: Steps | None) -> tuple[float, float]:
     """The lowest and highest Spearman correlation two fields can show under the copula."""
     if a is None and b is None:
         return -1.0, 1.0
+    if _constant(a) or _constant(b):
+        return 0.0, 0.0
+    return _bounds(_key(a), _key(b))
+
+
+@lru_cache(maxsize=4096)
+def _bounds(ka: tuple[bytes, bytes] | None, kb: tuple[bytes, bytes] | None) -> tuple[float, float]:
+    a, b = _unkey(ka), _unkey(kb)
     return _bound(a, b, -1), _bound(a, b, 1)
+
+
+def _constant(s: Steps | None) -> bool:
+    """One value only (a bool with p 0 or 1, a single category): no rank correlation."""
+    return s is not None and s.variance < 1e-12
 
 
 def calibrated_latent(a: Steps | None, b: Steps | None, rank: float) -> float:
@@ -222,16 +247,48 @@ def calibrated_latent(a: Steps | None, b: Steps | None, rank: float) -> float:
     """
     if a is None and b is None:
         return float(latent_from_rank(np.array(rank)))
-    if rank == 0:
+    if rank == 0 or _constant(a) or _constant(b):
         return 0.0
-    f = _rank_function(a, b)
-    lo, hi = -1.0, 1.0
-    for _ in range(48):
-        mid = (lo + hi) / 2
-        if f(mid) < rank:
-            lo = mid
+    return _calibrate(_key(a), _key(b), float(rank))
+
+
+def _key(s: Steps | None) -> tuple[bytes, bytes] | None:
+    return None if s is None else (s.edges.tobytes(), s.tied.tobytes())
+
+
+def _unkey(k: tuple[bytes, bytes] | None) -> Steps | None:
+    return None if k is None else Steps(np.frombuffer(k[0]), np.frombuffer(k[1], dtype=bool))
+
+
+@lru_cache(maxsize=4096)
+def _calibrate(
+    ka: tuple[bytes, bytes] | None, kb: tuple[bytes, bytes] | None, rank: float
+) -> float:
+    # Cached by content: a worker parses the same spec for every block it makes.
+    f = _rank_function(_unkey(ka), _unkey(kb))
+    # Illinois regula falsi on f(r) - rank (monotone in r), bracketed by -1 and 1.
+    lo, hi = -_R_MAX, _R_MAX
+    flo, fhi = f(lo) - rank, f(hi) - rank
+    if flo >= 0:
+        return round(lo, _ROUND)
+    if fhi <= 0:
+        return round(hi, _ROUND)
+    side = 0
+    for _ in range(100):
+        mid = (lo * fhi - hi * flo) / (fhi - flo)
+        fm = f(mid) - rank
+        if fm > 0:
+            hi, fhi = mid, fm
+            if side == 1:
+                flo /= 2
+            side = 1
         else:
-            hi = mid
+            lo, flo = mid, fm
+            if side == -1:
+                fhi /= 2
+            side = -1
+        if hi - lo < 1e-9 or abs(fm) < 1e-12:
+            return round(mid, _ROUND)
     return round((lo + hi) / 2, _ROUND)
 
 

@@ -62,13 +62,14 @@ def _closed_range(dist: Any) -> tuple[float, float] | None:
 
 def _grid_points(
     f: Any, dist: Any, integer: bool, discrete: bool, step: float | None
-) -> np.ndarray | None:
-    """Upper ends of the levels a numeric field's values fall on (None: no ties)."""
+) -> tuple[np.ndarray, bool] | None:
+    """Upper ends of the levels a numeric field's values fall on (None: no ties), and whether
+    the list was cut short (the levels beyond are a tail of light ones)."""
     if dist.kind == "constant":
-        return np.array([float(dist.value)])
+        return np.array([float(dist.value)]), False
     if dist.kind == "empirical" and not integer and step is None:
         vals = [float(v) for v in dist.values if not isinstance(v, str)]
-        return np.unique(vals) if len(vals) == len(dist.values) else None
+        return (np.unique(vals), False) if len(vals) == len(dist.values) else None
     if not (integer or discrete or step is not None):
         return None
     span = _closed_range(dist)
@@ -84,19 +85,40 @@ def _grid_points(
         m = Marginal(dist, f.min, f.max, integer=integer)
         lo, hi = (float(x) for x in m.ppf(np.array([1e-9, 1 - 1e-9])))
     unit = 1.0 if (integer or discrete) else float(step)  # type: ignore[arg-type]
-    a, b = math.floor(lo / unit), math.ceil(hi / unit)
-    if not (np.isfinite(a) and np.isfinite(b)) or b - a > _MAX_LEVELS:
+    if not np.isfinite(lo / unit):
         return None
-    ks = np.arange(a, b + 1, dtype=float)
+    a = math.floor(lo / unit)
+    # A long tail (an unbounded zipf) is cut: beyond _MAX_LEVELS every level is light.
+    last = math.ceil(hi / unit) if np.isfinite(hi / unit) else math.inf
+    cut = last > a + _MAX_LEVELS
+    ks = np.arange(a, min(last, a + _MAX_LEVELS) + 1, dtype=float)
     if integer or discrete:
-        return ks
-    return (ks + 0.5) * unit  # rounding to the grid: level k holds [k - 1/2, k + 1/2) steps
+        return ks, cut
+    return (ks + 0.5) * unit, cut  # rounding to the grid: level k holds [k - 1/2, k + 1/2)
+
+
+def _zipf_cdf(s: float, n: int | None, points: np.ndarray) -> np.ndarray:
+    """Zipf's CDF at ranks 1..K (scipy's generic one is far too slow over many ranks); the
+    mass beyond the last rank by the midpoint integral of t^-s, as the sampler does."""
+    ks = np.arange(1, int(points[-1]) + 1, dtype=float)
+    cum = np.cumsum(ks**-s)
+    a = ks[-1] + 0.5
+    if n is not None and n <= ks[-1]:
+        total = float(np.sum(np.arange(1, int(n) + 1, dtype=float) ** -s))
+    elif n is not None:
+        total = cum[-1] + (a ** (1 - s) - (n + 0.5) ** (1 - s)) / (s - 1)
+    else:
+        total = cum[-1] + a ** (1 - s) / (s - 1)
+    idx = np.clip(points.astype(np.int64), 0, len(ks)) - 1
+    return np.where(idx >= 0, cum[np.maximum(idx, 0)] / total, 0.0)
 
 
 def _numeric_cum(f: Any, dist: Any, integer: bool, points: np.ndarray) -> np.ndarray:
     """The emitted CDF (truncation and rounding included) at these points."""
     from generation.engine.distributions.models import DISCRETE_KINDS
 
+    if dist.kind == "zipf" and f.min is None and f.max is None:
+        return _zipf_cdf(float(dist.s), dist.n, points)
     closed = _closed_cdf(dist)
     if closed is None or dist.kind in DISCRETE_KINDS:
         from generation.engine.distributions.marginal import Marginal
@@ -146,7 +168,8 @@ def field_steps(f: Any) -> Steps | None:
         return steps_from_cumulative(_numeric_cum(f, dist, False, levels + unit / 2))
     if dist.kind in ("mixture", "quantiles", "histogram") and not (integer or step):
         return None
-    points = _grid_points(f, dist, integer, discrete, step)
-    if points is None:
+    grid = _grid_points(f, dist, integer, discrete, step)
+    if grid is None:
         return None
-    return steps_from_cumulative(_numeric_cum(f, dist, integer, points))
+    points, cut = grid
+    return steps_from_cumulative(_numeric_cum(f, dist, integer, points), open_tail=cut)
