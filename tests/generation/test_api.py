@@ -235,3 +235,11 @@ class AdminTests(TestCase):
         resp = self.client.get("/admin/generation/job/?status__exact=queued")
         assert resp.status_code == 200
         assert b"queued" in resp.content
+
+
+def test_a_job_records_the_engine_version_that_made_it(alice_client: Any, people_spec: Any) -> None:
+    from generation import engine
+
+    job = _submit(alice_client, people_spec)
+    assert job["engine_version"] == engine.ENGINE_VERSION
+    assert Job.objects.get(id=job["id"]).engine_version == engine.ENGINE_VERSION
