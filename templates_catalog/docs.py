@@ -93,7 +93,7 @@ def _relations(spec: dict[str, Any]) -> list[str]:
 
 
 def _sample(frames: dict[str, pd.DataFrame], table: str) -> str:
-    frame = frames[table].head(SAMPLE_ROWS)
+    frame = frames[table]
     cols = list(frame.columns)
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for _, row in frame.iterrows():
@@ -103,17 +103,34 @@ def _sample(frames: dict[str, pd.DataFrame], table: str) -> str:
 
 
 def sample_frames(name: str, params: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The first ``SAMPLE_ROWS`` rows of every table, over as many blocks as that takes.
+
+    Raises:
+        ValueError: a table has fewer rows at these knob values (choose larger ones).
+    """
     spec = engine.parse_spec(template_spec(name, params))
     out: dict[str, pd.DataFrame] = {}
     for tname, plan in engine.plan_tables(spec, seed=SAMPLE_SEED).items():
-        block = engine.generate_block(spec, tname, plan.block(0), SAMPLE_SEED)
-        out[tname] = block.slice(0, SAMPLE_ROWS).to_pandas()
+        if plan.rows < SAMPLE_ROWS:
+            raise ValueError(
+                f"{name}.{tname} has {plan.rows} rows with the sample knobs {params}; "
+                f"choose knobs that give at least {SAMPLE_ROWS}"
+            )
+        parts, got = [], 0
+        for block in plan.blocks():
+            if got >= SAMPLE_ROWS:
+                break
+            part = engine.generate_block(spec, tname, block, SAMPLE_SEED)
+            parts.append(part.to_pandas())
+            got += part.num_rows
+        out[tname] = pd.concat(parts, ignore_index=True).head(SAMPLE_ROWS)
     return out
 
 
 def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
     spec = template_spec(tdef.name, {})  # knobs at their defaults
     frames = sample_frames(tdef.name, sample_params)
+    knobs = "".join(f", {k}={v}" for k, v in sample_params.items())
     lines = [
         f"# {tdef.title} (`{tdef.name}`)",
         "",
@@ -132,6 +149,9 @@ def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
     for k in tdef.knobs:
         rng = ", ".join(map(str, k.choices)) if k.choices else f"{k.min} .. {k.max}"
         lines.append(f"| `{k.name}` | {k.type} | {k.default} | {rng} | {k.help} |")
+    if tdef.checks:
+        lines += ["", "Limits between knobs:", ""]
+        lines += [f"- `{c.knob}` {c.message} (`{c.expr}`)." for c in tdef.checks]
     if tdef.realism:
         lines += ["", "## Realism built in", ""]
         lines += [f"- {item}" for item in tdef.realism]
@@ -154,7 +174,7 @@ def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
             if field.get("hidden") or (series and fname == series.get("time_field", "ts")):
                 continue
             lines.append(f"| `{fname}` | {field['type']} | {_describe(field).replace('|', '/')} |")
-        lines += ["", f"Sample (seed {SAMPLE_SEED}):", "", _sample(frames, tname), ""]
+        lines += ["", f"Sample (seed {SAMPLE_SEED}{knobs}):", "", _sample(frames, tname), ""]
     return "\n".join(lines)
 
 

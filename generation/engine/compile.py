@@ -16,10 +16,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from generation.engine.correlation import (
+    calibrated_latent,
     copula_factor,
     latent_from_rank,
     nearest_correlation,
-    rank_from_latent,
+    reachable_ranks,
+    tied_rank,
 )
 from generation.engine.errors import Issue, SpecError
 from generation.engine.expressions import BUILTIN_COLUMNS, Expr, ExprError, parse_expr
@@ -36,6 +38,7 @@ from generation.engine.fields.models import (
     StringField,
     UuidField,
 )
+from generation.engine.ties import field_steps
 
 __all__ = ["CompiledSpec", "CompiledTable", "compile_spec"]
 
@@ -546,6 +549,7 @@ class _Compiler:
         k = len(names)
         rank = np.eye(k)
         given = np.zeros((k, k), dtype=bool)
+        where: dict[tuple[int, int], int] = {}
         for i, corr in enumerate(t.correlations):
             for a, b, r in corr.pairs():
                 ia, ib = names.index(a), names.index(b)
@@ -556,7 +560,45 @@ class _Compiler:
                     )
                 rank[ia, ib] = rank[ib, ia] = r
                 given[ia, ib] = given[ib, ia] = True
+                where[(ia, ib)] = where[(ib, ia)] = i
+        steps = [field_steps(ct.fields[n]) for n in names]
         latent = latent_from_rank(rank)
+        # Pairs with a tied (discrete) field: the latent value whose output shows the request.
+        for ia in range(k):
+            for ib in range(ia + 1, k):
+                if steps[ia] is None and steps[ib] is None:
+                    continue
+                if not given[ia, ib] or rank[ia, ib] == 0:
+                    latent[ia, ib] = latent[ib, ia] = 0.0
+                    continue
+                want = float(rank[ia, ib])
+                lo, hi = reachable_ranks(steps[ia], steps[ib])
+                if not lo - 1e-9 <= want <= hi + 1e-9:
+                    pair = f"{names[ia]}, {names[ib]}"
+                    reach = f"{lo:.4f} to {hi:.4f}"
+                    why = (
+                        "one of them takes a single value, so it can only be 0"
+                        if lo == hi
+                        else f"with their values' ties it can only be {reach}"
+                    )
+                    if not t.repair_correlations:
+                        self.err(
+                            f"{path}.correlations.{where[(ia, ib)]}",
+                            f"the rank correlation {want:g} of {pair} cannot be reached: {why}. "
+                            'Change it, or set "repair_correlations": true to use the closest '
+                            "reachable value",
+                        )
+                        continue
+                    want = min(max(want, lo), hi)
+                    rank[ia, ib] = rank[ib, ia] = want
+                    self.notes.append(
+                        Issue(
+                            f"{path}.correlations.{where[(ia, ib)]}",
+                            f"the rank correlation of {pair} is {want:.4f}, the closest to the "
+                            f"request that their values' ties allow ({reach})",
+                        )
+                    )
+                latent[ia, ib] = latent[ib, ia] = calibrated_latent(steps[ia], steps[ib], want)
         np.fill_diagonal(latent, 1.0)
         smallest = float(np.linalg.eigvalsh(latent).min())
         if smallest < -1e-9:
@@ -569,8 +611,14 @@ class _Compiler:
                 )
                 return
             latent = nearest_correlation(latent)
-            repaired = rank_from_latent(latent)
-            change = float(np.max(np.abs(repaired - rank)))
+            change = max(
+                (
+                    abs(tied_rank(steps[i], steps[j], latent[i, j]) - rank[i, j])
+                    for i in range(k)
+                    for j in range(i + 1, k)
+                ),
+                default=0.0,
+            )
             self.notes.append(
                 Issue(
                     f"{path}.correlations",

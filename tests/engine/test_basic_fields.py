@@ -52,3 +52,57 @@ def test_the_requested_rank_correlation_is_reached(people) -> None:
     pair = people[["age", "income"]].dropna()
     rho = stats.spearmanr(pair["age"], pair["income"]).statistic
     assert rho == pytest.approx(0.4, abs=0.03)
+
+
+def test_float_precision_and_decimal_scale_keep_that_many_digits() -> None:
+    import io
+
+    import pyarrow as pa
+
+    from tests.engine._util import make_arrow
+
+    doc = {
+        "tables": {
+            "t": {
+                "rows": 20_000,
+                "fields": {
+                    "f2": {
+                        "type": "float",
+                        "precision": 2,
+                        "dist": {"kind": "normal", "mean": 0, "sd": 10},
+                    },
+                    "f0": {
+                        "type": "float",
+                        "precision": 0,
+                        "dist": {"kind": "exponential", "rate": 0.1},
+                    },
+                    "d3": {
+                        "type": "decimal",
+                        "digits": 12,
+                        "scale": 3,
+                        "dist": {"kind": "lognormal", "mu": 3, "sigma": 1},
+                    },
+                    "m": {"type": "money", "min": 0, "max": 500},
+                },
+            }
+        }
+    }
+    table = make_arrow(doc)["t"]
+    assert table.schema.field("d3").type == pa.decimal128(12, 3)
+    assert table.schema.field("m").type.scale == 2
+    f2 = table.column("f2").to_numpy()
+    assert np.array_equal(f2, np.round(f2, 2)) and not np.array_equal(f2, np.round(f2, 1))
+    f0 = table.column("f0").to_numpy()
+    assert np.array_equal(f0, np.rint(f0)) and len(np.unique(f0)) > 20
+    d3 = [v.as_tuple().exponent for v in table.column("d3").to_pylist()]
+    assert set(d3) == {-3}  # every value carries exactly 3 decimals
+    # In the CSV the engine writes, no value has more digits than asked for.
+    sink = io.BytesIO()
+    writer = engine.open_writer("csv", sink, table.schema)
+    writer.write(table)
+    writer.close()
+    rows = sink.getvalue().decode().splitlines()[1:]
+    for name, digits in (("f2", 2), ("d3", 3), ("m", 2)):
+        col = list(table.column_names).index(name)
+        decimals = [len(r.split(",")[col].partition(".")[2]) for r in rows]
+        assert max(decimals) == digits, name

@@ -89,3 +89,41 @@ def test_it_reports_spec_errors_with_their_paths(tmp_path: Path) -> None:
     )
     with pytest.raises(CommandError, match=r"tables\.t\.fields\.x\.dist\.sd: must be > 0"):
         _run("--schema", str(spec), "--out", str(tmp_path / "x.csv"))
+
+
+def test_without_quiet_a_progress_bar_counts_the_rows_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC))
+    out = io.StringIO()
+    call_command(
+        "generate",
+        "--schema",
+        str(spec),
+        "--rows",
+        "100",
+        "--block-size",
+        "25",
+        "--seed",
+        "1",
+        "--out",
+        str(tmp_path / "out"),
+        stdout=out,
+    )
+    err = capsys.readouterr().err
+    frames = [f for f in err.split("\r") if f.strip()]
+    # One redraw per block (4 of table a, then table b's), the last one full, then a newline.
+    assert len(frames) >= 5
+    assert frames[0].startswith("[") and "25/300 rows" in frames[0]
+    assert frames[-1].startswith("[" + "#" * 30 + "]") and "300/300 rows" in frames[-1]
+    assert "rows/s" in frames[-1] and "0s left" in frames[-1]
+    assert err.endswith("\n")
+    assert "300 rows in 2 table(s)" in out.getvalue()
+
+
+def test_quiet_writes_no_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC))
+    _run("--schema", str(spec), "--rows", "100", "--out", str(tmp_path / "out"))
+    assert capsys.readouterr().err == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -201,3 +203,230 @@ def test_series_seasonality_trend_and_failures_are_measurable() -> None:
     assert (r.loc[r["fault"] == "dropout", "w"].isna()).all()
     assert ((r["w"].abs() > 20) == (r["fault"] == "spike")).mean() > 0.999
     assert (r.groupby("sid")["ts"].diff().dropna() == pd.Timedelta(minutes=15)).all()
+
+
+DISCRETE_PAIRS = {
+    "bool_vs_normal": (
+        {"type": "bool", "p": 0.2},
+        {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}},
+        0.5,
+    ),
+    "category_vs_float": (
+        {"type": "category", "values": {"x": 0.5, "y": 0.3, "z": 0.2}},
+        {"type": "float", "dist": {"kind": "gamma", "shape": 2, "scale": 1}},
+        -0.4,
+    ),
+    "poisson_vs_binomial": (
+        {"type": "int", "dist": {"kind": "poisson", "lam": 3}},
+        {"type": "int", "dist": {"kind": "binomial", "n": 3, "p": 0.5}},
+        0.5,
+    ),
+    "unbounded_zipf_vs_float": (
+        {"type": "int", "dist": {"kind": "zipf", "s": 1.5}},
+        {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}},
+        0.5,
+    ),
+    "int_vs_int": ({"type": "int", "min": 1, "max": 4}, {"type": "int", "min": 0, "max": 2}, 0.6),
+    "rounded_decimal_vs_float": (
+        {"type": "decimal", "scale": 0, "dist": {"kind": "uniform", "low": 0, "high": 3}},
+        {"type": "float", "precision": 0, "dist": {"kind": "normal", "mean": 0, "sd": 1}},
+        0.6,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DISCRETE_PAIRS))
+def test_rank_correlations_of_discrete_fields_reach_the_request(case: str) -> None:
+    a, b, want = DISCRETE_PAIRS[case]
+    df = one({"a": a, "b": b}, rows=200_000, correlations=[{"fields": ["a", "b"], "rank": want}])
+    if a["type"] == "category":
+        df["a"] = df["a"].map({"x": 0, "y": 1, "z": 2})
+    if a["type"] == "decimal":
+        df["a"] = df["a"].astype(float)
+    x = df[["a", "b"]].astype(float)
+    # Without calibration (2 sin(pi rho / 6) for every pair) ties pull most 0.03-0.15 short.
+    assert x.corr(method="spearman").loc["a", "b"] == pytest.approx(want, abs=0.03)
+
+
+def test_a_rank_correlation_beyond_what_ties_allow_is_rejected_with_the_reachable_range() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {"flag": {"type": "bool", "p": 0.1}, "x": {"type": "float"}},
+                "correlations": [{"fields": ["flag", "x"], "rank": 0.9}],
+            }
+        }
+    }
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    (issue,) = info.value.issues
+    assert issue.path == "tables.t.correlations.0"
+    # A bool with p = 0.1 ranks against a continuous field at most sqrt(3 * 0.9 * 0.1) ~ 0.5196.
+    assert "cannot be reached" in issue.message and "-0.5196 to 0.5196" in issue.message
+    doc["tables"]["t"]["repair_correlations"] = True
+    (note,) = engine.spec_notes(engine.parse_spec(doc))
+    assert note.path == "tables.t.correlations.0" and "0.5196" in note.message
+    df = make(doc, rows=100_000)["t"]
+    assert df.astype(float).corr(method="spearman").loc["flag", "x"] == pytest.approx(
+        0.52, abs=0.02
+    )
+
+
+def test_a_rank_correlation_with_a_field_of_one_value_is_rejected() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {"flag": {"type": "bool", "p": 1}, "x": {"type": "float"}},
+                "correlations": [{"fields": ["flag", "x"], "rank": 0.3}],
+            }
+        }
+    }
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    (issue,) = info.value.issues
+    assert issue.path == "tables.t.correlations.0"
+    assert "takes a single value, so it can only be 0" in issue.message
+
+
+def test_calibrated_latent_correlations_are_rounded_for_every_machine() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {"flag": {"type": "bool", "p": 0.2}, "x": {"type": "float"}},
+                "correlations": [{"fields": ["flag", "x"], "rank": 0.5}],
+            }
+        }
+    }
+    ct = engine.compile_spec(engine.parse_spec(doc)).tables["t"]
+    latent = ct.copula_factor @ ct.copula_factor.T
+    assert latent[0, 1] == pytest.approx(round(latent[0, 1], 6), abs=1e-9)
+    assert latent[0, 1] > 2 * np.sin(np.pi * 0.5 / 6) + 0.1  # well above the continuous value
+
+
+def _series(signal: dict[str, Any], *, entities: int, length: int, every: str) -> pd.DataFrame:
+    doc = {
+        "tables": {
+            "sensors": {"rows": entities, "fields": {"id": {"type": "id"}}},
+            "r": {
+                "parent": "sensors",
+                "series": {"length": length, "start": "2024-01-01", "every": every},
+                "fields": {
+                    "sid": {"type": "foreign_key", "table": "sensors"},
+                    "v": {"type": "float", "signal": signal},
+                    "fault": {"type": "category", "signal_events": ["v"]},
+                },
+            },
+        }
+    }
+    r = make(doc)["r"]
+    r["step"] = r.groupby("sid").cumcount()
+    return r
+
+
+def test_a_random_walks_variance_grows_linearly_with_time() -> None:
+    r = _series({"random_walk": {"sd": 0.5}}, entities=400, length=1000, every="1s")
+    var = r.groupby("step")["v"].var()
+    assert var[0] == 0  # every walk starts at the level
+    for k in (100, 400, 900):
+        assert var[k] == pytest.approx(0.25 * k, rel=0.2), k
+    assert var[900] / var[100] == pytest.approx(9, rel=0.3)
+
+
+def test_stuck_values_are_held_for_the_configured_run_length() -> None:
+    r = _series(
+        {"noise": {"sd": 1}, "stuck": {"rate": 0.002, "length": 20}},
+        entities=20,
+        length=20_000,
+        every="1s",
+    )
+    stuck = r["fault"].eq("stuck").to_numpy()
+    # A run: the row where it starts (its value is held) and the stuck rows after it.
+    run_id = np.cumsum(~stuck)
+    runs = r.assign(run=run_id)[np.isin(run_id, np.unique(run_id[stuck]))]
+    sizes = runs.groupby("run").size()
+    assert (runs.groupby("run")["v"].nunique() == 1).all()
+    assert (runs.groupby("run")["sid"].nunique() == 1).all()  # never across entities
+    assert len(sizes) > 500
+    assert sizes.mean() == pytest.approx(20, rel=0.15)
+    free = r.loc[~stuck, "v"].to_numpy()
+    assert np.mean(free[1:] == free[:-1]) < 0.01  # elsewhere the noise moves every step
+
+
+def test_weekly_seasonality_shows_at_its_amplitude_and_peak() -> None:
+    r = _series(
+        {
+            "level": 5,
+            "seasonality": [{"period": "7d", "amplitude": 2, "peak": 0.25}],
+            "noise": {"sd": 0.5},
+        },
+        entities=10,
+        length=24 * 7 * 8,
+        every="1h",
+    )
+    weeks = (r["ts"] - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=7)
+    phase = 2 * np.pi * weeks.to_numpy()
+    design = np.column_stack([np.ones(len(r)), np.cos(phase), np.sin(phase)])
+    coef, *_ = np.linalg.lstsq(design, r["v"].to_numpy(), rcond=None)
+    assert coef[0] == pytest.approx(5, abs=0.02)
+    assert np.hypot(coef[1], coef[2]) == pytest.approx(2, abs=0.03)
+    assert (np.arctan2(coef[2], coef[1]) / (2 * np.pi)) % 1 == pytest.approx(0.25, abs=0.01)
+    # Measured the plain way: the daily means span twice the amplitude (less a day's smoothing).
+    daily = r.groupby(r["ts"].dt.dayofweek)["v"].mean()
+    assert daily.max() - daily.min() == pytest.approx(2 * 2 * 0.97, rel=0.05)
+
+
+def test_noise_flip_changes_that_share_of_labels() -> None:
+    df = one(
+        {
+            "c": {"type": "category", "values": {"a": 1, "b": 0}, "noise": {"flip": 0.2}},
+            "c3": {"type": "category", "values": {"a": 1, "b": 0, "c": 0}, "noise": {"flip": 0.3}},
+            "f": {"type": "bool", "p": 0, "noise": {"flip": 0.1}},
+        },
+        rows=N,
+    )
+    assert df["c"].eq("b").mean() == pytest.approx(0.2, abs=0.01)
+    assert df["c3"].ne("a").mean() == pytest.approx(0.3, abs=0.01)
+    assert df["c3"].eq("b").mean() == pytest.approx(0.15, abs=0.01)  # to any other label
+    assert df["f"].mean() == pytest.approx(0.1, abs=0.01)
+
+
+def test_relative_noise_scales_with_the_value() -> None:
+    df = one(
+        {
+            "x": {
+                "type": "float",
+                "dist": {"kind": "constant", "value": 100},
+                "noise": {"relative": 0.1},
+            },
+            "y": {
+                "type": "float",
+                "dist": {"kind": "constant", "value": 5},
+                "noise": {"relative": 0.1},
+            },
+        },
+        rows=N,
+    )
+    assert df["x"].mean() == pytest.approx(100, abs=0.2)
+    assert df["x"].std() == pytest.approx(10, rel=0.03)
+    assert df["y"].std() == pytest.approx(0.5, rel=0.03)
+
+
+def test_a_step_drift_jumps_at_the_configured_point() -> None:
+    df = one(
+        {
+            "x": {
+                "type": "float",
+                "dist": {"kind": "normal", "mean": 10, "sd": 1},
+                "drift": {"to": {"mean": 20}, "shape": "step", "at": 0.3},
+            }
+        },
+        rows=N,
+    )
+    t = np.arange(N) / (N - 1)
+    before, after = df["x"][t < 0.3], df["x"][t >= 0.3]
+    assert before.mean() == pytest.approx(10, abs=0.05)
+    assert after.mean() == pytest.approx(20, abs=0.05)
+    assert before.std() == pytest.approx(1, rel=0.03) and after.std() == pytest.approx(1, rel=0.03)
+    # A step, not a ramp: just before and just after the point are already at the two levels.
+    assert df["x"][(t > 0.28) & (t < 0.3)].mean() == pytest.approx(10, abs=0.1)
+    assert df["x"][(t >= 0.3) & (t < 0.32)].mean() == pytest.approx(20, abs=0.1)

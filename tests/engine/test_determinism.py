@@ -113,3 +113,84 @@ def test_a_spec_stored_as_json_makes_the_same_rows() -> None:
             for s in (first, again)
         )
         assert a.equals(b)
+
+
+# A small spec touching most samplers: distributions, a calibrated correlation with a bool,
+# conditional cases, identifiers, datetimes, a child time series with a signal.
+GOLDEN_SPEC: dict[str, Any] = {
+    "tables": {
+        "people": {
+            "rows": 300,
+            "fields": {
+                "id": {"type": "id"},
+                "uid": {"type": "uuid"},
+                "name": {"type": "name"},
+                "age": {"type": "int", "dist": {"kind": "normal", "mean": 40, "sd": 12}, "min": 18},
+                "visits": {"type": "int", "dist": {"kind": "poisson", "lam": 3}},
+                "income": {
+                    "type": "float",
+                    "precision": 2,
+                    "dist": {"kind": "lognormal", "mu": 10, "sigma": 0.5},
+                    "nulls": 0.1,
+                },
+                "balance": {"type": "money", "dist": {"kind": "gamma", "shape": 2, "scale": 300}},
+                "vip": {"type": "bool", "p": 0.2},
+                "segment": {
+                    "type": "category",
+                    "values": {"a": 0.5, "b": 0.3, "c": 0.2},
+                    "noise": {"flip": 0.05},
+                },
+                "joined": {"type": "datetime", "start": "2020-01-01", "end": "2024-01-01"},
+                "code": {"type": "string", "pattern": "AB-####"},
+                "score": {"type": "float", "expr": "age * 2 + visits"},
+            },
+            "correlations": [
+                {
+                    "fields": ["age", "income", "vip"],
+                    "matrix": [[1, 0.4, 0.3], [0.4, 1, 0.5], [0.3, 0.5, 1]],
+                }
+            ],
+        },
+        "readings": {
+            "parent": "people",
+            "series": {"length": 4, "start": "parent.joined", "every": "1h"},
+            "fields": {
+                "pid": {"type": "foreign_key", "table": "people"},
+                "v": {
+                    "type": "float",
+                    "signal": {"level": 1, "ar": {"phi": 0.5, "sd": 1}, "random_walk": {"sd": 0.1}},
+                },
+            },
+        },
+    }
+}
+
+# The CSV bytes of GOLDEN_SPEC (seed 5, blocks of 100 rows) per engine version. A change in
+# the bytes must come with a new ENGINE_VERSION: jobs record the version that made them, and
+# "same spec, rows and seed, same bytes" holds only within one version.
+GOLDEN_SHA256 = {
+    "0.3.0": "8216df2c2bf2521b381012210721001d212a36a54e4e0fc10c3b05ac8443f077",
+}
+
+
+def test_the_bytes_of_a_fixed_spec_change_only_with_the_engine_version() -> None:
+    spec = engine.parse_spec(GOLDEN_SPEC)
+    plans = engine.plan_tables(spec, block_size=100, seed=5)
+    digest = hashlib.sha256()
+    for name, plan in plans.items():
+        sink = io.BytesIO()
+        writer = engine.open_writer("csv", sink, engine.output_schema(spec, name))
+        for block in plan.blocks():
+            writer.write(engine.generate_block(spec, name, block, 5))
+        writer.close()
+        digest.update(name.encode() + b"\0" + sink.getvalue())
+    got = digest.hexdigest()
+    assert engine.ENGINE_VERSION in GOLDEN_SHA256, (
+        f"engine {engine.ENGINE_VERSION} has no golden hash: add "
+        f'"{engine.ENGINE_VERSION}": "{got}" to GOLDEN_SHA256 (keep the old ones)'
+    )
+    assert got == GOLDEN_SHA256[engine.ENGINE_VERSION], (
+        f"the bytes engine {engine.ENGINE_VERSION} makes have changed ({got}). If that is "
+        "intended, bump ENGINE_VERSION in generation/engine/__init__.py and add the new hash "
+        "under the new version; if not, the change broke determinism"
+    )

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pyarrow as pa
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -115,6 +116,28 @@ field = st.one_of(
 
 
 @st.composite
+def signals(draw: Any) -> dict[str, Any]:
+    """A signal with any subset of its components."""
+    parts: dict[str, Any] = {
+        "level": draw(finite),
+        "entity_sd": draw(st.sampled_from([0, 1.5])),
+        "trend": draw(st.floats(-5, 5)),
+        "seasonality": [{"period": "1d", "amplitude": draw(positive), "peak": draw(prob)}],
+        "ar": {"phi": draw(st.floats(-0.99, 0.99)), "sd": draw(positive)},
+        "random_walk": {"sd": draw(positive)},
+        "noise": {"sd": draw(positive)},
+        "spikes": {"rate": draw(prob), "size": draw(finite), "sign": "both"},
+        "stuck": {"rate": draw(prob), "length": draw(st.floats(1, 50))},
+        "dropouts": {"rate": draw(prob), "length": draw(st.floats(1, 50))},
+    }
+    keep = draw(st.sets(st.sampled_from(sorted(parts)), max_size=len(parts)))
+    return {k: v for k, v in parts.items() if k in keep}
+
+
+signals = signals()
+
+
+@st.composite
 def valid_specs(draw: Any) -> dict[str, Any]:
     fields = draw(
         st.dictionaries(
@@ -138,12 +161,50 @@ def valid_specs(draw: Any) -> dict[str, Any]:
                 "cases": {label: {"dist": {"kind": "normal", "mean": 5, "sd": 1}}},
             },
         }
+    if len(numeric) >= 2:
+        # Ties can make a rank unreachable (a constant field, a rare bool): use the closest.
+        table["repair_correlations"] = True
+    if draw(st.booleans()):
+        fields["dr"] = {
+            "type": "float",
+            "dist": {"kind": "normal", "mean": 0, "sd": 1},
+            "drift": {
+                "to": {"mean": draw(finite), "sd": draw(positive)},
+                "shape": draw(st.sampled_from(["linear", "step"])),
+                "at": draw(prob),
+            },
+        }
+    if draw(st.booleans()):
+        fields["lo_"] = {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}}
+        fields["hi_"] = {"type": "float", "min": -3, "max": 3}
+        table["constraints"] = [
+            {"check": "hi_ >= lo_", "fix": draw(st.sampled_from(["swap", "clip"]))}
+        ]
     doc: dict[str, Any] = {"tables": {"t": table}}
     if draw(st.booleans()):
+        looked_up = draw(st.sampled_from(sorted(fields)))
         doc["tables"]["c"] = {
             "parent": "t",
             "per_parent": {"dist": {"kind": "poisson", "lam": draw(st.floats(0.1, 4))}, "max": 10},
-            "fields": {"tid": {"type": "foreign_key", "table": "t"}, "x": draw(field)},
+            "fields": {
+                "tid": {"type": "foreign_key", "table": "t"},
+                "x": draw(field),
+                "lk": {"type": "lookup", "key": "tid", "field": looked_up},
+            },
+        }
+    if draw(st.booleans()):
+        doc["tables"]["s"] = {
+            "parent": "t",
+            "series": {
+                "length": draw(st.integers(0, 40)),
+                "start": "2024-01-01",
+                "every": draw(st.sampled_from(["1s", "10ms", "1h"])),
+            },
+            "fields": {
+                "tid": {"type": "foreign_key", "table": "t"},
+                "v": {"type": "float", "signal": draw(signals)},
+                "fault": {"type": "category", "signal_events": ["v"]},
+            },
         }
     return doc
 
@@ -226,7 +287,10 @@ def test_random_invalid_specs_fail_with_a_path_never_deep(
         try:
             spec = engine.parse_spec(candidate)
         except SpecError as exc:
-            assert exc.issues and all(isinstance(i.path, str) and i.message for i in exc.issues)
+            assert exc.issues
+            for issue in exc.issues:
+                assert issue.message
+                _assert_names_where(issue.path, candidate)
             continue
         try:
             plans = engine.plan_tables(spec, rows=50, block_size=64, seed=1)
@@ -234,6 +298,31 @@ def test_random_invalid_specs_fail_with_a_path_never_deep(
                 engine.generate_block(spec, name, plan.block(0), 1)
         except SpecError as exc:
             assert exc.issues[0].message
+            for issue in exc.issues:
+                _assert_names_where(issue.path, candidate)
+
+
+def _assert_names_where(path: str, candidate: Any) -> None:
+    """An error path names where in the document: "tables..." or another top-level key.
+
+    Only a document that is not an object (or not JSON/YAML at all) has nowhere to point,
+    and then the path is empty (as it is for a top-level key that is itself empty).
+    """
+    doc = candidate
+    if isinstance(candidate, str):
+        try:
+            doc = json.loads(candidate)
+        except ValueError:
+            try:
+                doc = yaml.safe_load(candidate)
+            except yaml.YAMLError:
+                doc = None
+    if not isinstance(doc, dict):
+        assert path == "", path
+        return
+    head = path.split(".")[0]
+    assert path or "" in doc, "an error in an object document must have a path"
+    assert path == "tables" or path.startswith("tables.") or head in doc, path
 
 
 def test_hostile_documents_are_rejected_quickly() -> None:

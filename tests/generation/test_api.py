@@ -265,3 +265,11 @@ def test_lists_come_in_pages_with_the_total_and_a_link_to_the_next(alice_client:
     for query, name in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
         resp = alice_client.get(f"/api/jobs?{query}")
         assert resp.status_code == 400 and resp.json()["error"]["message"].startswith(name)
+
+
+def test_a_job_records_the_engine_version_that_made_it(alice_client: Any, people_spec: Any) -> None:
+    from generation import engine
+
+    job = _submit(alice_client, people_spec)
+    assert job["engine_version"] == engine.ENGINE_VERSION
+    assert Job.objects.get(id=job["id"]).engine_version == engine.ENGINE_VERSION

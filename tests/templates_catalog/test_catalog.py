@@ -251,6 +251,30 @@ def test_each_template_has_a_doc_page_naming_its_tables_and_knobs(name: str) -> 
         assert f"`{knob.name}`" in text
     for table in load_templates()[name].tables:
         assert f"`{table}`" in text
+    # Every table shows a 5-row sample with every column it outputs.
+    spec = engine.parse_spec(template_spec(name, {}))
+    samples = _doc_samples(text)
+    assert set(samples) == set(load_templates()[name].tables)
+    for table, (header, rows) in samples.items():
+        assert header == engine.output_schema(spec, table).names, table
+        assert len(rows) == 5, f"{name}.{table} shows {len(rows)} sample rows"
+        assert all(len(row) == len(header) for row in rows), table
+
+
+def _doc_samples(text: str) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Per table section of a doc page: the sample table's header and rows."""
+    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+    for section in text.split("\n### `")[1:]:
+        table = section.split("`", 1)[0]
+        after = section.split("\nSample (", 1)[1].split("\n\n", 2)[1]
+        lines = [ln for ln in after.splitlines() if ln.startswith("|")]
+
+        def cells(line: str) -> list[str]:
+            parts = line.replace("\\|", "\0").strip().strip("|").split("|")
+            return [p.strip().replace("\0", "|") for p in parts]
+
+        out[table] = (cells(lines[0]), [cells(ln) for ln in lines[2:]])
+    return out
 
 
 @pytest.mark.django_db

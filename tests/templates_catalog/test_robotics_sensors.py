@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,3 +158,73 @@ def test_stream_glitches_are_labelled_at_the_configured_rate() -> None:
     assert set(imu["fault"].dropna()) <= {"spike", "stuck", "dropout"}
     dropped = imu["accel_z"].isna()
     assert (imu.loc[dropped, "fault"] == "dropout").all()
+
+
+LONG = [
+    {"duration_s": 20000},  # 100 Hz IMU: 2,000,000 samples per robot
+    {"duration_s": 86400, "imu_hz": 1000},
+    {"duration_s": 86400, "imu_hz": 1, "gps_hz": 1, "lidar_hz": 40},  # LiDAR is the fastest
+]
+
+
+@pytest.mark.parametrize("params", LONG, ids=["20000s-100Hz", "1day-1kHz", "1day-lidar-40Hz"])
+def test_a_recording_longer_than_a_stream_can_hold_is_rejected_naming_duration_s(
+    params: dict[str, float],
+) -> None:
+    from syndata_site.errors import ApiError
+    from templates_catalog.registry import template_spec
+
+    with pytest.raises(ApiError) as info:
+        template_spec("robotics_sensors", params)
+    message = info.value.message
+    assert message.startswith("params.duration_s: must be at most 1000000 / the fastest rate")
+    assert f"got {float(params['duration_s'])!r}" in message
+
+
+def test_the_longest_recordings_within_the_stream_limit_are_accepted() -> None:
+    from generation import engine
+    from templates_catalog.registry import template_spec
+
+    for params in (
+        {"duration_s": 10000},  # exactly 1,000,000 IMU samples at 100 Hz
+        {"duration_s": 1000, "imu_hz": 1000},
+        {"duration_s": 86400, "imu_hz": 10, "gps_hz": 10, "lidar_hz": 10},
+    ):
+        spec = engine.parse_spec(template_spec("robotics_sensors", {"robots": 1, **params}))
+        assert spec.tables["imu"].series.length == int(
+            params["duration_s"] * params.get("imu_hz", 100)
+        )
+
+
+@pytest.mark.django_db
+def test_the_api_answers_400_naming_duration_s_for_a_too_long_recording(alice_client: Any) -> None:
+    resp = alice_client.post(
+        "/api/generate",
+        {"template": "robotics_sensors", "params": {"duration_s": 20000}, "format": "csv"},
+        format="json",
+    )
+    assert resp.status_code == 400, resp.content
+    error = resp.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert error["message"].startswith("params.duration_s: ")
+    assert "series.length" not in error["message"]
+
+
+@pytest.mark.django_db
+def test_the_generate_command_names_duration_s_for_a_too_long_recording(tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=r"^params\.duration_s: must be at most"):
+        call_command(
+            "generate",
+            "--template",
+            "robotics_sensors",
+            "--param",
+            "duration_s=86400",
+            "--param",
+            "imu_hz=1000",
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+        )
+    assert not (tmp_path / "out").exists()

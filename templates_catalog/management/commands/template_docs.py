@@ -10,12 +10,13 @@ from django.core.management.base import BaseCommand
 
 from templates_catalog.docs import write_all
 
-# Sizes that keep the sample quick; a sample shows the first rows of the first block.
+# Sizes that keep the sample quick yet give every table at least 5 rows (the page shows the
+# first 5; docs.sample_frames fails if a table has fewer).
 SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "healthcare_ehr": {"patients": 20},
     "finance_transactions": {"customers": 20, "transactions_per_card": 5},
-    "robotics_sensors": {"robots": 2, "duration_s": 2},
-    "retail_journeys": {"customers": 20, "products": 5, "days": 14},
+    "robotics_sensors": {"robots": 5, "duration_s": 60, "failure_rate": 300.0},
+    "retail_journeys": {"customers": 40, "products": 5, "days": 30},
 }
 
 
