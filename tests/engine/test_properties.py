@@ -320,9 +320,10 @@ def _assert_names_where(path: str, candidate: Any) -> None:
     if not isinstance(doc, dict):
         assert path == "", path
         return
-    head = path.split(".")[0]
     assert path or "" in doc, "an error in an object document must have a path"
-    assert path == "tables" or path.startswith("tables.") or head in doc, path
+    # (a top-level key may itself hold dots: {".": 1} has its error at ".")
+    top = any(path == key or path.startswith(f"{key}.") for key in doc)
+    assert path == "tables" or path.startswith("tables.") or top, path
 
 
 def test_hostile_documents_are_rejected_quickly() -> None:
