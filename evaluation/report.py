@@ -60,7 +60,6 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     holdout = real_all.iloc[holdout_index].reset_index(drop=True)
     train = real_all.drop(index=holdout_index).reset_index(drop=True)
     cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
-    privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
     rng = np.random.default_rng(0)
     if len(train) > cap:
         train = train.iloc[np.sort(rng.choice(len(train), cap, replace=False))].reset_index(
@@ -77,9 +76,7 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     else:
         quality = quality_report(train[learned], synthetic[learned], metadata)
         diagnostic = diagnostic_report(train[learned], synthetic[learned], metadata)
-    synth_priv = synthetic.head(privacy_cap)
-    train_priv = train.head(privacy_cap * 5)
-    privacy = privacy_report(train_priv[learned], synth_priv[learned], holdout[learned], sdtypes)
+    privacy = _privacy(train, synthetic, holdout, learned, sdtypes, meta.get("holdout_note"))
     # Exact copies measured by the same hashes as the guard, over the whole real table.
     hashes = row_hashes(synthetic, learned, meta["columns"], meta["row_salt"])
     pos = np.minimum(np.searchsorted(fitted.row_set, hashes), max(0, fitted.row_set.size - 1))
@@ -141,11 +138,45 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     }
 
 
+def _privacy(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    learned: list[str],
+    sdtypes: dict[str, str],
+    note: str | None,
+) -> dict[str, Any]:
+    """privacy_report on bounded samples: the synthetic head, five times as many training
+    rows, the holdout (a seeded sample of it past the privacy cap). Without a holdout there
+    is no baseline: the share is None and ``holdout`` says why (``note``)."""
+    privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
+    if len(holdout) > privacy_cap:  # the descendants of held-out root rows can be many
+        holdout = holdout.sample(privacy_cap, random_state=0)
+    privacy = privacy_report(
+        train.head(privacy_cap * 5)[learned],
+        synthetic.head(privacy_cap)[learned],
+        holdout[learned],
+        sdtypes,
+    )
+    if not len(holdout):
+        privacy["share_closer_than_holdout_p5"] = None
+        privacy["holdout"] = note or "no holdout: the fit learned every real row"
+    elif privacy["dcr_ratio"] is None:
+        privacy["holdout"] = (
+            "no dcr_ratio: the median held-out row equals a training row on every learned "
+            "column (the real table repeats its rows), so a copy is as close as a fresh real row"
+        )
+    return privacy
+
+
 def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
-    """Per table: quality against its real table, exact copies, identifier leaks, diversity;
-    and referential integrity (share of child keys that are keys of a synthetic parent)."""
+    """Per table: quality and diagnostic against the rows the model learned, exact copies,
+    distance to closest record against its held-out rows (the root rows held out of the fit
+    and their descendants), identifier leaks, diversity; and referential integrity (share of
+    child keys that are keys of a synthetic parent)."""
     from generation.synthesis.fitted import load_fitted, row_hashes
     from generation.synthesis.producer import copies_dropped
+    from generation.synthesis.relational import drop_orphans
     from generation.synthesis.tables import load_frame
 
     meta = fitted.meta
@@ -155,6 +186,15 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
     clean = licence_clean()
     full: dict[str, pd.DataFrame] = {}
     tables: dict[str, Any] = {}
+    # The rows the fit saw: orphans dropped as the fit dropped them (each frame keeps its
+    # rows' positions in the table, which is what holdout_index names), holdout apart.
+    real_all = {
+        t: load_frame(
+            model.dataset.directory / metadata["tables"][t]["file"], metadata["tables"][t]
+        )
+        for t in meta["order"]
+    }
+    fitted_rows, _ = drop_orphans(real_all, meta["relationships"], meta["order"])
     for name in meta["order"]:
         table_fitted = load_fitted(model.directory / "tables" / name)
         learned = table_fitted.meta["learned"]
@@ -164,25 +204,46 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
             continue
         synthetic = read_head(artifact.absolute_path, artifact.format, cap)
         full[name] = synthetic
-        real = load_frame(model.dataset.directory / tmeta["file"], tmeta)
-        if len(real) > cap:
-            real = real.sample(cap, random_state=0).reset_index(drop=True)
-        entry: dict[str, Any] = {"rows_evaluated": len(synthetic), "real_rows": len(real)}
+        holdout_index = table_fitted.meta.get("holdout_index") or []
+        holdout = real_all[name].iloc[holdout_index].reset_index(drop=True)
+        train = fitted_rows[name].drop(index=holdout_index).reset_index(drop=True)
+        if len(train) > cap:
+            rng = np.random.default_rng(0)
+            train = train.iloc[np.sort(rng.choice(len(train), cap, replace=False))]
+            train = train.reset_index(drop=True)
+        entry: dict[str, Any] = {
+            "rows_evaluated": len(synthetic),
+            "real_rows": len(train),
+            "holdout_rows": len(holdout),
+        }
+        sdtypes = {c: tmeta["columns"][c]["sdtype"] for c in learned}
+        privacy: dict[str, Any] = {"dcr_ratio": None, "share_closer_than_holdout_p5": None}
         if learned and len(synthetic):
-            score = native_quality_report if clean else quality_report
-            entry["quality"] = score(real[learned], synthetic[learned], tmeta)
-            entry["histograms"] = column_histograms(real[learned], synthetic[learned], tmeta)
+            if clean:  # sdmetrics imports Copulas (BSL): the same scores computed here
+                entry["quality"] = native_quality_report(train[learned], synthetic[learned], tmeta)
+                entry["diagnostic"] = native_diagnostic_report(
+                    train[learned], synthetic[learned], tmeta
+                )
+            else:
+                entry["quality"] = quality_report(train[learned], synthetic[learned], tmeta)
+                entry["diagnostic"] = diagnostic_report(train[learned], synthetic[learned], tmeta)
+            entry["histograms"] = column_histograms(train[learned], synthetic[learned], tmeta)
+            note = table_fitted.meta.get("holdout_note")
+            if note is None and "holdout_index" in table_fitted.meta:  # else: fitted before
+                note = f"no holdout: none of the held-out root rows has a row in {name}"
+            privacy = _privacy(train, synthetic, holdout, learned, sdtypes, note)
+        elif not learned:
+            privacy["holdout"] = f"no distance to closest record: {name} has no learned column"
         hashes = row_hashes(
             synthetic, learned, table_fitted.meta["columns"], table_fitted.meta["row_salt"]
         )
         row_set = table_fitted.row_set
         pos = np.minimum(np.searchsorted(row_set, hashes), max(0, row_set.size - 1))
         copies = int((row_set[pos] == hashes).sum()) if row_set.size else 0
-        entry["privacy"] = {
-            "exact_copies_in_output": copies,
-            "exact_copy_rate": copies / max(1, len(synthetic)),
-            "identifier_leaks": _identifier_leaks(table_fitted, synthetic),
-        }
+        privacy["exact_copies_in_output"] = copies
+        privacy["exact_copy_rate"] = copies / max(1, len(synthetic))
+        privacy["identifier_leaks"] = _identifier_leaks(table_fitted, synthetic)
+        entry["privacy"] = privacy
         entry["diversity"] = diversity_report(synthetic)
         tables[name] = entry
     integrity = {}
@@ -198,6 +259,9 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
                 float(fk.astype(str).isin(set(parent_keys.astype(str))).mean()) if len(fk) else 1.0
             )
     qualities = [t["quality"]["score"] for t in tables.values() if "quality" in t]
+    diagnostics = [t["diagnostic"]["score"] for t in tables.values() if "diagnostic" in t]
+    ratios = [t["privacy"]["dcr_ratio"] for t in tables.values()]
+    shares = [t["privacy"]["share_closer_than_holdout_p5"] for t in tables.values()]
     return {
         "job": str(job.id),
         "kind": "model",
@@ -206,6 +270,10 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         "summary": {
             "quality": float(np.mean(qualities)) if qualities else None,
             "utility": float(np.mean(qualities)) if qualities else None,
+            # the worst table: the lowest validity, the closest to its training rows
+            "diagnostic": min(diagnostics, default=None),
+            "dcr_ratio": min((r for r in ratios if r is not None), default=None),
+            "share_closer_than_holdout_p5": max((v for v in shares if v is not None), default=None),
             "exact_copy_rate": max(
                 (t["privacy"]["exact_copy_rate"] for t in tables.values()), default=0.0
             ),

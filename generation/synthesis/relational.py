@@ -31,6 +31,8 @@ __all__ = [
     "check_multi_metadata",
     "detect_relationships",
     "drop_orphans",
+    "hold_out_sequences",
+    "hold_out_subtrees",
     "sample_multi_block",
     "sample_sequence_block",
     "table_order",
@@ -223,7 +225,11 @@ def drop_orphans(
     frames: dict[str, pd.DataFrame], relationships: list[dict[str, str]], order: list[str]
 ) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]]]:
     """Child rows whose key is empty or not a key of their parent are dropped (parents first,
-    so the children of a dropped row go too); counts per ``child.key``."""
+    so the children of a dropped row go too); counts per ``child.key``.
+
+    Each frame keeps its index (a row's position in its table as loaded), so that held-out
+    rows (:func:`hold_out_subtrees`) are named by the positions the metrics load them by.
+    """
     out = dict(frames)
     report: dict[str, dict[str, int]] = {}
     for child in order:
@@ -241,8 +247,76 @@ def drop_orphans(
                 "null_key_rows_dropped": int(null.sum()),
                 "orphan_rows_dropped": int((~null & ~known).sum()),
             }
-            out[child] = frame[known].reset_index(drop=True)
+            out[child] = frame[known]
     return out, report
+
+
+#: Real rows an HMA or PAR fit never learns from: the baseline of the distance to closest
+#: record (how close a fresh real row is to the training rows). A share of the root rows (or
+#: of the sequences), at most so many, and none from fewer than the minimum.
+HOLDOUT_SHARE = 0.1
+HOLDOUT_MAX_ROOTS = 2000
+HOLDOUT_MIN_ROOTS = 50
+HOLDOUT_MAX_SEQUENCES = 2000
+HOLDOUT_MIN_SEQUENCES = 10
+
+
+def hold_out_subtrees(
+    frames: dict[str, pd.DataFrame],
+    relationships: list[dict[str, str]],
+    order: list[str],
+    *,
+    seed: int,
+    share: float = HOLDOUT_SHARE,
+    max_roots: int = HOLDOUT_MAX_ROOTS,
+    min_roots: int = HOLDOUT_MIN_ROOTS,
+) -> tuple[dict[str, list[int]], str | None]:
+    """A seeded share of the root table's rows, with every row that descends from them.
+
+    ``frames`` are the tables once orphans are dropped (:func:`drop_orphans`), indexed by
+    position. Returns (held-out index labels per table, sorted; a note when nothing is held
+    out). Whole subtrees go, so no held-out row has a parent or child the fit learned.
+    """
+    root = order[0]
+    n_root = len(frames[root])
+    if n_root < min_roots:
+        return {t: [] for t in order}, (
+            f"no holdout: the root table {root} has {n_root} rows (fewer than {min_roots}), "
+            "so the distance to closest record has no real baseline"
+        )
+    count = min(max_roots, max(1, int(n_root * share)))
+    picked = np.sort(np.random.default_rng(seed).permutation(n_root)[:count])
+    held: dict[str, pd.Index] = {root: frames[root].index[picked]}
+    parent_of = {r["child_table"]: r for r in relationships}
+    for table in order[1:]:
+        rel = parent_of[table]
+        parent = frames[rel["parent_table"]]
+        keys = set(_as_text(parent.loc[held[rel["parent_table"]], rel["parent_primary_key"]]))
+        fk = _as_text(frames[table][rel["child_foreign_key"]])
+        held[table] = fk.index[fk.isin(keys).to_numpy()]
+    return {t: sorted(int(i) for i in held[t]) for t in order}, None
+
+
+def hold_out_sequences(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    seed: int,
+    share: float = HOLDOUT_SHARE,
+    max_sequences: int = HOLDOUT_MAX_SEQUENCES,
+    min_sequences: int = HOLDOUT_MIN_SEQUENCES,
+) -> tuple[list[int], str | None]:
+    """Every row of a seeded share of the sequences (values of ``key``): (index labels of
+    those rows, sorted; a note when nothing is held out). A sequence goes whole."""
+    entities = frame[key].drop_duplicates().to_numpy()
+    if len(entities) < min_sequences:
+        return [], (
+            f"no holdout: {len(entities)} sequences (fewer than {min_sequences}), so the "
+            "distance to closest record has no real baseline"
+        )
+    count = min(max_sequences, max(1, int(len(entities) * share)))
+    picked = entities[np.random.default_rng(seed).permutation(len(entities))[:count]]
+    return sorted(int(i) for i in frame.index[frame[key].isin(picked).to_numpy()]), None
 
 
 # --- blocks ----------------------------------------------------------------------------------

@@ -770,15 +770,21 @@ def _fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dic
 
 
 def _fit_par(job: Job, model: SynthModel) -> None:
-    """PAR on whole sequences: one per value of metadata.sequence_key, in sequence_index order."""
+    """PAR on whole sequences: one per value of metadata.sequence_key, in sequence_index order.
+
+    A seeded share of the sequences is held out of the fit, whole: the privacy baseline of
+    the metrics (the positions of their rows in ``holdout_index``).
+    """
     from generation import sdv_backend
+    from generation.synthesis.relational import hold_out_sequences
 
     dataset = model.dataset
     metadata = dataset.metadata
     key, index = metadata.get("sequence_key"), metadata.get("sequence_index")
     if not key:
         raise ValueError("metadata.sequence_key is not set: PAR needs the entity column")
-    real = load_frame(dataset.absolute_path, metadata)
+    # The index is each row's position in the whole table, kept until the holdout is drawn.
+    real = load_frame(dataset.absolute_path, metadata).reset_index(drop=True)
     frame = real.dropna(subset=[key] + ([index] if index else []))
     dropped_null = len(real) - len(frame)
     entities = frame[key].drop_duplicates().to_numpy()
@@ -788,6 +794,8 @@ def _fit_par(job: Job, model: SynthModel) -> None:
         sizes = frame.groupby(key, sort=False).size().reindex(entities[order]).to_numpy()
         keep = entities[order][: max(1, int(np.searchsorted(np.cumsum(sizes), cap, "right")))]
         frame = frame[frame[key].isin(keep)]
+    holdout_index, holdout_note = hold_out_sequences(frame, key, seed=model.seed)
+    frame = frame.drop(index=holdout_index)
     frame = frame.sort_values([key, index] if index else [key], kind="stable")
     frame = frame.reset_index(drop=True)
     learned = [c for c in _learned_columns(metadata) if c != key]
@@ -825,7 +833,9 @@ def _fit_par(job: Job, model: SynthModel) -> None:
         "rows_dropped_null_key": int(dropped_null),
         "categories": {},
         "fit_seconds": round(time.monotonic() - started, 3),
-        "holdout_index": [],  # whole sequences are learned; no row-level holdout
+        "holdout_index": holdout_index,
+        "holdout_sequences": int(real.loc[holdout_index, key].nunique()),
+        "holdout_note": holdout_note,
         "fit_rows_cap": cap,
         "fitted_at": timezone.now().isoformat(),
     }
@@ -838,6 +848,8 @@ def _fit_par(job: Job, model: SynthModel) -> None:
         "fit_seconds": meta["fit_seconds"],
         "sequences": meta["sequences_real"],
         "mean_sequence_length": round(meta["mean_sequence_length"], 2),
+        "holdout_sequences": meta["holdout_sequences"],
+        **({"holdout_note": holdout_note} if holdout_note else {}),
         **(
             {"auto": {"chosen": "par", "reason": f"sequences of {key!r}"}}
             if model.synthesizer == "auto"
@@ -845,16 +857,25 @@ def _fit_par(job: Job, model: SynthModel) -> None:
         ),
     }
     model.save()
-    params = {**job.params, "chosen": "par", "rows_dropped_null_key": int(dropped_null)}
+    params = {
+        **job.params,
+        "chosen": "par",
+        "rows_dropped_null_key": int(dropped_null),
+        "holdout_sequences": meta["holdout_sequences"],
+    }
     Job.objects.filter(id=job.id).update(params=params)
     job.params = params
 
 
 def _fit_hma(job: Job, model: SynthModel) -> None:
     """HMA on related tables; orphan child rows (key empty or not a parent key) are dropped
-    and counted in the fit job's params["orphans"]."""
+    and counted in the fit job's params["orphans"].
+
+    A seeded share of the root rows, with all their descendants, is held out of the fit: the
+    privacy baseline of the metrics (their positions per table in ``holdout_index``).
+    """
     from generation import sdv_backend
-    from generation.synthesis.relational import drop_orphans, table_order
+    from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
 
     dataset = model.dataset
     metadata = dataset.metadata
@@ -876,6 +897,17 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
     for table in order:
         if len(frames[table]) == 0:
             raise ValueError(f"{table}: no row is left once orphan rows are dropped")
+    # Real rows the model never sees, named by their position in the table as loaded (the
+    # frames keep it through drop_orphans), which is how the metrics load and index them.
+    holdout, holdout_note = hold_out_subtrees(frames, rels, order, seed=model.seed)
+    if holdout_note is None and any(len(frames[t]) == len(holdout[t]) for t in order):
+        empty = next(t for t in order if len(frames[t]) == len(holdout[t]))
+        holdout = {t: [] for t in order}
+        holdout_note = (
+            f"no holdout: every row of {empty} descends from the held-out root rows, so "
+            "nothing would be left to learn it from"
+        )
+    frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
     learned = {t: _learned_columns(tables[t]) for t in order}
     keys = {
         t: [
@@ -906,6 +938,8 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
                 "row_salt": make_salt(),
                 "id_salt": make_salt(),
                 "rows_real": int(len(frames[table])),
+                "holdout_index": holdout[table],
+                "holdout_note": holdout_note,
             },
             real=real[table],
         )
@@ -924,7 +958,9 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
         "id_salt": make_salt(),
         "orphans": orphans,
         "fit_seconds": fit_seconds,
-        "holdout_index": [],
+        "holdout_index": holdout,
+        "holdout_rows": {t: len(holdout[t]) for t in order},
+        "holdout_note": holdout_note,
         "fitted_at": timezone.now().isoformat(),
     }
     save_fitted(
@@ -939,6 +975,8 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
         "fit_seconds": fit_seconds,
         "rows_real": meta["rows_real"],
         "orphans": orphans,
+        "holdout_rows": meta["holdout_rows"],
+        **({"holdout_note": holdout_note} if holdout_note else {}),
         **(
             {"auto": {"chosen": "hma", "reason": "related tables"}}
             if model.synthesizer == "auto"
@@ -946,7 +984,12 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
         ),
     }
     model.save()
-    params = {**job.params, "chosen": "hma", "orphans": orphans}
+    params = {
+        **job.params,
+        "chosen": "hma",
+        "orphans": orphans,
+        "holdout_rows": meta["holdout_rows"],
+    }
     Job.objects.filter(id=job.id).update(params=params)
     job.params = params
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from typing import Any
 
@@ -16,6 +17,7 @@ from generation import services as job_services
 from generation.models import Job
 from generation.synthesis.services import fit_run
 from tests.conftest import SHARED_DATA
+from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, upload
 
@@ -61,6 +63,27 @@ def _table(job: Job, table: str) -> pd.DataFrame:
     return pd.read_csv(job.artifacts.get(table=table).absolute_path)
 
 
+def _assert_dcr(privacy: dict[str, Any]) -> None:
+    """A distance to closest record measured against a real holdout."""
+    ratio = privacy["dcr_ratio"]
+    assert isinstance(ratio, float) and math.isfinite(ratio) and ratio > 0, privacy
+    assert 0 <= privacy["share_closer_than_holdout_p5"] <= 1, privacy
+
+
+class _Recorder:
+    """Wraps an sdv_backend fit and keeps a copy of the frames each call learned from."""
+
+    def __init__(self, fit: Any) -> None:
+        self.fit = fit
+        self.calls: list[Any] = []
+
+    def __call__(self, frames: Any, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append(
+            {t: f.copy() for t, f in frames.items()} if isinstance(frames, dict) else frames.copy()
+        )
+        return self.fit(frames, *args, **kwargs)
+
+
 # --- PAR ------------------------------------------------------------------------------------
 @pytest.fixture
 def par_model(alice_client: Any, weather: pd.DataFrame) -> dict[str, Any]:
@@ -102,6 +125,61 @@ def test_par_makes_whole_synthetic_sequences_in_order(
     metrics = alice_client.get(f"/api/metrics/{job.id}").json()
     assert metrics["summary"]["exact_copy_rate"] == 0
     assert metrics["summary"]["quality"] > 0.3
+    # 3 sequences are too few to hold one out: no baseline, and the document says so.
+    assert metrics["summary"]["dcr_ratio"] is None
+    assert metrics["summary"]["share_closer_than_holdout_p5"] is None
+    privacy = metrics["tables"]["weather"]["privacy"]
+    assert privacy["holdout"].startswith("no holdout: 3 sequences")
+
+
+def test_par_holds_whole_sequences_out_of_the_fit_and_measures_dcr_against_them(
+    alice_client: Any, weather: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30 six-hour sequences: 3 are held out whole, never learned, and are the baseline."""
+    from generation import sdv_backend
+    from generation.synthesis.fitted import load_fitted
+    from generation.synthesis.models import SynthModel
+    from generation.synthesis.tables import load_frame
+
+    frame = weather.copy()
+    frame["origin"] = frame["origin"] + "-" + (frame.groupby("origin").cumcount() // 6).astype(str)
+    dataset = upload(alice_client, frame, "weather.csv")
+    resp = alice_client.patch(
+        f"/api/datasets/{dataset['id']}",
+        {"metadata": {"sequence_key": "origin", "sequence_index": "time_hour"}},
+        format="json",
+    )
+    assert resp.status_code == 200, resp.json()
+    recorder = _Recorder(sdv_backend.fit_par)
+    monkeypatch.setattr(sdv_backend, "fit_par", recorder)
+    fits = [fit_now(alice_client, dataset["id"], "par", options={"epochs": 2}, seed=3)]
+    fits.append(fit_now(alice_client, dataset["id"], "par", options={"epochs": 2}, seed=3))
+    metas = [load_fitted(SynthModel.objects.get(id=f["model_id"]).directory).meta for f in fits]
+    meta = metas[0]
+    real = load_frame(
+        SynthModel.objects.get(id=fits[0]["model_id"]).dataset.absolute_path,
+        {**dataset["metadata"], "sequence_key": "origin", "sequence_index": "time_hour"},
+    )
+    held = real.iloc[meta["holdout_index"]]
+    learned = recorder.calls[0]
+    assert held["origin"].nunique() == meta["holdout_sequences"] == 3
+    assert len(held) == 18  # whole sequences
+    assert not set(held["origin"]) & set(learned["origin"])
+    assert set(held["origin"]) | set(learned["origin"]) == set(frame["origin"])
+    assert meta["sequences_real"] == 27 and meta["rows_real"] == len(learned) == 162
+    # Same dataset, options and seed: the same holdout, rows learned and model bytes.
+    assert metas[1]["holdout_index"] == meta["holdout_index"]
+    assert recorder.calls[1].equals(learned)
+    jobs = [_generate(alice_client, f["model_id"], rows=6, seed=9) for f in fits]
+    assert jobs[0].artifacts.get().sha256 == jobs[1].artifacts.get().sha256
+    metrics = alice_client.get(f"/api/metrics/{jobs[0].id}").json()
+    privacy = metrics["tables"]["weather"]["privacy"]
+    assert privacy["holdout_rows"] == 18 and "holdout" not in privacy
+    _assert_dcr(privacy)
+    _assert_dcr(metrics["summary"])
+    assert metrics["summary"]["dcr_ratio"] == privacy["dcr_ratio"]
+    assert 0 <= metrics["summary"]["diagnostic"] <= 1
+    validate_document(alice_client, metrics)
 
 
 def test_par_blocks_of_whole_sequences_give_the_same_bytes_in_any_order(
@@ -259,6 +337,106 @@ def test_hma_keeps_every_child_on_a_synthetic_parent(
     assert again.artifacts.get(table="flights").sha256 == job.artifacts.get(table="flights").sha256
 
 
+def test_hma_holds_root_rows_out_with_their_descendants_and_measures_dcr_per_table(
+    alice_client: Any, planes_flights: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12 of the 120 planes and all their flights are never learned: each table's distance
+    to closest record is compared with its held-out rows; the diagnostic is per table."""
+    from generation import sdv_backend
+    from generation.synthesis.fitted import load_fitted
+    from generation.synthesis.models import SynthModel
+
+    planes, flights = planes_flights
+    dataset = _upload_tables(alice_client, planes, flights)
+    recorder = _Recorder(sdv_backend.fit_hma)
+    monkeypatch.setattr(sdv_backend, "fit_hma", recorder)
+    fits = [fit_now(alice_client, dataset["id"], "hma", seed=4) for _ in range(2)]
+    model = SynthModel.objects.get(id=fits[0]["model_id"])
+    learned = recorder.calls[0]
+    held_planes = planes.iloc[
+        load_fitted(model.directory / "tables" / "planes").meta["holdout_index"]
+    ]
+    held_flights = flights.iloc[
+        load_fitted(model.directory / "tables" / "flights").meta["holdout_index"]
+    ]
+    assert len(held_planes) == 12 and len(learned["planes"]) == 108
+    assert not set(held_planes["tailnum"]) & set(learned["planes"]["tailnum"])
+    # every flight of a held-out plane is held out, and none of the others
+    assert set(held_flights["tailnum"]) <= set(held_planes["tailnum"])
+    assert not set(learned["flights"]["tailnum"]) & set(held_planes["tailnum"])
+    assert len(held_flights) == int(flights["tailnum"].isin(held_planes["tailnum"]).sum()) > 0
+    assert len(held_flights) + len(learned["flights"]) == len(flights) - 45  # orphans out
+    fit_job = Job.objects.get(id=fits[0]["job"]["id"])
+    assert fit_job.params["holdout_rows"] == {"planes": 12, "flights": len(held_flights)}
+    meta = load_fitted(model.directory).meta
+    assert meta["rows_real"] == {"planes": 108, "flights": len(learned["flights"])}
+    # Same dataset, options and seed: the same rows learned, the same output bytes.
+    assert all(recorder.calls[1][t].equals(learned[t]) for t in learned)
+    jobs = [_generate(alice_client, f["model_id"], rows=30, seed=3) for f in fits]
+    for table in ("planes", "flights"):
+        assert (
+            jobs[0].artifacts.get(table=table).sha256 == jobs[1].artifacts.get(table=table).sha256
+        )
+    metrics = alice_client.get(f"/api/metrics/{jobs[0].id}").json()
+    for table in ("planes", "flights"):
+        entry = metrics["tables"][table]
+        assert entry["holdout_rows"] == entry["privacy"]["holdout_rows"] > 0
+        assert 0 <= entry["diagnostic"]["score"] <= 1
+    _assert_dcr(metrics["tables"]["flights"]["privacy"])
+    validate_document(alice_client, metrics)  # as the OpenAPI document describes it
+    # 110 of these 120 planes repeat another plane's row (same model, year, seats ...): the
+    # median held-out plane is 0 away from a training one, so there is no ratio to take.
+    planes_privacy = metrics["tables"]["planes"]["privacy"]
+    assert planes_privacy["dcr_holdout_median"] == 0 and planes_privacy["dcr_ratio"] is None
+    assert planes_privacy["holdout"].startswith("no dcr_ratio: the median held-out row")
+    assert 0 <= planes_privacy["share_closer_than_holdout_p5"] <= 1
+    _assert_dcr(metrics["summary"])
+    assert metrics["summary"]["dcr_ratio"] == metrics["tables"]["flights"]["privacy"]["dcr_ratio"]
+    assert metrics["summary"]["diagnostic"] == min(
+        metrics["tables"][t]["diagnostic"]["score"] for t in ("planes", "flights")
+    )
+
+
+def test_hma_on_a_root_table_under_50_rows_holds_nothing_out_and_says_so(
+    alice_client: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(5)
+    customers = pd.DataFrame({"customer_id": np.arange(1, 41), "age": rng.integers(18, 90, 40)})
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, 161),
+            "customer_id": rng.integers(1, 41, 160),
+            "amount": rng.lognormal(3, 0.5, 160).round(2),
+        }
+    )
+    files = [csv_upload(customers, "customers.csv"), csv_upload(orders, "orders.csv")]
+    resp = alice_client.post("/api/datasets", {"file": files}, format="multipart")
+    assert resp.status_code == 201, resp.json()
+    fit = fit_now(alice_client, resp.json()["id"], "hma", seed=1)
+    model = alice_client.get(f"/api/models/{fit['model_id']}").json()
+    assert model["metrics"]["holdout_rows"] == {"customers": 0, "orders": 0}
+    assert "fewer than 50" in model["metrics"]["holdout_note"]
+    job = _generate(alice_client, fit["model_id"], rows=20, seed=2)
+    metrics = alice_client.get(f"/api/metrics/{job.id}").json()
+    assert metrics["summary"]["dcr_ratio"] is None
+    assert metrics["summary"]["share_closer_than_holdout_p5"] is None
+    for table in ("customers", "orders"):
+        privacy = metrics["tables"][table]["privacy"]
+        assert privacy["dcr_ratio"] is None
+        assert privacy["holdout"].startswith("no holdout: the root table customers has 40 rows")
+    # Licence-clean (no BSL synthesizer offered): the diagnostic is computed without sdmetrics.
+    from evaluation import report
+
+    def no_sdmetrics(*args: Any) -> Any:
+        raise AssertionError("sdmetrics on the licence-clean path")
+
+    monkeypatch.setattr(report, "diagnostic_report", no_sdmetrics)
+    monkeypatch.setattr(report, "quality_report", no_sdmetrics)
+    settings.SYNDATA_SYNTHESIZERS = ["spec", "auto"]
+    clean = report.model_metrics_document(job)
+    assert all(0 <= clean["tables"][t]["diagnostic"]["score"] <= 1 for t in clean["tables"])
+
+
 def test_multi_table_edits_and_fits_are_checked(alice_client: Any, planes_flights: Any) -> None:
     dataset = _upload_tables(alice_client, *planes_flights)
     url = f"/api/datasets/{dataset['id']}"
@@ -328,6 +506,7 @@ def test_integer_keys_of_related_tables_are_never_real_keys(alice_client: Any) -
             "customer_id": np.arange(1, 81),
             "age": rng.integers(18, 90, 80),
             "segment": rng.choice(["a", "b", "c"], 80),
+            "balance": rng.lognormal(7, 1, 80).round(2),
         }
     )
     orders = pd.DataFrame(
@@ -353,3 +532,23 @@ def test_integer_keys_of_related_tables_are_never_real_keys(alice_client: Any) -
     assert not set(out_orders["order_id"]) & set(orders["order_id"])
     metrics = alice_client.get(f"/api/metrics/{job.id}").json()
     assert metrics["summary"]["identifier_leaks"] == 0
+    # 8 of the 80 customers (10 %) and their orders were held out: DCR per table and the
+    # worst of them in the summary.
+    model = alice_client.get(f"/api/models/{fit['model_id']}").json()
+    held_orders = (
+        int(orders["customer_id"].isin(range(1, 81)).sum())
+        - model["metrics"]["rows_real"]["orders"]
+    )
+    assert model["metrics"]["holdout_rows"] == {"customers": 8, "orders": held_orders}
+    for table in ("customers", "orders"):
+        _assert_dcr(metrics["tables"][table]["privacy"])
+        assert metrics["tables"][table]["privacy"]["holdout_rows"] > 0
+        assert "score" in metrics["tables"][table]["diagnostic"]
+    _assert_dcr(metrics["summary"])
+    assert metrics["summary"]["dcr_ratio"] == min(
+        metrics["tables"][t]["privacy"]["dcr_ratio"] for t in ("customers", "orders")
+    )
+    assert metrics["summary"]["share_closer_than_holdout_p5"] == max(
+        metrics["tables"][t]["privacy"]["share_closer_than_holdout_p5"]
+        for t in ("customers", "orders")
+    )
