@@ -83,7 +83,10 @@ def _run(user: Any, dataset: Any, synthesizer: str, options: dict[str, Any], row
         },
         "exact_copy_rate": doc["summary"]["exact_copy_rate"],
         "exact_copies_dropped": doc["summary"]["exact_copies_dropped"],
-        "fit_job_params": {k: fit.params[k] for k in ("orphans",) if k in fit.params},
+        "fit_job_params": {
+            k: fit.params[k] for k in ("orphans", "holdout_rows") if k in fit.params
+        },
+        "frames": {a.table: pd.read_csv(a.absolute_path) for a in job.artifacts.exclude(table="")},
     }
 
 
@@ -124,6 +127,12 @@ def main() -> None:
     ours = _run(user, dataset, "hma", {}, rows=len(planes))
     clean = {"planes": planes, "flights": flights[flights["tailnum"].isin(planes["tailnum"])]}
     fit_s, sample_s, bare = sdv_backend.bare_structured(clean, seed=SEED)
+    # Both outputs scored by the same scorer (the job's own document scores ours with the
+    # dataset's metadata, which plain SDV does not have).
+    frames = ours.pop("frames")
+    ours["per_table_quality_same_scorer"] = {
+        t: _bare_quality(clean[t], frames[t], ["tailnum"]) for t in ("planes", "flights")
+    }
     results["hma"] = {
         "real_rows": {"planes": len(planes), "flights": len(flights)},
         "syndata": ours,
@@ -149,6 +158,11 @@ def main() -> None:
         epochs=args.epochs,
         seed=SEED,
         sequences=3,
+    )
+    frames = ours.pop("frames")
+    times = pd.to_datetime(frames["weather"]["time_hour"], utc=True).dt.tz_localize(None)
+    ours["quality_same_scorer"] = _bare_quality(
+        frame, frames["weather"].assign(time_hour=times), ["origin"]
     )
     results["par"] = {
         "real_rows": len(weather),
