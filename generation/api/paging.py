@@ -6,6 +6,7 @@ The body stays a plain JSON list (the clients' shape); a client that wants every
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,13 +43,16 @@ PARAMETERS = [
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
+    given = request.query_params.getlist(name)
+    if not given:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(f"{name}: must be a whole number, not {raw[:40]!r}") from None
+    if len(given) > 1:
+        raise ApiError(f"{name}: give it once, not {len(given)} times")
+    raw = given[0]
+    # ASCII digits only: int() would also take "", " 7", "1_0" and other scripts' digits
+    if not re.fullmatch(r"-?[0-9]{1,12}", raw):
+        raise ApiError(f"{name}: must be a whole number, not {raw[:40]!r}")
+    value = int(raw)
     if not low <= value <= high:
         raise ApiError(f"{name}: must be between {low} and {high}, not {value}")
     return value

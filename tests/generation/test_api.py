@@ -262,7 +262,15 @@ def test_lists_come_in_pages_with_the_total_and_a_link_to_the_next(alice_client:
     assert seen == [j["id"] for j in alice_client.get("/api/jobs").json()]  # newest first
     assert alice_client.get("/api/jobs?offset=4&limit=10").json()[0]["id"] == seen[4]
     assert alice_client.get("/api/schemas?limit=1")["X-Total-Count"] == "1"
-    for query, name in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
+    for query, name in (
+        ("limit=0", "limit"),
+        ("limit=x", "limit"),
+        ("limit=", "limit"),
+        ("limit=%D9%A1", "limit"),  # an Arabic-Indic digit: int() would take it
+        ("limit=1&limit=2", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=%201", "offset"),
+    ):
         resp = alice_client.get(f"/api/jobs?{query}")
         assert resp.status_code == 400 and resp.json()["error"]["message"].startswith(name)
 
