@@ -59,6 +59,7 @@ DATETIME_FORMATS = (
     "%d-%b-%Y",
 )
 _MAX_CATEGORIES = 1000
+_FEW_LEVELS = 10  # integer columns of at most this many values are categorical
 # Values a Parquet upload may hold once read (~400 MB as 8-byte numbers): refused before
 # reading, since Parquet's size on disk says nothing about its size in memory.
 MAX_PARQUET_CELLS = 50_000_000
@@ -274,7 +275,9 @@ def detect_metadata(frame: pd.DataFrame, *, table: str, info: dict[str, Any]) ->
             ):
                 entry["sdtype"] = "id"
                 primary_key = name
-            elif integer and distinct <= 2:
+            elif integer and distinct <= _FEW_LEVELS:
+                # A count of a few levels (flags, grades, engines, seats of 9 models): its
+                # values as categories, not a continuous marginal that rounds to odd ones.
                 entry["sdtype"] = "categorical"
             else:
                 entry["sdtype"] = "numerical"

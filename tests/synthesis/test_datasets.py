@@ -35,6 +35,14 @@ def test_it_detects_types_datetimes_and_keys_of_real_tables(alice_client: Any) -
     meta = upload(alice_client, clinical, "clinical.csv")["metadata"]
     assert meta["primary_key"] == "pid"
     assert meta["columns"]["pid"]["sdtype"] == "id"
+    # integers of a few levels are categories (kept as ints), counts of many are numbers
+    planes = pd.read_csv(SHARED_DATA / "planes.csv").head(400)
+    assert planes["seats"].nunique() <= 10 < planes["year"].nunique()
+    meta = upload(alice_client, planes, "planes.csv")["metadata"]
+    for name in ("engines", "seats"):
+        assert meta["columns"][name]["sdtype"] == "categorical", name
+        assert meta["columns"][name]["representation"] == "int", name
+    assert meta["columns"]["year"]["sdtype"] == "numerical"
 
 
 def test_it_accepts_parquet(alice_client: Any, tmp_path: Path) -> None:
