@@ -8,6 +8,7 @@ import logging
 import secrets
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -102,7 +103,13 @@ def upload_size_check(
 
 
 def concurrent_jobs_check(*, user: Any) -> None:
-    """429 ``limit_concurrent_jobs`` when the user already has that many unfinished jobs."""
+    """429 ``limit_concurrent_jobs`` when the user already has that many unfinished jobs.
+
+    Call it inside ``transaction.atomic()``, before inserting the job: it counts under a lock
+    on the user's row, so a burst of submissions cannot all see the same count and overshoot
+    the limit (SQLite serialises writers anyway).
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     limit = settings.SYNDATA_MAX_CONCURRENT_JOBS
     active = Job.objects.filter(owner=user).exclude(status__in=Job.FINISHED).count()
     if active >= limit:
@@ -156,31 +163,37 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
     job.blocks_total = sum(p.n_blocks for p in plans.values())
     job.tables = {name: {"rows": p.rows, "blocks": p.n_blocks} for name, p in plans.items()}
     with transaction.atomic():
-        # Count and insert under a lock on the user's row, so a burst of submissions cannot
-        # all see the same count and overshoot the limit (SQLite serialises writers anyway).
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         concurrent_jobs_check(user=user)
         job.save(force_insert=True)
         job_enqueue(job=job)
     return job
 
 
-def job_enqueue(*, job: Job) -> None:
-    """Hand a queued job to the workers once its row is committed.
+def job_enqueue(
+    *,
+    job: Job,
+    func: str = "generation.tasks.run_job",
+    what: str = "job",
+    on_refused: Callable[[], Any] | None = None,
+) -> None:
+    """Hand a queued job to the workers (the task ``func``) once its row is committed.
 
     If the broker cannot take it (Redis down), the job would never run: its row is removed
-    again and the request answers 503, so nothing half-written is left behind.
+    again (after ``on_refused``, which removes what else the request made, e.g. a fit's model)
+    and the request answers 503, so nothing half-written is left behind.
     """
     job_id = str(job.id)
 
     def enqueue() -> None:
         try:
-            async_task("generation.tasks.run_job", job_id, task_name=f"job-{job_id}")
+            async_task(func, job_id, task_name=f"{what}-{job_id}")
         except Exception as exc:
-            logger.error("cannot enqueue job %s: %s: %s", job_id, type(exc).__name__, exc)
+            logger.error("cannot enqueue %s job %s: %s: %s", what, job_id, type(exc).__name__, exc)
+            if on_refused is not None:
+                on_refused()
             Job.objects.filter(id=job_id).delete()
             raise ApiError(
-                "the task queue is unavailable, so the job was not accepted; "
+                f"the task queue is unavailable, so the {what} was not accepted; "
                 "nothing was saved: try again in a minute",
                 code="broker_unavailable",
                 status_code=503,

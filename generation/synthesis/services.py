@@ -13,13 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from generation.models import Job, Schema
-from generation.services import concurrent_jobs_check, upload_size_check
+from generation.services import concurrent_jobs_check, job_enqueue, upload_size_check
 from generation.synthesis.fitted import load_fitted, save_fitted
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -41,7 +39,6 @@ __all__ = [
     "dataset_create_tables",
     "dataset_delete",
     "dataset_update",
-    "fit_enqueue",
     "fit_run",
     "model_fit_submit",
     "model_job_request",
@@ -349,9 +346,7 @@ def model_fit_submit(
     seed = seed if seed is not None else secrets.randbelow(2**31)
     epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
     with transaction.atomic():
-        # The same per-user limit as generate jobs, counted under a lock on the user's row.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        concurrent_jobs_check(user=user)
+        concurrent_jobs_check(user=user)  # the same per-user limit as generate jobs
         job = Job.objects.create(
             owner=user,
             kind=Job.Kind.FIT,
@@ -370,33 +365,14 @@ def model_fit_submit(
         )
         job.params["model_id"] = str(model.id)
         job.save(update_fields=["params"])
-        fit_enqueue(job=job, model=model)
+        model_id = model.id
+        job_enqueue(
+            job=job,
+            func="generation.tasks.run_fit",
+            what="fit",
+            on_refused=lambda: SynthModel.objects.filter(id=model_id).delete(),
+        )
     return job
-
-
-def fit_enqueue(*, job: Job, model: SynthModel) -> None:
-    """Hand a fit job to the workers once committed; a 503 and no rows left if it cannot be.
-
-    As ``job_enqueue`` does for generate jobs: with the broker down (Redis) the fit would
-    never run, so its job and model rows are removed again and the request says why.
-    """
-    job_id, model_id = str(job.id), str(model.id)
-
-    def enqueue() -> None:
-        try:
-            async_task("generation.tasks.run_fit", job_id, task_name=f"fit-{job_id}")
-        except Exception as exc:
-            logger.error("cannot enqueue fit job %s: %s: %s", job_id, type(exc).__name__, exc)
-            SynthModel.objects.filter(id=model_id).delete()
-            Job.objects.filter(id=job_id).delete()
-            raise ApiError(
-                "the task queue is unavailable, so the fit was not accepted; "
-                "nothing was saved: try again in a minute",
-                code="broker_unavailable",
-                status_code=503,
-            ) from None
-
-    transaction.on_commit(enqueue)
 
 
 def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, Any]) -> None:

@@ -24,8 +24,8 @@ HOUR = 3600.0
 
 
 @pytest.fixture
-def fit_queue(task_queue: RecordingQueue, monkeypatch: pytest.MonkeyPatch) -> RecordingQueue:
-    monkeypatch.setattr("generation.synthesis.services.async_task", task_queue)
+def fit_queue(task_queue: RecordingQueue) -> RecordingQueue:
+    """Fits are enqueued like every job (generation.services, which task_queue records)."""
     return task_queue
 
 

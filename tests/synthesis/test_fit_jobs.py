@@ -90,7 +90,7 @@ def test_a_fit_with_the_broker_down_is_a_503_and_nothing_is_saved(
     def broker_down(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr("generation.synthesis.services.async_task", broker_down)
+    monkeypatch.setattr("generation.services.async_task", broker_down)
     resp = alice_client.post(
         f"/api/datasets/{dataset['id']}/fit", {"synthesizer": "spec"}, format="json"
     )
