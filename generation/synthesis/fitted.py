@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from generation.synthesis.identifiers import IdentifierGuard, code_shape, value_hashes
 
-__all__ = ["FittedModel", "load_fitted", "row_hashes", "sample_block"]
+__all__ = ["FittedModel", "int_key_offset", "int_keys", "load_fitted", "row_hashes", "sample_block"]
 
 SampleFn = Callable[[int, int, list[tuple[str, Any, int]]], pd.DataFrame]
 
@@ -166,7 +166,7 @@ def save_fitted(
             text = real[name].dropna().astype(str).str.strip()
             entry["real_keys_like_ours"] = bool(text.str.fullmatch(_OUR_KEYS).any())
             if entry.get("representation") == "int":
-                entry["key_offset"] = _int_key_offset(real[name])
+                entry["key_offset"] = int_key_offset(real[name])
     with (directory / "guard.npz").open("wb") as fh:
         np.savez(fh, **arrays)
     offsets = [e["key_offset"] for e in columns_meta.values() if "key_offset" in e]
@@ -181,7 +181,7 @@ def save_fitted(
     (directory / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
 
 
-def _int_key_offset(real: pd.Series) -> int:
+def int_key_offset(real: pd.Series) -> int:
     """What integer keys start after: the largest real key (0 when none is above 0), so that
     synthetic keys ``offset + 1, offset + 2, ...`` are never a real key's value."""
     numbers = pd.to_numeric(real, errors="coerce").dropna()
@@ -189,17 +189,17 @@ def _int_key_offset(real: pd.Series) -> int:
     return max(0, math.floor(top)) if math.isfinite(top) else 0
 
 
-def _int_keys(fitted: FittedModel, name: str, start_row: int, n: int) -> pd.Series:
-    """Integer keys of rows ``start_row + 1 .. start_row + n`` of the output, past every real
-    key (see :func:`_int_key_offset`). A model saved before the offset was kept checks its
+def int_keys(fitted: FittedModel, name: str, numbers: np.ndarray) -> pd.Series:
+    """The integer keys of the output's rows numbered ``numbers`` (from 1), past every real
+    key (see :func:`int_key_offset`). A model saved before the offset was kept checks its
     keys against the real ones instead, and moves the colliding ones past int32's range."""
-    entry = fitted.meta["columns"][name]
-    offset = entry.get("key_offset")
-    keys = np.arange(start_row + 1, start_row + n + 1, dtype=np.int64)
+    keys = numbers.astype(np.int64)
+    offset = fitted.meta["columns"][name].get("key_offset")
     if offset is not None:
         return pd.Series(keys + int(offset))
-    bad = fitted.guards[name].collides(pd.Series(keys.astype(str), dtype=object), clean=True)
-    keys[bad] += 2**31
+    guard = fitted.guards.get(name)
+    if guard is not None and len(keys):
+        keys[guard.collides(pd.Series(keys.astype(str), dtype=object), clean=True)] += 2**31
     return pd.Series(keys)
 
 
@@ -541,7 +541,7 @@ def sample_block(
         if name in meta["learned"]:
             out[name] = frame[name]
         elif entry["sdtype"] == "id" and entry.get("representation") == "int":
-            out[name] = _int_keys(fitted, name, start_row, n)
+            out[name] = int_keys(fitted, name, np.arange(start_row + 1, start_row + n + 1))
         elif entry["sdtype"] == "id":
             guard = fitted.guards[name]
             prefix = "SYN-" if not entry.get("identifier") else "SYN"

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generation.synthesis.fitted import FittedModel, _finish_types, row_hashes
+from generation.synthesis.fitted import FittedModel, _finish_types, int_keys, row_hashes
 from generation.synthesis.identifiers import synth_identifiers
 from generation.synthesis.tables import TableError, check_metadata
 
@@ -332,15 +332,8 @@ def _copies(fitted: FittedModel, frame: pd.DataFrame) -> np.ndarray:
 def _key_values(fitted: FittedModel, name: str, numbers: np.ndarray, text: list[str]) -> pd.Series:
     """Our keys: ints where the real column held ints, else ``SYN``-codes; never a real key."""
     entry = fitted.meta["columns"][name]
-    if entry.get("representation") == "int":  # past the largest real key (fitted.py)
-        keys = numbers.astype(np.int64)
-        offset = entry.get("key_offset")
-        if offset is not None:
-            return pd.Series(keys + int(offset))
-        guard = fitted.guards.get(name)  # a model saved before the offset was kept
-        if guard is not None and len(keys):
-            keys[guard.collides(pd.Series(keys.astype(str), dtype=object), clean=True)] += 2**31
-        return pd.Series(keys)
+    if entry.get("representation") == "int":
+        return int_keys(fitted, name, numbers)
     prefix = "SYN" if entry.get("identifier") else "SYN-"
     values = pd.Series([prefix + t for t in text], dtype=object)
     guard = fitted.guards.get(name)

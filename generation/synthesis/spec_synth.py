@@ -159,12 +159,11 @@ def _shape_pattern(shape: str) -> str:
 def _key_field(col: pd.Series, entry: dict[str, Any], column: str) -> dict[str, Any]:
     """A key column as an ``id`` field none of whose values is a real key."""
     if entry.get("representation") == "int":
-        numbers = pd.to_numeric(col, errors="coerce").dropna()
-        top = float(numbers.max()) if len(numbers) else 0.0
-        start = max(0, math.floor(top)) + 1 if math.isfinite(top) else 1
+        from generation.synthesis.fitted import int_key_offset
+
         return {
             "type": "id",
-            "start": min(start, 2**53),
+            "start": min(int_key_offset(col) + 1, 2**53),
             "description": f"key {column}: counts on past the largest real key",
         }
     return {"type": "id", "strategy": "uuid", "description": f"key {column}: random UUIDs"}

@@ -248,11 +248,11 @@ def test_the_spec_sampler_gives_the_same_values_as_categoricals() -> None:
 
 
 def test_integer_keys_count_on_past_the_real_ones_and_an_older_model_checks_them() -> None:
-    from generation.synthesis.fitted import _int_key_offset
+    from generation.synthesis.fitted import int_key_offset
 
     real_keys = pd.Series([7, 3, 120, 5, 44])
-    assert _int_key_offset(real_keys) == 120
-    assert _int_key_offset(pd.Series([-5, -1])) == 0
+    assert int_key_offset(real_keys) == 120
+    assert int_key_offset(pd.Series([-5, -1])) == 0
     real = _real()
 
     def sampler(n: int, seed: int, conditions: list[Any]) -> pd.DataFrame:
