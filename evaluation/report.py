@@ -60,22 +60,13 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     holdout = real_all.iloc[holdout_index].reset_index(drop=True)
     train = real_all.drop(index=holdout_index).reset_index(drop=True)
     cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
-    rng = np.random.default_rng(0)
-    if len(train) > cap:
-        train = train.iloc[np.sort(rng.choice(len(train), cap, replace=False))].reset_index(
-            drop=True
-        )
+    train = _at_most(train, cap)
     artifact = job.artifacts.exclude(table="").first()
     if artifact is None:
         raise ValueError("the job has no table artifact")
     synthetic = read_head(artifact.absolute_path, artifact.format, cap)
     sdtypes = {name: metadata["columns"][name]["sdtype"] for name in learned}
-    if licence_clean():  # sdmetrics imports Copulas (BSL): compute the same scores here
-        quality = native_quality_report(train[learned], synthetic[learned], metadata)
-        diagnostic = native_diagnostic_report(train[learned], synthetic[learned], metadata)
-    else:
-        quality = quality_report(train[learned], synthetic[learned], metadata)
-        diagnostic = diagnostic_report(train[learned], synthetic[learned], metadata)
+    quality, diagnostic = _scores(train[learned], synthetic[learned], metadata)
     privacy = _privacy(train, synthetic, holdout, learned, sdtypes, meta.get("holdout_note"))
     # Exact copies measured by the same hashes as the guard, over the whole real table.
     hashes = row_hashes(synthetic, learned, meta["columns"], meta["row_salt"])
@@ -138,6 +129,27 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     }
 
 
+def _at_most(frame: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """A seeded sample of ``cap`` rows, in their order (all of them when there are fewer)."""
+    if len(frame) <= cap:
+        return frame
+    rng = np.random.default_rng(0)
+    return frame.iloc[np.sort(rng.choice(len(frame), cap, replace=False))].reset_index(drop=True)
+
+
+def _scores(
+    real: pd.DataFrame, synthetic: pd.DataFrame, metadata: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The quality and diagnostic reports: sdmetrics', or (licence-clean: sdmetrics imports
+    Copulas, BSL) the same scores computed here."""
+    if licence_clean():
+        return (
+            native_quality_report(real, synthetic, metadata),
+            native_diagnostic_report(real, synthetic, metadata),
+        )
+    return quality_report(real, synthetic, metadata), diagnostic_report(real, synthetic, metadata)
+
+
 def _privacy(
     train: pd.DataFrame,
     synthetic: pd.DataFrame,
@@ -183,7 +195,6 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
     metadata = model.dataset.metadata
     cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
     artifacts = {a.table: a for a in job.artifacts.exclude(table="")}
-    clean = licence_clean()
     full: dict[str, pd.DataFrame] = {}
     tables: dict[str, Any] = {}
     # The rows the fit saw: orphans dropped as the fit dropped them (each frame keeps its
@@ -206,11 +217,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         full[name] = synthetic
         holdout_index = table_fitted.meta.get("holdout_index") or []
         holdout = real_all[name].iloc[holdout_index].reset_index(drop=True)
-        train = fitted_rows[name].drop(index=holdout_index).reset_index(drop=True)
-        if len(train) > cap:
-            rng = np.random.default_rng(0)
-            train = train.iloc[np.sort(rng.choice(len(train), cap, replace=False))]
-            train = train.reset_index(drop=True)
+        train = _at_most(fitted_rows[name].drop(index=holdout_index).reset_index(drop=True), cap)
         entry: dict[str, Any] = {
             "rows_evaluated": len(synthetic),
             "real_rows": len(train),
@@ -219,14 +226,9 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         sdtypes = {c: tmeta["columns"][c]["sdtype"] for c in learned}
         privacy: dict[str, Any] = {"dcr_ratio": None, "share_closer_than_holdout_p5": None}
         if learned and len(synthetic):
-            if clean:  # sdmetrics imports Copulas (BSL): the same scores computed here
-                entry["quality"] = native_quality_report(train[learned], synthetic[learned], tmeta)
-                entry["diagnostic"] = native_diagnostic_report(
-                    train[learned], synthetic[learned], tmeta
-                )
-            else:
-                entry["quality"] = quality_report(train[learned], synthetic[learned], tmeta)
-                entry["diagnostic"] = diagnostic_report(train[learned], synthetic[learned], tmeta)
+            entry["quality"], entry["diagnostic"] = _scores(
+                train[learned], synthetic[learned], tmeta
+            )
             entry["histograms"] = column_histograms(train[learned], synthetic[learned], tmeta)
             note = table_fitted.meta.get("holdout_note")
             if note is None and "holdout_index" in table_fitted.meta:  # else: fitted before
