@@ -1,4 +1,4 @@
-"""Model-based synthesis, Syn-Data vs bare SDV, on the real tables of ../shared/data.
+"""Model-based synthesis, Syn-Data vs bare SDV, on the real tables of sample_data/.
 
 For each table and synthesizer (spec, gaussian_copula, ctgan with capped epochs, auto):
 fit seconds, seconds per 100k sampled rows (through Syn-Data's guarded block sampler),
@@ -56,7 +56,7 @@ from generation.synthesis.services import (  # noqa: E402
 )
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "sample_data"
 TABLES = [
     "clinical_rotterdam",
     "credit_scoring",

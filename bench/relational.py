@@ -40,7 +40,7 @@ from generation import sdv_backend  # noqa: E402
 from generation import services as job_services  # noqa: E402
 from generation.synthesis import services  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "sample_data"
 FLIGHT_COLUMNS = ["carrier", "flight", "tailnum", "origin", "dest", "dep_delay", "distance"]
 WEATHER_COLUMNS = ["origin", "time_hour", "temp", "humid", "wind_speed", "precip", "pressure"]
 SEED = 7

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SAMPLE_DATA = REPO / "sample_data"  # real public tables; provenance and licences in its README
 
 PEOPLE_SPEC: dict[str, Any] = {
     "tables": {

@@ -413,7 +413,7 @@ def _as_categories(part: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
 def _margin(rows: int) -> int:
     """Extra rows asked of the sampler on its first call, so that the few exact copies dropped
     seldom need a second call (a fixed overhead per call of an SDV model). Models copy few
-    rows of a table of any width (none to 0.1% on the tables of ../shared/data); every extra
+    rows of a table of any width (none to 0.1% on the tables of sample_data/); every extra
     row asked is time spent, so 0.4%: a model that copies more pays a second call."""
     return rows // 256 + 16
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SAMPLE_DATA
 from tests.e2e.browser import login, new_page, screenshot
 from tests.e2e.conftest import LiveStack
 
@@ -308,7 +308,7 @@ def test_real_data_upload_fit_sample_and_privacy(
     dashboard_stack: LiveStack, browser: Browser
 ) -> None:
     stack = dashboard_stack
-    source = SHARED_DATA / "credit_scoring.csv"
+    source = SAMPLE_DATA / "credit_scoring.csv"
     real_rows = sum(1 for _ in source.open(encoding="utf-8")) - 1
     context, page, console = new_page(browser, stack)
     try:

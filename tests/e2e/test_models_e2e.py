@@ -8,14 +8,14 @@ import time
 import pandas as pd
 import pytest
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SAMPLE_DATA
 from tests.e2e.conftest import LiveStack
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_real_table_goes_from_upload_to_metrics(live_stack: LiveStack) -> None:
-    real = pd.read_csv(SHARED_DATA / "clinical_rotterdam.csv").sample(600, random_state=0)
+    real = pd.read_csv(SAMPLE_DATA / "clinical_rotterdam.csv").sample(600, random_state=0)
     with live_stack.client() as c:
         resp = c.post(
             "/api/datasets",

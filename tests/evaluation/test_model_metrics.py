@@ -93,9 +93,9 @@ def test_histograms_and_diversity_have_known_values() -> None:
 
 def test_native_scores_agree_with_sdmetrics_on_column_shapes() -> None:
     from evaluation.metrics.quality import native_quality_report
-    from tests.conftest import SHARED_DATA
+    from tests.conftest import SAMPLE_DATA
 
-    real = pd.read_csv(SHARED_DATA / "credit_scoring.csv")
+    real = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv")
     meta = {
         "columns": {
             c: {"sdtype": "numerical" if real[c].dtype != object else "categorical"} for c in real

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import PEOPLE_SPEC, SHARED_DATA
+from tests.conftest import PEOPLE_SPEC, SAMPLE_DATA
 from tests.e2e.conftest import LiveStack
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def test_upload_fit_and_sample(live_stack: LiveStack, tmp_path: Path) -> None:
     from syndata_client import Client
 
     client = Client(live_stack.url, live_stack.tokens["alice"])
-    real = pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(500)
+    real = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(500)
     source = tmp_path / "credit.csv"
     real.to_csv(source, index=False)
     dataset = client.upload(source)

@@ -1,4 +1,4 @@
-"""Helpers for the synthesis tests: small real tables from ../shared/data, uploads, fits."""
+"""Helpers for the synthesis tests: small real tables from sample_data/, uploads, fits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SAMPLE_DATA
 
 
 def _engine_has_quantiles() -> bool:
@@ -27,7 +27,7 @@ needs_learned_specs = pytest.mark.skipif(
 
 
 def real_table(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
-    frame = pd.read_csv(SHARED_DATA / f"{name}.csv")
+    frame = pd.read_csv(SAMPLE_DATA / f"{name}.csv")
     if rows is not None and rows < len(frame):
         frame = frame.sample(rows, random_state=seed).reset_index(drop=True)
     return frame

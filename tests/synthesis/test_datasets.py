@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from generation.models import Dataset
-from tests.conftest import SHARED_DATA
+from tests.conftest import SAMPLE_DATA
 from tests.synthesis.conftest import csv_upload, real_table, upload
 
 
@@ -25,18 +25,18 @@ def _nothing_left() -> None:
 
 
 def test_it_detects_types_datetimes_and_keys_of_real_tables(alice_client: Any) -> None:
-    frame = pd.read_csv(SHARED_DATA / "flights_jan2013.csv").head(300)
+    frame = pd.read_csv(SAMPLE_DATA / "flights_jan2013.csv").head(300)
     meta = upload(alice_client, frame, "flights.csv")["metadata"]
     assert meta["columns"]["time_hour"]["sdtype"] == "datetime"
     assert meta["columns"]["time_hour"]["datetime_format"] == "%Y-%m-%dT%H:%M:%SZ"
     assert meta["columns"]["carrier"]["sdtype"] == "categorical"
     assert meta["columns"]["dep_delay"]["sdtype"] == "numerical"
-    clinical = pd.read_csv(SHARED_DATA / "clinical_rotterdam.csv").head(300)
+    clinical = pd.read_csv(SAMPLE_DATA / "clinical_rotterdam.csv").head(300)
     meta = upload(alice_client, clinical, "clinical.csv")["metadata"]
     assert meta["primary_key"] == "pid"
     assert meta["columns"]["pid"]["sdtype"] == "id"
     # integers of a few levels are categories (kept as ints), counts of many are numbers
-    planes = pd.read_csv(SHARED_DATA / "planes.csv").head(400)
+    planes = pd.read_csv(SAMPLE_DATA / "planes.csv").head(400)
     assert planes["seats"].nunique() <= 10 < planes["year"].nunique()
     meta = upload(alice_client, planes, "planes.csv")["metadata"]
     for name in ("engines", "seats"):
@@ -46,7 +46,7 @@ def test_it_detects_types_datetimes_and_keys_of_real_tables(alice_client: Any) -
 
 
 def test_it_accepts_parquet(alice_client: Any, tmp_path: Path) -> None:
-    frame = pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(100)
+    frame = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(100)
     path = tmp_path / "credit.parquet"
     pq.write_table(pa.Table.from_pandas(frame), path)
     resp = alice_client.post(
@@ -64,7 +64,7 @@ def test_it_flags_planted_identifiers(alice_client: Any) -> None:
 
     fake = Faker()
     Faker.seed(5)
-    frame = pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(200)
+    frame = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(200)
     frame["email"] = [fake.unique.email() for _ in range(len(frame))]
     frame["customer_name"] = [fake.name() for _ in range(len(frame))]
     frame["phone"] = [fake.phone_number() for _ in range(len(frame))]

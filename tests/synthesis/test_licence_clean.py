@@ -44,10 +44,10 @@ def test_a_spec_only_deployment_imports_no_bsl_package() -> None:
         "SYNDATA_SYNTHESIZERS": "spec",
         "DJANGO_SETTINGS_MODULE": "syndata_site.settings",
     }
-    from tests.conftest import SHARED_DATA
+    from tests.conftest import SAMPLE_DATA
 
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(SHARED_DATA / "credit_scoring.csv")],
+        [sys.executable, "-c", SCRIPT, str(SAMPLE_DATA / "credit_scoring.csv")],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -1,4 +1,4 @@
-"""Upload -> fit -> sample -> metrics in one process, on real tables from ../shared/data."""
+"""Upload -> fit -> sample -> metrics in one process, on real tables from sample_data/."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Sequences (PAR) and related tables (HMA), through the API, on real tables from
-../shared/data: the weather of three NYC stations, and planes with their January flights."""
+sample_data/: the weather of three NYC stations, and planes with their January flights."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from generation import services as job_services
 from generation.models import Job
 from generation.synthesis.services import fit_run
-from tests.conftest import SHARED_DATA
+from tests.conftest import SAMPLE_DATA
 from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, upload
@@ -30,15 +30,15 @@ STATIONS = {"EWR", "JFK", "LGA"}
 @pytest.fixture(scope="module")
 def weather() -> pd.DataFrame:
     """3 stations x their first 60 hours: three sequences, entity `origin`, index `time_hour`."""
-    frame = pd.read_csv(SHARED_DATA / "sensor_nyc_weather.csv")[WEATHER_COLUMNS]
+    frame = pd.read_csv(SAMPLE_DATA / "sensor_nyc_weather.csv")[WEATHER_COLUMNS]
     return frame.groupby("origin").head(60).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
 def planes_flights() -> tuple[pd.DataFrame, pd.DataFrame]:
     """120 planes, their January flights (a few columns) and 40 orphan flights."""
-    planes = pd.read_csv(SHARED_DATA / "planes.csv").head(120)
-    flights = pd.read_csv(SHARED_DATA / "flights_jan2013.csv")[
+    planes = pd.read_csv(SAMPLE_DATA / "planes.csv").head(120)
+    flights = pd.read_csv(SAMPLE_DATA / "flights_jan2013.csv")[
         ["carrier", "flight", "tailnum", "origin", "dest", "dep_delay", "distance"]
     ]
     mine = flights[flights["tailnum"].isin(planes["tailnum"])]
@@ -97,7 +97,7 @@ def test_it_detects_the_entity_and_the_order_of_a_time_series(
 ) -> None:
     meta = upload(alice_client, weather, "weather.csv")["metadata"]
     assert (meta["sequence_key"], meta["sequence_index"]) == ("origin", "time_hour")
-    credit = upload(alice_client, pd.read_csv(SHARED_DATA / "credit_scoring.csv").head(200))
+    credit = upload(alice_client, pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(200))
     assert credit["metadata"]["sequence_key"] is None
 
 
