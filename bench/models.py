@@ -43,6 +43,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import sdv_bare  # noqa: E402  (bench/, plain SDV for the side-by-side runs)
+
 from evaluation.metrics.privacy import privacy_report  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation import sdv_backend  # noqa: E402
@@ -233,7 +235,7 @@ def _paired_timings(
     n_ctgan = _sample_rows("ctgan")
 
     def bare_fit(synthesizer: str, options: dict[str, Any]) -> Any:
-        return sdv_backend.bare_model(
+        return sdv_bare.bare_model(
             train[learned], synthesizer=synthesizer, options=options, seed=SEED, metadata=metadata
         )
 
@@ -255,15 +257,15 @@ def _paired_timings(
         {
             "syndata:spec": samplers["spec"],
             "syndata:gaussian_copula": samplers["gaussian_copula"],
-            "sdv:gaussian_copula": lambda: sdv_backend.bare_sample(detected, n),
-            "sdv_same_metadata:gaussian_copula": lambda: sdv_backend.bare_sample(same, n),
+            "sdv:gaussian_copula": lambda: sdv_bare.bare_sample(detected, n),
+            "sdv_same_metadata:gaussian_copula": lambda: sdv_bare.bare_sample(same, n),
         },
         PAIRED_ROUNDS,
     )
     samples |= _paired(
         {
             "syndata:ctgan": samplers["ctgan"],
-            "sdv_same_metadata:ctgan": lambda: sdv_backend.bare_sample(same_ctgan, n_ctgan),
+            "sdv_same_metadata:ctgan": lambda: sdv_bare.bare_sample(same_ctgan, n_ctgan),
         },
         PAIRED_ROUNDS,
     )
@@ -286,7 +288,7 @@ def _bare(
     learned: list[str],
     same_metadata: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    fit_s, sample_s, sampled, fit_cpu, sample_cpu, model = sdv_backend.bare_sdv(
+    fit_s, sample_s, sampled, fit_cpu, sample_cpu, model = sdv_bare.bare_sdv(
         train[learned],
         synthesizer=synthesizer,
         options=dict(options),
@@ -468,7 +470,7 @@ def _warm_up() -> None:
     for synthesizer in ("gaussian_copula", "ctgan"):
         options = {"epochs": 1} if synthesizer == "ctgan" else {}
         sdv_backend.fit(frame, metadata, synthesizer=synthesizer, options=options, seed=0)
-        sdv_backend.bare_sdv(frame, synthesizer=synthesizer, options=options, seed=0, rows=10)
+        sdv_bare.bare_sdv(frame, synthesizer=synthesizer, options=options, seed=0, rows=10)
 
 
 def _ratios(rows: dict[str, Any]) -> dict[str, Any]:

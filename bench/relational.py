@@ -30,13 +30,13 @@ import django  # noqa: E402
 
 django.setup()
 
+import sdv_bare  # noqa: E402  (bench/, plain SDV for the side-by-side runs)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from evaluation.models import MetricsReport  # noqa: E402
-from generation import sdv_backend  # noqa: E402
 from generation import services as job_services  # noqa: E402
 from generation.synthesis import services  # noqa: E402
 
@@ -126,7 +126,7 @@ def main() -> None:
     )
     ours = _run(user, dataset, "hma", {}, rows=len(planes))
     clean = {"planes": planes, "flights": flights[flights["tailnum"].isin(planes["tailnum"])]}
-    fit_s, sample_s, bare = sdv_backend.bare_structured(clean, seed=SEED)
+    fit_s, sample_s, bare = sdv_bare.bare_structured(clean, seed=SEED)
     # Both outputs scored by the same scorer (the job's own document scores ours with the
     # dataset's metadata, which plain SDV does not have).
     frames = ours.pop("frames")
@@ -151,7 +151,7 @@ def main() -> None:
     dataset = services.dataset_create(user=user, upload=_csv(weather, "weather.csv"))
     ours = _run(user, dataset, "par", {"epochs": args.epochs}, rows=3)
     frame = weather.assign(time_hour=pd.to_datetime(weather["time_hour"]).dt.tz_localize(None))
-    fit_s, sample_s, bare = sdv_backend.bare_structured(
+    fit_s, sample_s, bare = sdv_bare.bare_structured(
         {"weather": frame},
         sequence_key="origin",
         sequence_index="time_hour",

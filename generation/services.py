@@ -61,15 +61,6 @@ def spec_validate(*, spec: Any, path: str = "schema") -> engine.Spec:
         ) from None
 
 
-def spec_issues(*, spec: Any, path: str = "spec") -> list[dict[str, str]]:
-    """Every problem of a spec as ``{"path", "message"}``; empty when it is valid."""
-    try:
-        spec_validate(spec=spec, path=path)
-    except ApiError as exc:
-        return list(exc.details or [{"path": path, "message": exc.message}])
-    return []
-
-
 def spec_size_check(*, spec: Any, path: str = "schema") -> None:
     limit = settings.SYNDATA_MAX_SPEC_BYTES
     size = len(json.dumps(spec, separators=(",", ":"), default=str).encode("utf-8"))

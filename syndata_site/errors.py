@@ -108,12 +108,6 @@ def json_403(request: Any, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(error_body("permission_denied", "Permission denied."), status=403)
 
 
-def json_csrf_failure(request: Any, reason: str = "") -> JsonResponse:
-    return JsonResponse(
-        error_body("csrf_failed", f"CSRF check failed: {reason}".rstrip(": ")), status=403
-    )
-
-
 def json_404(request: Any, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(error_body("not_found", "Not found."), status=404)
 

@@ -9,7 +9,7 @@ import pytest
 
 from generation import services
 from generation.models import Job
-from tests.synthesis.conftest import fit_now, generate_now, needs_learned_specs, real_table, upload
+from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,6 @@ def test_a_schema_jobs_document_matches_the_openapi_schema(
     assert bad.status_code == 400 and "format" in bad.json()["error"]["message"]
 
 
-@needs_learned_specs
 def test_a_model_jobs_document_matches_the_openapi_schema(alice_client: Any) -> None:
     dataset = upload(alice_client, real_table("credit_scoring", rows=400), "credit.csv")
     fit = fit_now(alice_client, dataset["id"], "spec", seed=1)

@@ -12,20 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.conftest import SAMPLE_DATA
 
 
-def _engine_has_quantiles() -> bool:
-    import json
-
-    from generation import engine
-
-    return '"quantiles"' in json.dumps(engine.json_schema())
-
-
-#: The `spec` synthesizer writes quantile marginals; skip where the engine cannot read them yet.
-needs_learned_specs = pytest.mark.skipif(
-    not _engine_has_quantiles(), reason="engine without the 'quantiles' distribution"
-)
-
-
 def real_table(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
     frame = pd.read_csv(SAMPLE_DATA / f"{name}.csv")
     if rows is not None and rows < len(frame):

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from generation.models import Job
-from tests.synthesis.conftest import fit_now, generate_now, needs_learned_specs, real_table, upload
+from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
-SYNTHESIZERS = ["gaussian_copula", pytest.param("spec", marks=needs_learned_specs)]
+SYNTHESIZERS = ["gaussian_copula", "spec"]
 
 
 def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def _artifact_sha(job_id: str) -> str:
     [
         ("gaussian_copula", {}),
         ("ctgan", {"epochs": 2, "batch_size": 100}),
-        pytest.param("spec", {}, marks=needs_learned_specs),
+        ("spec", {}),
     ],
 )
 def test_same_table_options_and_seed_give_the_same_bytes(

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from tests.conftest import REPO
-from tests.synthesis.conftest import fit_now, generate_now, needs_learned_specs, real_table, upload
+from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
 SCRIPT = """
 import sys, django
@@ -37,7 +37,6 @@ assert not bsl, bsl
 """
 
 
-@needs_learned_specs
 def test_a_spec_only_deployment_imports_no_bsl_package() -> None:
     env = {
         **os.environ,
@@ -57,7 +56,6 @@ def test_a_spec_only_deployment_imports_no_bsl_package() -> None:
     assert "BSL: []" in out.stdout
 
 
-@needs_learned_specs
 def test_spec_only_metrics_use_the_native_scores(alice_client: Any, settings: Any) -> None:
     settings.SYNDATA_SYNTHESIZERS = ["spec"]
     dataset = upload(alice_client, real_table("credit_scoring", rows=500))

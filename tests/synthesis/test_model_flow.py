@@ -7,12 +7,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tests.synthesis.conftest import fit_now, generate_now, needs_learned_specs, upload
+from tests.synthesis.conftest import fit_now, generate_now, upload
 
 
-@pytest.mark.parametrize(
-    "synthesizer", ["gaussian_copula", pytest.param("spec", marks=needs_learned_specs)]
-)
+@pytest.mark.parametrize("synthesizer", ["gaussian_copula", "spec"])
 def test_it_learns_a_real_table_and_makes_new_rows(
     alice_client: Any, credit: pd.DataFrame, synthesizer: str
 ) -> None:
@@ -32,7 +30,6 @@ def test_it_learns_a_real_table_and_makes_new_rows(
     assert summary["identifier_leaks"] == 0
 
 
-@needs_learned_specs
 def test_a_model_job_converts_on_download_while_its_model_exists(
     alice_client: Any, credit: pd.DataFrame
 ) -> None:
@@ -78,9 +75,7 @@ def test_the_diagnostic_of_a_gaussian_copula_fit_is_fully_valid(
     assert metrics["summary"]["diagnostic"] == diagnostic["score"]
 
 
-@pytest.mark.parametrize(
-    "synthesizer", ["gaussian_copula", pytest.param("spec", marks=needs_learned_specs)]
-)
+@pytest.mark.parametrize("synthesizer", ["gaussian_copula", "spec"])
 def test_a_model_job_over_several_blocks_is_deterministic_per_block_and_keeps_conditions(
     alice_client: Any, settings: Any, monkeypatch: Any, synthesizer: str
 ) -> None:

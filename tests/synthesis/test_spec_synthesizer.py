@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from generation.models import Job, SynthModel
-from tests.synthesis.conftest import fit_now, generate_now, needs_learned_specs, real_table, upload
-
-pytestmark = needs_learned_specs
+from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
 
 @pytest.mark.parametrize("table", ["credit_scoring", "clinical_rotterdam"])
