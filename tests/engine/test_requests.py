@@ -1,4 +1,5 @@
-"""Features the template and synthesis authors asked for (docs/spec-language-requests.md)."""
+"""Features the template and synthesis authors asked of the engine (per_parent.expr, lookup,
+signal_events, series expressions, category fields in correlations, ...)."""
 
 from __future__ import annotations
 
