@@ -16,9 +16,11 @@ from generation.engine.blocks import BLOCK_SIZE, BlockPlan, TablePlan, block_rng
 from generation.engine.compile import compile_spec, spec_notes
 from generation.engine.distributions import Marginal
 from generation.engine.errors import EngineError, Issue, SpecError
+from generation.engine.parse import parse_spec
 from generation.engine.reference import ColumnReference, marginal_for, reference_for
-from generation.engine.spec import Spec, TableSpec, json_schema, parse_spec
-from generation.engine.table import generate_block, output_schema
+from generation.engine.relations import plan_all
+from generation.engine.spec import Spec, TableSpec, json_schema
+from generation.engine.table import generate_block, output_schema, parent_columns
 from generation.engine.writers import ALL_FORMATS, FORMATS, extension_for, open_writer
 
 __all__ = [
@@ -65,14 +67,12 @@ def plan_tables(
         block_size: rows per block of root tables (child blocks hold whole parent rows).
         seed: the job's seed; child row counts are random, so they depend on it.
     """
-    from generation.engine.relations import plan_all
-
     if rows is not None and not 0 <= int(rows) <= 1_000_000_000:
         raise SpecError.at("rows", "must be between 0 and 1000000000")
     if block_size < 1:
         raise ValueError("block_size must be >= 1")
     compiled = compile_spec(spec)
-    plans = plan_all(compiled, spec, rows, block_size, seed)
+    plans = plan_all(compiled, spec, rows, block_size, seed, parent_columns)
     _check_unique_capacity(spec, plans)
     return {name: plans[name] for name in compiled.order}
 

@@ -9,6 +9,7 @@ relations.py), so the plan of every table is known without making a single row.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,11 +35,18 @@ def block_rng(seed: int, table: str, block: int, *, salt: str = "") -> np.random
 
 @dataclass
 class PlanContext:
-    """What every block of one plan shares: the spec's plans and the seed of the counts."""
+    """What every block of one plan shares: the spec's plans and the seed of the counts.
+
+    ``columns`` makes named columns of one block of a table, ``(spec, compiled, table, block,
+    seed, ctx, names) -> {name: Col}`` (:func:`generation.engine.table.parent_columns`): child
+    counts and lookups read other tables' rows through it, so the planner and the samplers
+    need not import the table builder that calls them.
+    """
 
     plans: dict[str, TablePlan]
     seed: int
     spec: Any = None
+    columns: Callable[..., dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from generation.engine.fields.models import (
     UuidField,
 )
 from generation.engine.ties import field_steps
+from generation.engine.validation import FIELD_ADAPTER, issues_from_validation
 
 __all__ = ["CompiledSpec", "CompiledTable", "compile_spec"]
 
@@ -268,8 +269,6 @@ class _Compiler:
                         )
                         continue
                     merged = {**base, **override}
-                    from generation.engine.spec import FIELD_ADAPTER, issues_from_validation
-
                     try:
                         case_field = FIELD_ADAPTER.validate_python(merged)
                     except ValidationError as exc:

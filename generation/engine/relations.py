@@ -9,12 +9,16 @@ totals and any child block are computable from the counts alone, without making 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from generation.engine.blocks import BLOCK_SIZE, BlockPlan, PlanContext, TablePlan, block_rng
+from generation.engine.columns import Col
+from generation.engine.compile import compile_spec
 from generation.engine.distributions.marginal import Marginal
+from generation.engine.errors import SpecError
 
 __all__ = ["children_counts", "plan_all"]
 
@@ -56,16 +60,12 @@ def _expr_counts(
     table: str, seed: int, parent_block: int, n_parents: int, ctx: PlanContext | None, cs: Any
 ) -> np.ndarray:
     """Counts from an expression over the parent block's columns (regenerated, only those)."""
-    from generation.engine.columns import Col
-    from generation.engine.compile import compile_spec
-    from generation.engine.table import parent_columns
-
-    assert ctx is not None and ctx.spec is not None
+    assert ctx is not None and ctx.spec is not None and ctx.columns is not None
     compiled = compile_spec(ctx.spec)
     ct = compiled.tables[table]
     parent = ctx.spec.tables[table].parent
     pblock = ctx.plans[parent].block(parent_block)
-    cols = parent_columns(ctx.spec, compiled, parent, pblock, seed, ctx, frozenset(ct.count_refs))
+    cols = ctx.columns(ctx.spec, compiled, parent, pblock, seed, ctx, frozenset(ct.count_refs))
 
     def lookup(name: str) -> Col:
         return cols[name[7:]]
@@ -73,8 +73,6 @@ def _expr_counts(
     assert ct.count_expr is not None
     res = ct.count_expr.evaluate(lookup, n_parents)
     if res.kind not in ("num", "bool"):
-        from generation.engine.errors import SpecError
-
         raise SpecError.at(f"tables.{table}.per_parent.expr", "must give a number")
     x = np.where(res.null_mask(), 0.0, res.values.astype(float))
     return np.clip(np.rint(x), cs.min, cs.max).astype(np.int64)
@@ -98,9 +96,15 @@ def _layout(
 
 
 def plan_all(
-    compiled: Any, spec: Any, rows: int | None, block_size: int, seed: int
+    compiled: Any,
+    spec: Any,
+    rows: int | None,
+    block_size: int,
+    seed: int,
+    columns: Callable[..., dict[str, Any]],
 ) -> dict[str, TablePlan]:
-    ctx = PlanContext({}, seed, spec)
+    """Every table's plan; ``columns`` makes a parent block's columns (see PlanContext)."""
+    ctx = PlanContext({}, seed, spec, columns)
     for name in compiled.order:
         t = spec.tables[name]
         if t.parent is None:

@@ -1,24 +1,20 @@
-"""The spec language: typed models, validation with JSON paths, and the published JSON Schema.
+"""The spec language's typed models and its published JSON Schema.
 
-A spec is a JSON (or YAML) document: ``{"tables": {name: {"rows", "fields", ...}}}``. Parsing
-has two steps: pydantic checks the shape of every node (discriminated unions by ``type`` and
-``kind``), then :func:`compile_spec` checks what a schema cannot (references between fields and
-tables, dependency cycles, conditional cases, correlation matrices) and prepares the plan the
-generator follows. Both raise :class:`SpecError` with one issue per problem.
+A spec is a JSON (or YAML) document: ``{"tables": {name: {"rows", "fields", ...}}}``. These
+models check the shape of every node (discriminated unions by ``type`` and ``kind``);
+:func:`generation.engine.parse.parse_spec` runs them, then :func:`compile_spec` checks what a
+schema cannot.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from generation.engine._model import Model
 from generation.engine.distributions.models import DISCRETE_KINDS, Dist, Poisson
-from generation.engine.errors import Issue, SpecError
 from generation.engine.fields.models import (
     After,
     BoolField,
@@ -43,7 +39,6 @@ __all__ = [
     "Spec",
     "TableSpec",
     "json_schema",
-    "parse_spec",
 ]
 
 MAX_SPEC_BYTES = 1_000_000
@@ -248,170 +243,6 @@ class Spec(Model):
 
 
 # --- errors ------------------------------------------------------------------------------------
-_MESSAGES = {
-    "greater_than": "must be > {gt}",
-    "greater_than_equal": "must be >= {ge}",
-    "less_than": "must be < {lt}",
-    "less_than_equal": "must be <= {le}",
-    "missing": "is required",
-    "extra_forbidden": "is not allowed here",
-    "too_short": "must have at least {min_length} entries",
-    "too_long": "must have at most {max_length} entries",
-    "string_too_short": "must have at least {min_length} characters",
-    "string_too_long": "must have at most {max_length} characters",
-    "finite_number": "must be a finite number",
-}
-
-
-def _issue_path(raw: Any, loc: tuple[Any, ...]) -> str:
-    """Pydantic's loc -> a dotted JSON path, dropping the union tags pydantic inserts."""
-    parts: list[str] = []
-    node = raw
-    for item in loc:
-        if isinstance(node, dict) and item in node:
-            parts.append(str(item))
-            node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and item < len(node):
-            parts.append(str(item))
-            node = node[item]
-        elif isinstance(node, dict) and item in (node.get("type"), node.get("kind")):
-            continue  # a discriminated-union tag, not a key of the document
-        elif isinstance(item, str) and (
-            "[" in item
-            or item.startswith("function-")
-            or item in ("int", "str", "float", "list", "dict", "bool")
-        ):
-            continue
-        else:
-            parts.append(str(item))
-            node = None
-    return ".".join(parts)
-
-
-def _issue_message(err: Any) -> tuple[str, str]:
-    """Return (extra path suffix, message) for one pydantic error."""
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind in _MESSAGES:
-        nice = {
-            k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in ctx.items()
-        }
-        try:
-            return "", _MESSAGES[kind].format(**nice)
-        except (KeyError, IndexError):
-            return "", err["msg"]
-    if kind == "union_tag_invalid":
-        return "", f"must be one of {ctx.get('expected_tags')}, got {ctx.get('tag')!r}"
-    if kind == "union_tag_not_found":
-        return "", f"needs a '{str(ctx.get('discriminator', '')).strip(chr(39))}' key"
-    if kind == "literal_error":
-        return "", f"must be one of {ctx.get('expected')}"
-    if kind == "value_error":
-        msg = str(ctx.get("error", err["msg"]))
-        # Model validators say "sub.path: message" to point below the model.
-        if ": " in msg and " " not in msg.split(": ", 1)[0]:
-            sub, msg = msg.split(": ", 1)
-            return sub, msg
-        return "", msg
-    msg = str(err.get("msg", "is not valid"))
-    return "", msg[0].lower() + msg[1:]
-
-
-def issues_from_validation(exc: ValidationError, raw: Any, prefix: str = "") -> list[Issue]:
-    issues: list[Issue] = []
-    seen: set[tuple[str, str]] = set()
-    for err in exc.errors():
-        path = _issue_path(raw, tuple(err["loc"]))
-        sub, message = _issue_message(err)
-        if sub:
-            path = f"{path}.{sub}" if path else sub
-        if prefix:
-            path = f"{prefix}.{path}" if path else prefix
-        if (path, message) not in seen:
-            seen.add((path, message))
-            issues.append(Issue(path, message))
-    return issues
-
-
-def _check_size(data: Any) -> None:
-    """Reject documents too big or too deep before validating them (alias bombs, cycles)."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise SpecError.at("", f"spec is too large: more than {MAX_NODES} values")
-        if depth > MAX_NESTING:
-            raise SpecError.at("", f"spec is nested too deeply: more than {MAX_NESTING} levels")
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if not isinstance(k, str):
-                    raise SpecError.at("", f"keys must be text, got {k!r}")
-                stack.append((v, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-        elif not (node is None or isinstance(node, str | int | float | bool)):
-            raise SpecError.at("", f"unsupported value of type {type(node).__name__}")
-
-
-def _load_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise SpecError.at(
-            "", f"spec is nested too deeply: more than {MAX_NESTING} levels"
-        ) from None
-    except ValueError:
-        pass
-    try:
-        loader = yaml.SafeLoader(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    except RecursionError:
-        raise SpecError.at(
-            "", f"spec is nested too deeply: more than {MAX_NESTING} levels"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise SpecError.at("", f"not valid JSON or YAML: {exc}") from None
-
-
-def parse_spec(data: dict[str, Any] | str | bytes | Spec) -> Spec:
-    """Validate a spec given as a dict, JSON or YAML text.
-
-    Raises:
-        SpecError: with one issue per problem, each naming its JSON path.
-    """
-    if isinstance(data, Spec):
-        from generation.engine.compile import compile_spec
-
-        compile_spec(data)
-        return data
-    if isinstance(data, bytes | str):
-        if len(data) > MAX_SPEC_BYTES:
-            raise SpecError.at("", f"spec is larger than {MAX_SPEC_BYTES} bytes")
-        try:
-            text = data.decode("utf-8") if isinstance(data, bytes) else data
-        except UnicodeDecodeError:
-            raise SpecError.at("", "spec text must be UTF-8") from None
-        data = _load_text(text)
-    if not isinstance(data, dict):
-        raise SpecError.at("", "must be an object with a 'tables' key")
-    _check_size(data)
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(issues_from_validation(exc, data)) from None
-    except RecursionError:
-        raise SpecError.at("", "spec is nested too deeply") from None
-    from generation.engine.compile import compile_spec
-
-    compile_spec(spec)
-    return spec
-
-
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the spec language (draft 2020-12)."""
     schema = Spec.model_json_schema()
@@ -420,8 +251,6 @@ def json_schema() -> dict[str, Any]:
     schema["description"] = "Syn-Data spec language; see docs/spec-language.md."
     return schema
 
-
-FIELD_ADAPTER: TypeAdapter[Any] = TypeAdapter(FieldSpec)
 
 # Re-exported for callers that type-check fields.
 __all__ += [

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from generation.engine.blocks import BlockPlan, PlanContext, block_rng, stable_key
 from generation.engine.columns import Col, arrow_with_nulls, merge_subsets, or_masks
-from generation.engine.compile import CompiledSpec, CompiledTable, compile_spec
+from generation.engine.compile import CompiledSpec, CompiledTable, compile_spec, default_key
 from generation.engine.correlation import copula_uniforms
 from generation.engine.errors import SpecError
 from generation.engine.expressions import ExprError
@@ -29,6 +29,7 @@ from generation.engine.fields.models import (
     UuidField,
 )
 from generation.engine.fields.samplers import sample
+from generation.engine.relations import child_structure, plan_all
 
 __all__ = ["BlockState", "generate_block", "output_schema"]
 
@@ -63,8 +64,6 @@ class BlockState:
         self.name_parts: dict[str, tuple[pa.Array, pa.Array]] = {}
         self._copula: np.ndarray | None = None
         if ct.parent is not None:
-            from generation.engine.relations import child_structure
-
             self.entity_in_parent, self.index, self.count, self.parent_block = child_structure(
                 spec, block, seed
             )
@@ -453,8 +452,6 @@ def arrow_type(
                 target = compiled.tables[table]
                 return arrow_type(target.fields[fname], target, compiled)
     if isinstance(f, ForeignKeyField) and compiled is not None:
-        from generation.engine.compile import default_key
-
         target = compiled.tables[f.table]
         key = f.field or default_key(target.fields)
         return arrow_type(target.fields[key], target, compiled)
@@ -523,9 +520,7 @@ def generate_block(
     ct = compiled.tables[table_name]
     ctx = block.context
     if ctx is None:
-        from generation.engine.relations import plan_all
-
-        plans = plan_all(compiled, spec, None, max(block.rows, 1), seed)
+        plans = plan_all(compiled, spec, None, max(block.rows, 1), seed, parent_columns)
         ctx = plans[table_name].context
         assert ctx is not None
         if ct.parent is not None:

@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generation.engine.blocks import stable_key
-from generation.engine.columns import Col, or_masks
+from generation.engine.columns import Col, merge_subsets, or_masks
+from generation.engine.compile import default_key
 from generation.engine.distributions.marginal import Marginal, base_params
 from generation.engine.fields import identifiers as ids
 from generation.engine.fields.models import (
@@ -385,8 +386,6 @@ def _foreign_key(
     rng: np.random.Generator,
     u: np.ndarray | None,
 ) -> Col:
-    from generation.engine.compile import default_key
-
     target = st.compiled.tables[f.table]
     key = f.field or default_key(target.fields)
     assert key is not None
@@ -424,8 +423,6 @@ _MATCH_INDEX: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 def _match_index(st: BlockState, table: str, remote: tuple[str, ...]) -> tuple[Any, ...]:
     """Rows of ``table`` grouped by the text of ``remote`` fields, built once per plan."""
-    from generation.engine.table import parent_columns
-
     key = (id(st.spec), st.seed, table, remote, id(st.ctx))
     hit = _MATCH_INDEX.get(key)
     if hit is not None and hit[0] is st.spec and hit[1] is st.ctx:
@@ -433,7 +430,7 @@ def _match_index(st: BlockState, table: str, remote: tuple[str, ...]) -> tuple[A
     plan = st.ctx.plans[table]
     texts = []
     for b in plan.blocks():
-        cols = parent_columns(st.spec, st.compiled, table, b, st.seed, st.ctx, frozenset(remote))
+        cols = st.ctx.columns(st.spec, st.compiled, table, b, st.seed, st.ctx, frozenset(remote))
         parts = [cols[r].text().fill_null("\x00") for r in remote]
         texts.append(parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "|"))
     allt = pa.concat_arrays(texts) if texts else pa.array([], pa.string())
@@ -487,9 +484,6 @@ def _scatter_rows(n: int, idx: np.ndarray, rows: np.ndarray, prev: np.ndarray | 
 
 def _lookup(st: BlockState, name: str, f: Any, idx: np.ndarray | None) -> Col:
     """A field of the row a foreign key points to (regenerating that row's block)."""
-    from generation.engine.columns import merge_subsets
-    from generation.engine.table import parent_columns
-
     fk, table, field_name = st.ct.lookups[name]
     if table == st.ct.parent:
         col = st.parent_col(field_name)
@@ -511,7 +505,7 @@ def _lookup(st: BlockState, name: str, f: Any, idx: np.ndarray | None) -> Col:
     for b in np.unique(blocks):
         sel = np.flatnonzero(blocks == b)
         pb = plan.block(int(b))
-        cols = parent_columns(st.spec, st.compiled, table, pb, st.seed, st.ctx, wanted)
+        cols = st.ctx.columns(st.spec, st.compiled, table, pb, st.seed, st.ctx, wanted)
         parts.append((sel, cols[field_name].take(rows[sel] - pb.start)))
     out = merge_subsets(m, parts) if parts else Col("num", np.zeros(0))
     kmask = _sub(key_col.null_mask(), idx)

@@ -1,0 +1,1 @@
+"""Field types of the spec language: their models, samplers, patterns and identifier pools."""
