@@ -75,6 +75,7 @@ schema: install ## Regenerate the OpenAPI file (sdk/openapi.json), the clients m
 lint: install ## ruff check + format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: install ## Format the code
 	$(VENV)/bin/ruff format .

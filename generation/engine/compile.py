@@ -34,9 +34,9 @@ from generation.engine.fields.models import (
     FloatField,
     ForeignKeyField,
     IdField,
-    IntField,
-    StringField,
     UuidField,
+    default_key,
+    key_field_ok,
 )
 from generation.engine.ties import field_steps
 from generation.engine.validation import FIELD_ADAPTER, issues_from_validation
@@ -116,24 +116,6 @@ def compile_spec(spec: Any) -> CompiledSpec:
     while len(_CACHE) > 32:
         _CACHE.popitem(last=False)
     return compiled
-
-
-def key_field_ok(f: Any) -> bool:
-    return (
-        isinstance(f, IdField | UuidField)
-        or (isinstance(f, IntField) and f.unique)
-        or (isinstance(f, StringField) and f.unique and f.pattern is not None and f.expr is None)
-    )
-
-
-def default_key(fields: dict[str, Any]) -> str | None:
-    for name, f in fields.items():
-        if isinstance(f, IdField | UuidField):
-            return name
-    for name, f in fields.items():
-        if key_field_ok(f):
-            return name
-    return None
 
 
 class _Compiler:
@@ -688,4 +670,4 @@ def spec_notes(spec: Any) -> list[Issue]:
     return list(compile_spec(spec).notes)
 
 
-__all__ += ["default_key", "key_field_ok", "spec_notes", "DecimalField", "FloatField"]
+__all__ += ["spec_notes", "DecimalField", "FloatField"]

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from generation.engine.blocks import BlockPlan, PlanContext, block_rng, stable_key
 from generation.engine.columns import Col, arrow_with_nulls, merge_subsets, or_masks
-from generation.engine.compile import CompiledSpec, CompiledTable, compile_spec, default_key
+from generation.engine.compile import CompiledSpec, CompiledTable, compile_spec
 from generation.engine.correlation import copula_uniforms
 from generation.engine.errors import SpecError
 from generation.engine.expressions import ExprError
@@ -27,6 +27,7 @@ from generation.engine.fields.models import (
     IntField,
     TimeField,
     UuidField,
+    default_key,
 )
 from generation.engine.fields.samplers import sample
 from generation.engine.relations import child_structure, plan_all

@@ -15,6 +15,8 @@ __all__ = [
     "NUMERIC_TYPES",
     "TEXT_POOL_TYPES",
     "FieldSpec",
+    "default_key",
+    "key_field_ok",
 ]
 
 MAX_CATEGORIES = 100_000
@@ -710,3 +712,23 @@ TEXT_POOL_TYPES = (
     CardNumberField,
     Icd10Field,
 )
+
+
+def key_field_ok(f: Any) -> bool:
+    """Whether a field can be what a foreign key points to (unique by construction)."""
+    return (
+        isinstance(f, IdField | UuidField)
+        or (isinstance(f, IntField) and f.unique)
+        or (isinstance(f, StringField) and f.unique and f.pattern is not None and f.expr is None)
+    )
+
+
+def default_key(fields: dict[str, Any]) -> str | None:
+    """The field a foreign key without ``field`` points to: the first id, else the first key-able field."""
+    for name, f in fields.items():
+        if isinstance(f, IdField | UuidField):
+            return name
+    for name, f in fields.items():
+        if key_field_ok(f):
+            return name
+    return None

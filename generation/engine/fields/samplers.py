@@ -15,7 +15,6 @@ import pyarrow.compute as pc
 
 from generation.engine.blocks import stable_key
 from generation.engine.columns import Col, merge_subsets, or_masks
-from generation.engine.compile import default_key
 from generation.engine.distributions.marginal import Marginal, base_params
 from generation.engine.fields import identifiers as ids
 from generation.engine.fields.models import (
@@ -46,6 +45,7 @@ from generation.engine.fields.models import (
     StringField,
     TimeField,
     UuidField,
+    default_key,
 )
 from generation.engine.fields.patterns import (
     fixed_width_strings,
