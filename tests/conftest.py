@@ -43,6 +43,13 @@ PEOPLE_SPEC: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """A cheap hasher: PBKDF2's 1M+ iterations cost ~0.5 s per user made or logged in, and the
+    tests are about the service, not about key stretching (e2e servers keep the real one)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
