@@ -8,6 +8,7 @@ with one issue per problem, each naming its JSON path.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from generation.engine.compile import compile_spec
-from generation.engine.errors import SpecError
+from generation.engine.errors import Issue, SpecError
 from generation.engine.spec import MAX_NESTING, MAX_NODES, MAX_SPEC_BYTES, Spec
 from generation.engine.validation import issues_from_validation
 
@@ -90,8 +91,98 @@ def parse_spec(data: dict[str, Any] | str | bytes | Spec) -> Spec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(issues_from_validation(exc, data)) from None
+        raise SpecError(every_issue(data, issues_from_validation(exc, data))) from None
     except RecursionError:
         raise SpecError.at("", "spec is nested too deeply") from None
-    compile_spec(spec)
+    try:
+        compile_spec(spec)
+    except SpecError as exc:
+        raise SpecError(every_issue(data, exc.issues)) from None
     return spec
+
+
+#: Rounds of checks behind the first issues (each cuts out what the last one found).
+MAX_ROUNDS = 4
+
+
+def every_issue(data: dict[str, Any], issues: list[Issue]) -> list[Issue]:
+    """``issues`` and the issues hidden behind them, so that every problem is reported in one
+    pass rather than in rounds: checks that run only once their nodes are valid (a table's
+    references to its fields, the compiler's references, cycles and correlations, the tables
+    below a broken parent).
+
+    The nodes the issues are about are cut out (a broken field, a table's broken key such as
+    its whole correlations list, a table with a broken parent) and what is left is checked
+    again, up to MAX_ROUNDS times. What the checks then say of what was cut out (an "unknown
+    field 'x'" for a field cut out, a table left with no field) is not repeated.
+    """
+    rest = copy.deepcopy(data)
+    cut_paths: set[str] = set()
+    cut_names: set[str] = set()
+
+    def fresh(found: list[Issue]) -> list[Issue]:
+        return [
+            issue
+            for issue in found
+            if issue not in issues
+            and not any(issue.path == p or issue.path.startswith(p + ".") for p in cut_paths)
+            # "must declare at least one field" of a table whose only field was cut out
+            and not any(not issue.path or p.startswith(issue.path + ".") for p in cut_paths)
+            and not any(f"'{name}'" in issue.message for name in cut_names)
+        ]
+
+    everything = list(issues)
+    last = issues
+    for _ in range(MAX_ROUNDS):
+        if not isinstance(rest.get("tables"), dict) or not _cut(rest, last, cut_paths, cut_names):
+            break  # the spec's shape itself is broken: nothing more to check
+        try:
+            spec = Spec.model_validate(rest)
+            compile_spec(spec)
+        except ValidationError as exc:
+            found = issues_from_validation(exc, rest)
+        except SpecError as exc:
+            found = exc.issues
+        except RecursionError:
+            break
+        else:
+            break
+        new = fresh(found)
+        everything += new
+        # What the cuts themselves broke goes whole with its table in the next round.
+        last = new + [
+            Issue(".".join(i.path.split(".")[:2]), i.message)
+            for i in found
+            if i not in new and i.path.startswith("tables.")
+        ]
+    return everything
+
+
+def _cut(
+    rest: dict[str, Any], issues: list[Issue], cut_paths: set[str], cut_names: set[str]
+) -> bool:
+    """Cut out of ``rest`` the nodes the issues are about; False where that cannot be done."""
+    for issue in issues:
+        path = issue.path.split(".") if issue.path else []
+        if not path or path[0] != "tables":
+            if path and path[0] in rest:
+                rest.pop(path[0])  # an unknown top-level key
+                cut_paths.add(path[0])
+                continue
+            return False
+        if len(path) < 2:
+            return False
+        table = path[1]
+        node = rest["tables"].get(table)
+        if len(path) == 2 or not isinstance(node, dict) or path[2] == "parent":
+            rest["tables"].pop(table, None)
+            cut_names.add(table)
+            cut_paths.add(f"tables.{table}")
+        elif path[2] == "fields" and len(path) >= 4 and isinstance(node.get("fields"), dict):
+            node["fields"].pop(path[3], None)
+            cut_names.add(path[3])
+            cut_paths.add(f"tables.{table}.fields.{path[3]}")
+        else:
+            node.pop(path[2], None)
+            cut_paths.add(f"tables.{table}.{path[2]}")
+    return True

@@ -27,8 +27,73 @@ def test_it_rejects_a_non_positive_sd_at_its_path() -> None:
 def test_it_names_the_allowed_types() -> None:
     doc = {"tables": {"t": {"fields": {"x": {"type": "bogus"}}}}}
     ((path, message),) = _issues(doc).items()
-    assert path == "tables.t.fields.x"
+    assert path == "tables.t.fields.x.type"  # the innermost node that is wrong
     assert "'int'" in message and "'bogus'" in message
+    assert "did you mean" not in message  # nothing is close to 'bogus'
+
+
+def test_a_near_miss_gets_a_did_you_mean() -> None:
+    doc = {
+        "tables": {
+            "t": {
+                "rowz": 10,
+                "fields": {
+                    "x": {"type": "float", "dist": {"kind": "gaussian", "mean": 0, "sd": 1}},
+                    "n": {"type": "integer"},
+                    "k": {"type": "int", "mni": 3},
+                },
+            }
+        }
+    }
+    issues = _issues(doc)
+    assert issues["tables.t.fields.x.dist.kind"].startswith(
+        "unknown kind 'gaussian' (did you mean 'normal'?)"
+    )
+    assert issues["tables.t.fields.n.type"].startswith(
+        "unknown type 'integer' (did you mean 'int'?)"
+    )
+    assert issues["tables.t.fields.k.mni"] == "is not allowed here (did you mean 'min'?)"
+    assert issues["tables.t.rowz"] == "is not allowed here (did you mean 'rows'?)"
+
+
+def test_every_problem_is_reported_in_one_pass() -> None:
+    """Field errors, a correlation on a missing field, a reference in an expression and a
+    table's unknown parent: all at once, not one round after another."""
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {
+                    "x": {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": -1}},
+                    "y": {"type": "int"},
+                    "z": {"type": "int", "expr": "q * 2"},
+                },
+                "correlations": [{"fields": ["y", "nope"], "rank": 0.3}],
+            },
+            "u": {"parent": "missing", "fields": {"a": {"type": "int"}}},
+        }
+    }
+    issues = _issues(doc)
+    assert issues["tables.t.fields.x.dist.sd"] == "must be > 0"
+    assert issues["tables.t.correlations.0.fields"] == "unknown field 'nope'"
+    assert issues["tables.t.fields.z.expr"].startswith("unknown field 'q'")
+    assert issues["tables.u.parent"].startswith("unknown table 'missing'")
+    assert len(issues) == 4
+
+
+def test_what_a_broken_node_hides_is_not_reported_as_missing() -> None:
+    """y's expression uses x, whose distribution is broken: x is reported, y is not."""
+    doc = {
+        "tables": {
+            "t": {
+                "fields": {
+                    "x": {"type": "float", "dist": {"kind": "normal", "sd": 0}},
+                    "y": {"type": "float", "expr": "x * 2"},
+                },
+                "correlations": [{"fields": ["x", "y"], "rank": 0.3}],
+            }
+        }
+    }
+    assert _issues(doc) == {"tables.t.fields.x.dist.sd": "must be > 0"}
 
 
 def test_it_rejects_unknown_keys_and_empty_weights() -> None:
@@ -104,10 +169,9 @@ def test_references_between_tables_and_fields_are_checked() -> None:
             "c": {"parent": "zz", "fields": {"id": {"type": "id"}}},
         }
     }
-    issues = _issues(doc)
-    assert issues == {"tables.c.parent": "unknown table 'zz'; tables: a, b, c"}
-    del doc["tables"]["c"]
-    issues = _issues(doc)
+    issues = _issues(doc)  # all of them in one pass, the broken parent first
+    assert next(iter(issues.items())) == ("tables.c.parent", "unknown table 'zz'; tables: a, b, c")
+    assert len(issues) == 5
     assert "is not a key" in issues["tables.b.fields.fk.field"]
     assert "has no field 'nope'" in issues["tables.b.fields.y.expr"]
     assert issues["tables.b.fields.z.conditional.cases.k.dist.sd"] == "must be > 0"
