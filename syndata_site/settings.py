@@ -259,8 +259,10 @@ if REDIS_URL:
     }
 
 # --- Syn-Data -------------------------------------------------------------------------------
-# Prefix CSV text cells starting with = + - @ with ' so spreadsheets do not run them.
-SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", False)
+# CSV injection (OWASP): text cells and header names starting with = + - @ tab or CR (plain
+# numbers aside) get a leading ' so spreadsheets show them instead of running them. On by
+# default; 0 writes text verbatim (for consumers that are programs, not spreadsheets).
+SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", True)
 SYNDATA_BLOCK_SIZE = env_int("SYNDATA_BLOCK_SIZE", 100_000)
 SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
 # A job whose files have not changed for this long gets its lost blocks enqueued again
