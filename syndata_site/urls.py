@@ -5,9 +5,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from syndata_site.health import healthz
+from syndata_site.throttling import throttled_login
 from syndata_site.views import SchemaView, spa_index
 
 urlpatterns = [
+    # Before the admin's own URLs: its login form under the API login's throttles.
+    path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
