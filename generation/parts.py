@@ -158,7 +158,10 @@ def _copy_range(src: IO[bytes], sink: IO[bytes], start: int, length: int) -> Non
 
 def _csv_header(schema: pa.Schema) -> bytes:
     buf = io.BytesIO()
-    engine.open_writer("csv", buf, schema).close()
+    # as write_part writes it: the parts' headers are compared with this one
+    engine.open_writer(
+        "csv", buf, schema, neutralize_formulas=settings.SYNDATA_CSV_NEUTRALIZE_FORMULAS
+    ).close()
     return buf.getvalue()
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "syndata_site.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +202,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Synthetic data as a service: generate from a spec, a template or a model.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # No online validator badge: an image from validator.swagger.io, which the CSP refuses.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -259,8 +262,10 @@ if REDIS_URL:
     }
 
 # --- Syn-Data -------------------------------------------------------------------------------
-# Prefix CSV text cells starting with = + - @ with ' so spreadsheets do not run them.
-SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", False)
+# CSV injection (OWASP): text cells and header names starting with = + - @ tab or CR (plain
+# numbers aside) get a leading ' so spreadsheets show them instead of running them. On by
+# default; 0 writes text verbatim (for consumers that are programs, not spreadsheets).
+SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", True)
 SYNDATA_BLOCK_SIZE = env_int("SYNDATA_BLOCK_SIZE", 100_000)
 SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
 # A job whose files have not changed for this long gets its lost blocks enqueued again
@@ -319,6 +324,26 @@ SECURE_HSTS_PRELOAD = env_bool("SYNDATA_HSTS_PRELOAD", SYNDATA_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The enforced Content-Security-Policy of every page (syndata_site/csp.py says what each page
+# needs): no inline script anywhere. SYNDATA_CSP replaces it; an empty value sends none.
+SYNDATA_CSP = env_str(
+    "SYNDATA_CSP",
+    "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
 if env_bool("SYNDATA_BEHIND_PROXY", False):
     # Only behind a proxy that sets (and strips client-sent) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -20,16 +20,20 @@ requests go on unthrottled (and the log says so) instead of answering 500.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import os
 import shutil
+from collections.abc import Callable
 from hashlib import blake2s
 from pathlib import Path
 from typing import Any
 
 from django.core.cache.backends.filebased import FileBasedCache
+from django.http import HttpRequest, HttpResponse
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +191,37 @@ class AnonRateThrottle(_WindowCounter, throttling.AnonRateThrottle):
 
 class UserRateThrottle(_WindowCounter, throttling.UserRateThrottle):
     pass
+
+
+def throttled_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``view`` (the admin's login) under the API's throttles, on the same counters.
+
+    ``/api/auth/login`` is an API view, so DRF's throttles count each attempt; the admin's
+    login form is a plain Django view that nothing counted, so passwords could be tried there
+    as fast as the server answers. Its attempts (POSTs) go through the same throttle classes
+    and rates, keyed as the API keys them (per client address for anonymous callers), so the
+    two forms share one budget. Over it, the answer is a 429 with Retry-After whatever the
+    password, until the window has passed.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            waits = []
+            for throttle in (cls() for cls in api_settings.DEFAULT_THROTTLE_CLASSES):
+                if not throttle.allow_request(request, None):
+                    waits.append(throttle.wait() or 1)
+            if waits:
+                wait = math.ceil(max(waits))
+                response = HttpResponse(
+                    "<!doctype html><title>Too many attempts</title>"
+                    "<h1>Too many login attempts</h1>"
+                    f"<p>Try again in {wait} seconds (SYNDATA_THROTTLE_ANON per client, "
+                    "SYNDATA_THROTTLE_USER per user, as for the API).</p>",
+                    status=429,
+                )
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapped

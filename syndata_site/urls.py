@@ -2,17 +2,23 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from syndata_site.csp import RedocView
 from syndata_site.health import healthz
+from syndata_site.throttling import throttled_login
 from syndata_site.views import SchemaView, spa_index
 
 urlpatterns = [
+    # Before the admin's own URLs: its login form under the API login's throttles.
+    path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's init script at its own URL (?script): no inline script,
+    # as the Content-Security-Policy requires.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("generation.api.urls")),
     path("api/", include("evaluation.api.urls")),
     path("api/", include("templates_catalog.api.urls")),

@@ -53,9 +53,11 @@ class MetricsView(APIView):
         if fmt not in ("json", "html"):
             raise ApiError(f"format: must be json or html, not {fmt[:40]!r}")
         if fmt == "html":
-            from evaluation.report_html import render_html
+            from evaluation.report_html import REPORT_CSP, render_html
 
             return HttpResponse(
-                render_html(report.document), content_type="text/html; charset=utf-8"
+                render_html(report.document),
+                content_type="text/html; charset=utf-8",
+                headers={"Content-Security-Policy": REPORT_CSP},
             )
         return Response(report.document)

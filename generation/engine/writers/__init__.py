@@ -8,6 +8,7 @@ one row group per block). Several tables: :func:`write_zip`.
 from __future__ import annotations
 
 import gzip
+import re
 import zipfile
 from pathlib import Path
 from typing import IO, Protocol
@@ -34,24 +35,47 @@ class TableWriter(Protocol):
     def close(self) -> None: ...
 
 
+# OWASP's CSV injection advice: a text cell starting with one of these is prefixed with ' (and,
+# as every text cell here, quoted), so a spreadsheet shows it as text instead of running it.
 FORMULA_PREFIXES = r"^[=+\-@\t\r]"
+# ...unless it is a plain number ("-5", "+1.5e3"): a spreadsheet reads that as a number, never
+# as a formula, and a quote would turn it into text.
+PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def neutralize_name(name: str) -> str:
+    """A header name as :func:`neutralize_formulas` writes it."""
+    if re.match(FORMULA_PREFIXES, name) and not re.match(PLAIN_NUMBER, name):
+        return "'" + name
+    return name
+
+
+def neutralize_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its column names neutralised (the CSV header is a row of cells too)."""
+    return pa.schema(
+        [f.with_name(neutralize_name(f.name)) for f in schema], metadata=schema.metadata
+    )
 
 
 def neutralize_formulas(table: pa.Table) -> pa.Table:
-    """Prefix text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) with '.
+    """Prefix text cells (and column names) a spreadsheet would run as a formula with '.
 
-    OWASP's advice for CSV injection; only string columns are touched, vectorised.
+    Cells starting with =, +, -, @, tab or CR, other than plain numbers; only string columns
+    are touched (a negative int stays a number), vectorised.
     """
     import pyarrow.compute as pc
 
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.match_substring_regex(column, FORMULA_PREFIXES)
+            risky = pc.and_(
+                pc.match_substring_regex(column, FORMULA_PREFIXES),
+                pc.invert(pc.match_substring_regex(column, PLAIN_NUMBER)),
+            )
             quoted = pc.binary_join_element_wise(pa.scalar("'", column.type), column, "")
             column = pc.if_else(risky, quoted, column)
         columns.append(column)
-    return pa.Table.from_arrays(columns, schema=table.schema)
+    return pa.Table.from_arrays(columns, schema=neutralize_schema(table.schema))
 
 
 class CsvWriter:
@@ -61,9 +85,11 @@ class CsvWriter:
         schema: pa.Schema,
         *,
         compress: bool = False,
-        neutralize: bool = False,
+        neutralize: bool = True,
     ) -> None:
         self._neutralize = neutralize
+        if neutralize:
+            schema = neutralize_schema(schema)
         self._gz = (
             gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0) if compress else None
         )
@@ -131,11 +157,12 @@ class ParquetWriter:
 
 
 def open_writer(
-    fmt: str, sink: IO[bytes] | Path, schema: pa.Schema, *, neutralize_formulas: bool = False
+    fmt: str, sink: IO[bytes] | Path, schema: pa.Schema, *, neutralize_formulas: bool = True
 ) -> TableWriter:
     """A writer of ``fmt`` over a binary sink (the caller closes the sink).
 
-    ``neutralize_formulas`` (CSV only) defuses cells a spreadsheet would run as formulas.
+    ``neutralize_formulas`` (CSV only; on by default, as OWASP advises for CSV exports) defuses
+    cells and header names a spreadsheet would run as formulas; off writes text verbatim.
     """
     if isinstance(sink, Path):
         raise TypeError("pass an open binary file")

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from generation import engine
@@ -81,7 +82,12 @@ class Command(BaseCommand):
                 path = out if single else folder / f"{name}.{ext}"
                 schema = engine.output_schema(spec, name)
                 with path.open("wb") as sink:
-                    writer = engine.open_writer(fmt, sink, schema)
+                    writer = engine.open_writer(
+                        fmt,
+                        sink,
+                        schema,
+                        neutralize_formulas=settings.SYNDATA_CSV_NEUTRALIZE_FORMULAS,
+                    )
                     for block in plan.blocks():
                         writer.write(engine.generate_block(spec, name, block, seed))
                         progress.advance(block.rows)
