@@ -42,6 +42,14 @@ PEOPLE_SPEC: dict[str, Any] = {
 }
 
 
+def run_metrics(job_id: Any) -> None:
+    """What a worker does once a job succeeded: the metrics task its completion enqueued
+    (in-process tests run the data's task directly, so nothing else runs it)."""
+    from generation.tasks import compute_metrics
+
+    compute_metrics(str(job_id))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
