@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     # document), so the generated clients keep theirs.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "generation.models.Job.Kind",
+        "StatusEnum": "generation.models.Job.Status",
+        "MetricsStatusEnum": "generation.models.Job.MetricsStatus",
         "MetricsKindEnum": ["conformance", "model"],
     },
 }

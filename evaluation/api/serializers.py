@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from generation.models import Job
+
 
 class MetricsSummarySerializer(serializers.Serializer):
     """Headline figures; the model-only ones are absent from conformance documents."""
@@ -46,7 +48,9 @@ class MetricsStateSerializer(serializers.Serializer):
     """202 of GET /api/metrics/{job}: not computed yet."""
 
     job = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=["pending", "running"])
+    status = serializers.ChoiceField(
+        choices=Job.MetricsStatus.choices, help_text="pending or running here."
+    )
     progress = serializers.FloatField()
     error = serializers.CharField()
     retry_after = serializers.IntegerField(help_text="Seconds; also the Retry-After header.")

@@ -123,7 +123,7 @@ class JobTableSerializer(serializers.Serializer):
 
 class JobMetricsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=["pending", "running", "ready", "failed", "none"],
+        choices=Job.MetricsStatus.choices,
         help_text="The metrics' own state: computed after the job succeeded (its data is "
         "downloadable before); none for fit jobs and jobs that failed or were cancelled.",
     )
