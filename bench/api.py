@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/api.py                 # starts its own server on a temp var dir
     .venv/bin/python bench/api.py --quick         # fewer requests (a smoke run)
+    .venv/bin/python bench/api.py --time-to-data  # only: submit -> succeeded -> metrics ready
+        [--runs 5] [--model-rows 8000] [--schema-rows 1000000 10000000]
 
 Measures, with targets from issue 6:
 - p50/p99 latency of GET /api/jobs/{id} with 50 concurrent clients polling their jobs the way
@@ -10,7 +12,11 @@ Measures, with targets from issue 6:
   back to back, no pause): there, by Little's law, latency is clients / throughput whatever
   the code does, so the saturation runs report the throughput the server sustains;
 - time to the first preview rows of a 10M-row job (target < 3 s, whatever the size);
-- the server's RSS while streaming a 2 GB download (target < 150 MB per web worker).
+- the server's RSS while streaming a 2 GB download (target < 150 MB per web worker);
+- time to data (issue 14), median of ``--runs``: a model job of 8,000 rows from submit to
+  ``succeeded`` (target <= 2 s with an idle worker) and from ``succeeded`` to its metrics
+  ready (target <= 10 s); schema jobs of growing rows: their last block to ``succeeded``
+  (target <= 1 s) and their metrics' time, which must not grow past the sample cap.
 
 The server runs with throttling and the concurrent-jobs limit raised (they would otherwise
 answer 429 to a load test, which is their job). The 2 GB file is a stored artifact of a real
@@ -284,6 +290,103 @@ def first_preview(client: httpx.Client, rows: int) -> dict[str, Any]:
     }
 
 
+def _wait_status(client: httpx.Client, job_id: str, timeout: float = 600) -> dict[str, Any]:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            if job["status"] != "succeeded":
+                raise RuntimeError(f"job {job_id} {job['status']}: {job['error']}")
+            return job
+        time.sleep(0.02)
+    raise RuntimeError(f"job {job_id} not done after {timeout}s")
+
+
+def _wait_metrics(client: httpx.Client, job_id: str, timeout: float = 600) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        resp = client.get(f"/api/metrics/{job_id}")
+        if resp.status_code == 200:
+            return
+        if resp.status_code != 202:
+            raise RuntimeError(f"metrics of {job_id}: {resp.status_code} {resp.text[:300]}")
+        time.sleep(0.05)
+    raise RuntimeError(f"metrics of {job_id} not ready after {timeout}s")
+
+
+def _seconds(stamp: str | None) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp()
+
+
+def _one_job(client: httpx.Client, body: dict[str, Any]) -> dict[str, float]:
+    """Submit one job; the wall time to succeeded and from there to its metrics ready."""
+    start = time.perf_counter()
+    job = client.post("/api/generate", json=body)
+    if job.status_code != 202:
+        raise RuntimeError(f"generate: {job.status_code} {job.text[:300]}")
+    done = _wait_status(client, job.json()["id"])
+    succeeded = time.perf_counter()
+    _wait_metrics(client, done["id"])
+    ready = time.perf_counter()
+    return {
+        "to_succeeded_s": succeeded - start,
+        "to_metrics_after_succeeded_s": ready - succeeded,
+        # the server's own clock: started -> finished (the run, without queueing)
+        "run_s": _seconds(done["finished_at"]) - _seconds(done["started_at"]),
+    }
+
+
+def _medians(runs: list[dict[str, float]]) -> dict[str, Any]:
+    return {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0] if runs} | {
+        "runs": len(runs)
+    }
+
+
+def time_to_data(
+    client: httpx.Client, *, runs: int, model_rows: int, schema_rows: list[int]
+) -> dict[str, Any]:
+    """Submit -> succeeded and succeeded -> metrics ready, median of ``runs``, one job at a
+    time (an idle worker). The model is a spec fit on a table made by a schema job here."""
+    table = client.post("/api/generate", json={"schema": SPEC, "rows": 2000, "seed": 5}).json()
+    _wait_status(client, table["id"])
+    csv = client.get(f"/api/download/{table['id']}").content
+    dataset = client.post(
+        "/api/datasets", files={"file": ("people.csv", csv, "text/csv")}, data={"name": "people"}
+    )
+    if dataset.status_code != 201:
+        raise RuntimeError(f"upload: {dataset.status_code} {dataset.text[:300]}")
+    fit = client.post(
+        f"/api/datasets/{dataset.json()['id']}/fit",
+        json={"synthesizer": "gaussian_copula", "seed": 1},
+    )
+    if fit.status_code != 202:
+        raise RuntimeError(f"fit: {fit.status_code} {fit.text[:300]}")
+    model_id = _wait_status(client, fit.json()["id"])["params"]["model_id"]
+    body = {"model_id": model_id, "rows": model_rows, "format": "csv"}
+    model = _medians([_one_job(client, {**body, "seed": i}) for i in range(runs)])
+    print(
+        f"model job of {model_rows:,} rows: succeeded {model['to_succeeded_s']:.2f} s, "
+        f"metrics ready {model['to_metrics_after_succeeded_s']:.2f} s after"
+    )
+    schema = {}
+    for rows in schema_rows:
+        found = _medians(
+            [
+                _one_job(client, {"schema": SPEC, "rows": rows, "format": "csv", "seed": i})
+                for i in range(max(1, runs // 2))
+            ]
+        )
+        schema[str(rows)] = found
+        print(
+            f"schema job of {rows:,} rows: succeeded {found['to_succeeded_s']:.2f} s "
+            f"(run {found['run_s']:.2f} s), metrics ready "
+            f"{found['to_metrics_after_succeeded_s']:.2f} s after"
+        )
+    return {"model_rows": model_rows, "model": model, "schema": schema}
+
+
 def big_download(server: Server, client: httpx.Client, size: int) -> dict[str, Any]:
     job = client.post("/api/generate", json={"schema": SPEC, "rows": 1000, "seed": 2}).json()
     deadline = time.time() + 120
@@ -344,7 +447,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests and a 200 MB file")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--time-to-data", action="store_true", help="only the time-to-data measurement"
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--model-rows", type=int, default=8000)
+    parser.add_argument("--schema-rows", type=int, nargs="*", default=[1_000_000, 10_000_000])
     args = parser.parse_args()
+    if args.time_to_data:
+        server = Server(args.port)
+        token = server.start()
+        try:
+            with httpx.Client(
+                base_url=server.url, headers={"Authorization": f"Token {token}"}, timeout=120
+            ) as client:
+                found = time_to_data(
+                    client, runs=args.runs, model_rows=args.model_rows, schema_rows=args.schema_rows
+                )
+        finally:
+            server.stop()
+        out = RESULTS.with_name("time_to_data.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            json.dumps({"load_average_at_end": list(os.getloadavg()), **found}, indent=2) + "\n"
+        )
+        print(f"wrote {out.relative_to(REPO)}")
+        return
     per = 10 if args.quick else 40
     size = 200 * 1024**2 if args.quick else 2 * 1024**3
 

@@ -18,7 +18,7 @@ from evaluation.metrics.quality import (
     native_quality_report,
     quality_report,
 )
-from evaluation.sample import read_head
+from evaluation.sample import find_values, read_head
 from generation.models import Job
 
 __all__ = ["model_metrics_document"]
@@ -41,8 +41,10 @@ def _identifier_leaks(fitted: Any, frame: pd.DataFrame) -> dict[str, int]:
     return leaks
 
 
-def model_metrics_document(job: Job) -> dict[str, Any]:
-    """Quality (sdmetrics), diagnostics, privacy (exact copies, DCR vs holdout), diversity."""
+def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
+    """Quality (sdmetrics), diagnostics, privacy (exact copies, DCR vs holdout), diversity,
+    each on bounded samples (``sample`` in the document says which); ``progress(share)``."""
+    from evaluation.services import sample_statement
     from generation.synthesis.fitted import load_fitted, row_hashes
     from generation.synthesis.models import SynthModel
     from generation.synthesis.producer import copies_dropped
@@ -52,7 +54,7 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     fitted = load_fitted(model.directory)
     meta = fitted.meta
     if meta["chosen"] == "hma":
-        return _multi_table_document(job, model, fitted)
+        return _multi_table_document(job, model, fitted, progress or (lambda share: None))
     metadata = model.dataset.metadata
     learned = meta["learned"]
     real_all = load_frame(model.dataset.absolute_path, metadata)
@@ -100,6 +102,7 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
         "kind": "model",
         "model_id": str(model.id),
         "synthesizer": meta["chosen"],
+        "sample": sample_statement(real=True),
         "summary": {
             "quality": quality["score"],
             "column_shapes": quality["column_shapes"],
@@ -181,11 +184,12 @@ def _privacy(
     return privacy
 
 
-def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
+def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> dict[str, Any]:
     """Per table: quality and diagnostic against the rows the model learned, exact copies,
     distance to closest record against its held-out rows (the root rows held out of the fit
     and their descendants), identifier leaks, diversity; and referential integrity (share of
     child keys that are keys of a synthetic parent)."""
+    from evaluation.services import sample_statement
     from generation.synthesis.fitted import load_fitted, row_hashes
     from generation.synthesis.producer import copies_dropped
     from generation.synthesis.relational import drop_orphans
@@ -248,17 +252,20 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         entry["privacy"] = privacy
         entry["diversity"] = diversity_report(synthetic)
         tables[name] = entry
+        progress(len(tables) / (len(meta["order"]) + 1))
     integrity = {}
     for rel in meta["relationships"]:
         child, parent = rel["child_table"], rel["parent_table"]
         if child in full and parent in full:
             artifact = artifacts[parent]
-            parent_keys = read_head(artifact.absolute_path, artifact.format, 10**9)[
-                rel["parent_primary_key"]
-            ]
-            fk = full[child][rel["child_foreign_key"]]
+            fk = full[child][rel["child_foreign_key"]].astype(str)
+            # The sampled child keys looked up in the parent's key column, not the whole
+            # parent table read: bounded memory, and a scan that stops once all are found.
+            found = find_values(
+                artifact.absolute_path, artifact.format, rel["parent_primary_key"], set(fk)
+            )
             integrity[f"{child}.{rel['child_foreign_key']}"] = (
-                float(fk.astype(str).isin(set(parent_keys.astype(str))).mean()) if len(fk) else 1.0
+                float(fk.isin(found).mean()) if len(fk) else 1.0
             )
     qualities = [t["quality"]["score"] for t in tables.values() if "quality" in t]
     diagnostics = [t["diagnostic"]["score"] for t in tables.values() if "diagnostic" in t]
@@ -269,6 +276,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         "kind": "model",
         "model_id": str(model.id),
         "synthesizer": "hma",
+        "sample": sample_statement(real=True),
         "summary": {
             "quality": float(np.mean(qualities)) if qualities else None,
             "utility": float(np.mean(qualities)) if qualities else None,

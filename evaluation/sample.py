@@ -38,4 +38,33 @@ def read_head(path: Path, fmt: str, nrows: int) -> pd.DataFrame:
     raise ValueError(f"cannot read format {fmt!r}")
 
 
-__all__ = ["read_head"]
+def find_values(path: Path, fmt: str, column: str, wanted: set[str]) -> set[str]:
+    """Which of ``wanted`` (as text) occur in one column of an artifact file: the column read
+    in chunks, only matches kept, stopping as soon as every wanted value was seen."""
+    found: set[str] = set()
+
+    def keep(values: pd.Series) -> bool:
+        found.update(set(values.dropna().astype(str)) & wanted)
+        return len(found) >= len(wanted)
+
+    if not wanted:
+        return found
+    if fmt == "csv":
+        for chunk in pd.read_csv(path, usecols=[column], chunksize=200_000):
+            if keep(chunk[column]):
+                break
+    elif fmt == "parquet":
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=200_000, columns=[column]):
+            if keep(batch.to_pandas()[column]):
+                break
+    else:
+        chunk_size = 200_000
+        head = read_head(path, fmt, chunk_size)
+        # JSON lines have no column access: read in growing heads (rare for relational jobs).
+        while len(head) and not keep(head[column]) and len(head) == chunk_size:
+            chunk_size *= 4
+            head = read_head(path, fmt, chunk_size)
+    return found
+
+
+__all__ = ["find_values", "read_head"]

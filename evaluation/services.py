@@ -1,10 +1,13 @@
-"""Compute and store the metrics document of a finished job."""
+"""Compute and store the metrics document of a finished job: its own task, after the data."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 
 from evaluation.metrics import conformance_report, diversity_report
 from evaluation.models import MetricsReport
@@ -12,30 +15,100 @@ from evaluation.sample import read_head
 from generation import engine
 from generation.models import Job
 
+logger = logging.getLogger(__name__)
 
-def metrics_compute(*, job: Job) -> MetricsReport:
+Progress = Callable[[float], None]
+
+
+def sample_statement(*, real: bool = False) -> dict[str, Any]:
+    """What a document says of its sample: the metrics' cost is bounded by these caps, not
+    by the job's rows (SYNDATA_METRICS_SAMPLE_ROWS, SYNDATA_PRIVACY_SAMPLE_ROWS)."""
+    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
+    statement: dict[str, Any] = {
+        "rows_cap": cap,
+        "seed": 0,
+        "synthetic": f"the first {cap} rows of each table at most (rows are drawn "
+        "independently of their position, so the head is a sample)",
+    }
+    if real:
+        privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
+        statement["privacy_rows_cap"] = privacy_cap
+        statement["real"] = (
+            f"a seeded sample (seed 0) of at most {cap} training rows; the distance to closest "
+            f"record of at most {privacy_cap} synthetic and {privacy_cap} held-out rows to "
+            f"{privacy_cap * 5} training rows"
+        )
+    return statement
+
+
+def metrics_run(*, job_id: Any) -> None:
+    """The metrics task: pending -> running -> ready (or failed, with the error).
+
+    It never changes the job's status: the data stays downloadable whatever happens here.
+    Only pending metrics are claimed, so a duplicate task (a redelivery, or recovery's resend
+    of metrics that were only slow) does nothing.
+    """
+    from generation.recovery import Heartbeat
+
+    claimed = Job.objects.filter(
+        id=job_id, status=Job.Status.SUCCEEDED, metrics_status=Job.MetricsStatus.PENDING
+    ).update(
+        metrics_status=Job.MetricsStatus.RUNNING,
+        metrics_progress=0.0,
+        metrics_error="",
+        metrics_attempts=F("metrics_attempts") + 1,
+    )
+    if not claimed:
+        return
+    job = Job.objects.get(id=job_id)
+
+    def progress(share: float) -> None:
+        Job.objects.filter(id=job.id, metrics_status=Job.MetricsStatus.RUNNING).update(
+            metrics_progress=min(0.99, share)
+        )
+
+    try:
+        with Heartbeat(job):
+            metrics_compute(job=job, progress=progress)
+    except Exception as exc:
+        logger.exception("metrics of job %s failed", job_id)
+        Job.objects.filter(id=job_id).exclude(metrics_status=Job.MetricsStatus.READY).update(
+            metrics_status=Job.MetricsStatus.FAILED, metrics_error=f"{type(exc).__name__}: {exc}"
+        )
+        return
+    # Ready even where recovery gave up on a copy that was only slow: the document is stored.
+    Job.objects.filter(id=job_id).update(
+        metrics_status=Job.MetricsStatus.READY, metrics_progress=1.0, metrics_error=""
+    )
+
+
+def metrics_compute(*, job: Job, progress: Progress | None = None) -> MetricsReport:
     """Conformance (schema/template jobs) and diversity over a sample of each table."""
+    progress = progress or (lambda share: None)
     if job.kind == Job.Kind.MODEL:  # against the real table: evaluation/report.py
         from evaluation.report import model_metrics_document
 
-        document = model_metrics_document(job)
+        document = model_metrics_document(job, progress=progress)
         report, _ = MetricsReport.objects.update_or_create(job=job, defaults={"document": document})
         return report
     spec = engine.parse_spec(job.spec)
     sample_rows = settings.SYNDATA_METRICS_SAMPLE_ROWS
     tables: dict[str, Any] = {}
-    for artifact in job.artifacts.exclude(table=""):
+    artifacts = list(job.artifacts.exclude(table=""))
+    for i, artifact in enumerate(artifacts):
         frame = read_head(artifact.absolute_path, artifact.format, sample_rows)
         table_spec = spec.tables[artifact.table]
         report = conformance_report(table_spec, frame, spec=spec, name=artifact.table)
         report["diversity"] = diversity_report(frame)
         tables[artifact.table] = report
+        progress((i + 1) / len(artifacts))
     utilities = [t["utility"] for t in tables.values() if t.get("utility") is not None]
     uniqueness = [t["diversity"]["uniqueness_rate"] for t in tables.values()]
     document = {
         "job": str(job.id),
         "kind": "conformance",
         "engine_version": job.engine_version,
+        "sample": sample_statement(),
         "summary": {
             "utility": sum(utilities) / len(utilities) if utilities else None,
             "uniqueness_rate": min(uniqueness) if uniqueness else None,

@@ -77,6 +77,15 @@ class Job(models.Model):
         MODEL = "model"
         FIT = "fit"
 
+    class MetricsStatus(models.TextChoices):
+        """The metrics' own life, after the data's: a job is done when its data is ready."""
+
+        PENDING = "pending"
+        RUNNING = "running"
+        READY = "ready"
+        FAILED = "failed"
+        NONE = "none"  # fit jobs: the model is the result, there is no metrics document
+
     FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -105,6 +114,17 @@ class Job(models.Model):
     )
     error = models.TextField(blank=True, default="")
     log = models.JSONField(default=list, blank=True)
+    metrics_status = models.CharField(
+        max_length=16,
+        choices=MetricsStatus.choices,
+        default=MetricsStatus.PENDING,
+        help_text="Computed by their own task once the job succeeded (evaluation.services).",
+    )
+    metrics_progress = models.FloatField(default=0.0)
+    metrics_error = models.TextField(blank=True, default="")
+    metrics_attempts = models.IntegerField(
+        default=0, help_text="Metrics tasks started; recovery gives up after a few."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -126,6 +146,14 @@ class Job(models.Model):
             return 1.0
         # Child tables' rows are drawn per parent: rows_total is an expectation until the end.
         return min(0.999, self.rows_done / self.rows_total) if self.rows_total else 0.0
+
+    @property
+    def metrics_state(self) -> str:
+        """The metrics' status as users see it: none for a job that failed or was cancelled
+        (they never come), otherwise the stored one (pending until the data is ready)."""
+        if self.status in (self.Status.FAILED, self.Status.CANCELLED):
+            return self.MetricsStatus.NONE
+        return self.metrics_status
 
     @property
     def directory(self) -> Path:

@@ -15,12 +15,18 @@ mtime) from a thread of its worker and on every epoch, so only a fit whose worke
 stops beating; it is queued and enqueued again (a fit is reproducible from its seed, so the
 retry gives the same model) up to ``SYNDATA_FIT_RETRIES`` times, then failed with a message
 that says so. ``fit_run`` starts only a queued fit, so a duplicate task is a no-op.
+
+Metrics are a task of their own after a job succeeded (its data is downloadable meanwhile):
+pending or running metrics whose job's folder stopped changing (the metrics task beats the
+same heartbeat) are set pending and enqueued again, up to ``SYNDATA_METRICS_RETRIES`` times,
+then failed; the job stays succeeded. ``metrics_run`` claims only pending metrics.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +56,8 @@ class Recovered:
     starts: int = 0
     fit_retries: int = 0
     fits_failed: int = 0
+    metrics: int = 0
+    metrics_failed: int = 0
 
 
 def _last_activity(job: Job) -> float:
@@ -73,6 +81,35 @@ def job_heartbeat(job: Job, now: float | None = None) -> None:
     it handled this stall (so that one stall is recovered once, not every pass)."""
     job.directory.mkdir(parents=True, exist_ok=True)
     os.utime(job.directory, None if now is None else (now, now))
+
+
+class Heartbeat:
+    """While a long task runs (a fit, a job's metrics), its job's heartbeat beats from a
+    thread every quarter of ``SYNDATA_STALL_SECONDS``, so only a task whose worker is gone
+    looks stalled to the watchdog."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.interval = max(0.5, settings.SYNDATA_STALL_SECONDS / 4)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
+
+    def _beat(self) -> None:
+        while True:
+            try:
+                job_heartbeat(self.job)
+            except OSError:  # storage away for a moment: the next beat tries again
+                logger.warning("heartbeat of job %s failed", self.job.id)
+            if self.stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def job_recover(*, job: Job, now: float | None = None) -> Recovered:
@@ -144,7 +181,49 @@ def jobs_recover_stalled(
         total.joins += done.joins
         total.fit_retries += done.fit_retries
         total.fits_failed += done.fits_failed
+    waiting = (Job.MetricsStatus.PENDING, Job.MetricsStatus.RUNNING)
+    for job in Job.objects.filter(status=Job.Status.SUCCEEDED, metrics_status__in=waiting):
+        if now - _last_activity(job) < stalled_after:
+            continue
+        done = metrics_recover(job=job, stalled_after=stalled_after, now=now)
+        total.jobs += done.jobs
+        total.metrics += done.metrics
+        total.metrics_failed += done.metrics_failed
     return total
+
+
+def metrics_recover(*, job: Job, stalled_after: float, now: float | None = None) -> Recovered:
+    """Metrics whose task was lost (never delivered, or its worker died): pending again and
+    re-enqueued; failed (the data untouched) once ``SYNDATA_METRICS_RETRIES`` retries were
+    spent."""
+    done = Recovered(jobs=[str(job.id)])
+    limit = settings.SYNDATA_METRICS_RETRIES
+    retries = max(0, job.metrics_attempts - 1)
+    waiting = (Job.MetricsStatus.PENDING, Job.MetricsStatus.RUNNING)
+    if job.metrics_status == Job.MetricsStatus.RUNNING and retries >= limit:
+        message = (
+            f"the metrics stopped: no heartbeat for {stalled_after:.0f}s (their worker was lost: "
+            f"killed, out of memory?), and they were already retried {retries} times "
+            f"(SYNDATA_METRICS_RETRIES={limit}); the data is intact"
+        )
+        done.metrics_failed = Job.objects.filter(
+            id=job.id, metrics_status=Job.MetricsStatus.RUNNING
+        ).update(metrics_status=Job.MetricsStatus.FAILED, metrics_error=message)
+        logger.warning("metrics of job %s stalled: failed after %d retries", job.id, retries)
+        return done
+    requeued = Job.objects.filter(id=job.id, metrics_status__in=waiting).update(
+        metrics_status=Job.MetricsStatus.PENDING, metrics_progress=0.0
+    )
+    if requeued:
+        job_heartbeat(job, now)
+        async_task(
+            "generation.tasks.compute_metrics",
+            str(job.id),
+            task_name=f"job-{job.id}-metrics-again-{job.metrics_attempts}",
+        )
+        done.metrics += 1
+        logger.warning("metrics of job %s stalled: enqueued again", job.id)
+    return done
 
 
 def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> Recovered:

@@ -235,18 +235,25 @@ def job_run_sequential(*, job: Job) -> None:
         logger.exception("job %s failed", job.id)
         _job_fail(job, f"{type(exc).__name__}: {exc}")
         return
-    _metrics(job)
-    if not _finish(job) and _gone_or_cancelled(job.id):
+    if _finish(job):
+        metrics_enqueue(job=job)
+    elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted meanwhile
 
 
-def _metrics(job: Job) -> None:
-    from evaluation.services import metrics_compute  # downstream of generation
+def metrics_enqueue(*, job: Job) -> None:
+    """The data is ready and the job succeeded; its metrics are their own task from here
+    (evaluation.services.metrics_run), so nobody waits for them to download.
 
+    A broker that refuses leaves them pending: recovery enqueues pending metrics again.
+    """
+    job_id = str(job.id)
     try:
-        metrics_compute(job=job)
-    except Exception:
-        logger.exception("metrics of job %s failed", job.id)
+        async_task("generation.tasks.compute_metrics", job_id, task_name=f"job-{job_id}-metrics")
+    except Exception as exc:
+        logger.error(
+            "cannot enqueue the metrics of job %s: %s: %s", job_id, type(exc).__name__, exc
+        )
 
 
 def _fan_out(job: Job) -> None:
@@ -341,7 +348,7 @@ def _job_fail(job: Job, message: str) -> None:
 
 
 def job_finalize(*, job_id: Any) -> None:
-    """Join every table's parts into its final file, record artifacts, metrics; finish."""
+    """Join every table's parts into its final file, record artifacts; finish (metrics follow)."""
     job = Job.objects.filter(id=job_id).first()
     if job is None or job.status != Job.Status.RUNNING:
         return
@@ -385,11 +392,11 @@ def job_finalize(*, job_id: Any) -> None:
         logger.exception("joining job %s failed", job.id)
         _job_fail(job, f"{type(exc).__name__}: {exc}")
         return
-    _metrics(job)
     if _finish(job):
         # Only now: a concurrent duplicate join still reading the parts must not see them
         # vanish while the job is running (it would fail a job that is about to succeed).
         shutil.rmtree(out_dir / "parts", ignore_errors=True)
+        metrics_enqueue(job=job)
     elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted while joining
 

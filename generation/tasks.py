@@ -17,6 +17,13 @@ def finalize_job(job_id: str) -> None:
     services.job_finalize(job_id=job_id)
 
 
+def compute_metrics(job_id: str) -> None:
+    """A succeeded job's metrics document (enqueued by its completion, or by recovery)."""
+    from evaluation.services import metrics_run  # downstream of generation
+
+    metrics_run(job_id=job_id)
+
+
 def purge_expired() -> int:
     """Scheduled (see generation.apps): delete files past SYNDATA_RETENTION_DAYS."""
     return services.artifacts_purge_expired()

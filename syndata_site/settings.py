@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     # document), so the generated clients keep theirs.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "generation.models.Job.Kind",
+        "StatusEnum": "generation.models.Job.Status",
+        "MetricsStatusEnum": "generation.models.Job.MetricsStatus",
         "MetricsKindEnum": ["conformance", "model"],
     },
 }
@@ -274,7 +276,11 @@ SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
 SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
 # A qcluster imports what jobs need (pandas, scipy, the metrics) before forking its workers.
 SYNDATA_WORKER_PRELOAD = env_bool("SYNDATA_WORKER_PRELOAD", True)
+# Metrics run on seeded samples of at most this many rows per table (their cost is bounded,
+# whatever the job's rows); they follow the data in a task of their own, retried this many
+# times when their worker is lost (generation/recovery.py).
 SYNDATA_METRICS_SAMPLE_ROWS = env_int("SYNDATA_METRICS_SAMPLE_ROWS", 50_000)
+SYNDATA_METRICS_RETRIES = env_int("SYNDATA_METRICS_RETRIES", 2)
 # Per-user limits of the API (each error names the limit it hit).
 SYNDATA_MAX_CONCURRENT_JOBS = env_int("SYNDATA_MAX_CONCURRENT_JOBS", 10)
 SYNDATA_MAX_SPEC_BYTES = env_int("SYNDATA_MAX_SPEC_BYTES", 256 * 1024)

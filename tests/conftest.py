@@ -42,6 +42,14 @@ PEOPLE_SPEC: dict[str, Any] = {
 }
 
 
+def run_metrics(job_id: Any) -> None:
+    """What a worker does once a job succeeded: the metrics task its completion enqueued
+    (in-process tests run the data's task directly, so nothing else runs it)."""
+    from generation.tasks import compute_metrics
+
+    compute_metrics(str(job_id))
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """A cheap hasher: PBKDF2's 1M+ iterations cost ~0.5 s per user made or logged in, and the

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from generation.models import Job
+
 
 class MetricsSummarySerializer(serializers.Serializer):
     """Headline figures; the model-only ones are absent from conformance documents."""
@@ -30,6 +32,30 @@ class MetricsSummarySerializer(serializers.Serializer):
     referential_integrity = serializers.FloatField(required=False, allow_null=True)
 
 
+class MetricsSampleSerializer(serializers.Serializer):
+    """The bounded samples the metrics are computed on: their cost does not grow with rows."""
+
+    rows_cap = serializers.IntegerField(help_text="SYNDATA_METRICS_SAMPLE_ROWS.")
+    seed = serializers.IntegerField(help_text="Seed of the real rows' sample.")
+    synthetic = serializers.CharField()
+    privacy_rows_cap = serializers.IntegerField(
+        required=False, help_text="SYNDATA_PRIVACY_SAMPLE_ROWS (model jobs)."
+    )
+    real = serializers.CharField(required=False, help_text="Model jobs.")
+
+
+class MetricsStateSerializer(serializers.Serializer):
+    """202 of GET /api/metrics/{job}: not computed yet."""
+
+    job = serializers.UUIDField()
+    status = serializers.ChoiceField(
+        choices=Job.MetricsStatus.choices, help_text="pending or running here."
+    )
+    progress = serializers.FloatField()
+    error = serializers.CharField()
+    retry_after = serializers.IntegerField(help_text="Seconds; also the Retry-After header.")
+
+
 class MetricsDocumentSerializer(serializers.Serializer):
     job = serializers.UUIDField()
     kind = serializers.ChoiceField(
@@ -40,6 +66,9 @@ class MetricsDocumentSerializer(serializers.Serializer):
     engine_version = serializers.CharField(required=False)
     model_id = serializers.UUIDField(required=False)
     synthesizer = serializers.CharField(required=False, help_text="The fitted synthesizer.")
+    sample = MetricsSampleSerializer(
+        required=False, help_text="Absent from documents computed before it was stated."
+    )
     summary = MetricsSummarySerializer()
     tables = serializers.DictField(
         child=serializers.DictField(),

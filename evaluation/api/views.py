@@ -1,19 +1,24 @@
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from evaluation.api.serializers import MetricsDocumentSerializer
+from evaluation.api.serializers import MetricsDocumentSerializer, MetricsStateSerializer
 from evaluation.models import MetricsReport
 from generation import selectors
-from generation.api.serializers import ErrorSerializer
+from generation.api.serializers import ErrorSerializer, metrics_state
+from generation.models import Job
 from syndata_site.errors import ApiError
+
+# Seconds a client should wait before asking again while the metrics are computed.
+METRICS_RETRY_AFTER = 2
 
 
 class MetricsView(APIView):
@@ -25,6 +30,11 @@ class MetricsView(APIView):
     @extend_schema(
         operation_id="metrics",
         summary="The job's metrics document (JSON), or a self-contained report page.",
+        description="Metrics are computed after the data is ready (a job is succeeded, and "
+        "downloadable, before them): while they are pending or running this answers 202 "
+        "with their state and a Retry-After header; 200 with the document once ready; 409 "
+        "`metrics_failed` (the data is intact) when computing them failed, `not_ready` for a "
+        "job that failed or was cancelled, `no_metrics` for a fit job.",
         parameters=[
             OpenApiParameter(
                 "format",
@@ -37,21 +47,43 @@ class MetricsView(APIView):
         responses={
             (200, "application/json"): MetricsDocumentSerializer,
             (200, "text/html"): OpenApiTypes.STR,
+            (202, "application/json"): OpenApiResponse(
+                MetricsStateSerializer, description="Still computing: ask again after Retry-After."
+            ),
+            (202, "text/html"): OpenApiTypes.STR,
             404: ErrorSerializer,
             409: ErrorSerializer,
         },
     )
     def get(self, request: Request, job_id: str) -> Response | HttpResponse:
         job = selectors.job_get_for(user=request.user, job_id=job_id)
-        try:
-            report = job.metrics
-        except MetricsReport.DoesNotExist:
-            raise ApiError(
-                f"metrics are not ready: the job is {job.status}", code="not_ready", status_code=409
-            ) from None
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "html"):
             raise ApiError(f"format: must be json or html, not {fmt[:40]!r}")
+        state = job.metrics_state
+        if job.kind == Job.Kind.FIT:
+            raise ApiError(
+                "a fit job has no metrics document: its model's scores are in "
+                "/api/models/{model_id}; sample the model and ask for that job's metrics",
+                code="no_metrics",
+                status_code=409,
+            )
+        if state == Job.MetricsStatus.NONE:
+            raise ApiError(
+                f"metrics are not ready: the job is {job.status}", code="not_ready", status_code=409
+            )
+        if state == Job.MetricsStatus.FAILED:
+            raise ApiError(
+                f"computing the metrics failed: {job.metrics_error or 'no reason recorded'}; "
+                "the job's data is intact and can be downloaded",
+                code="metrics_failed",
+                status_code=409,
+            )
+        report = None
+        if state == Job.MetricsStatus.READY:
+            report = MetricsReport.objects.filter(job=job).first()
+        if report is None:  # pending or running (or ready a moment before its row is read)
+            return _computing(job, fmt)
         if fmt == "html":
             from evaluation.report_html import REPORT_CSP, render_html
 
@@ -61,3 +93,22 @@ class MetricsView(APIView):
                 headers={"Content-Security-Policy": REPORT_CSP},
             )
         return Response(report.document)
+
+
+def _computing(job: Job, fmt: str) -> Response | HttpResponse:
+    """202: the metrics state, and when to ask again (the page refreshes itself)."""
+    body = {**metrics_state(job), "job": str(job.id), "retry_after": METRICS_RETRY_AFTER}
+    headers = {"Retry-After": str(METRICS_RETRY_AFTER)}
+    if fmt == "html":
+        waiting = "the data is still being made" if not job.is_finished else "computing metrics"
+        page = (
+            "<!doctype html><html><head><meta charset='utf-8'>"
+            f"<meta http-equiv='refresh' content='{METRICS_RETRY_AFTER}'>"
+            f"<title>Metrics of job {html.escape(str(job.id))}</title></head><body>"
+            f"<p>{waiting} ({body['status']}, {body['progress']:.0%}); "
+            "this page reloads itself.</p></body></html>"
+        )
+        return HttpResponse(
+            page, status=202, content_type="text/html; charset=utf-8", headers=headers
+        )
+    return Response(body, status=202, headers=headers)

@@ -121,6 +121,23 @@ class JobTableSerializer(serializers.Serializer):
     )
 
 
+class JobMetricsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Job.MetricsStatus.choices,
+        help_text="The metrics' own state: computed after the job succeeded (its data is "
+        "downloadable before); none for fit jobs and jobs that failed or were cancelled.",
+    )
+    progress = serializers.FloatField(help_text="0..1 while running.")
+    error = serializers.CharField(help_text="Why they failed (the data is intact).")
+
+
+def metrics_state(job: Job) -> dict[str, Any]:
+    """A job's metrics state as the API shows it (JobMetricsSerializer's shape)."""
+    state = job.metrics_state
+    progress = 1.0 if state == Job.MetricsStatus.READY else float(job.metrics_progress)
+    return {"status": state, "progress": progress, "error": job.metrics_error}
+
+
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True)
     tables = serializers.DictField(
@@ -132,6 +149,7 @@ class JobSerializer(serializers.ModelSerializer):
         "conditions...) and what the job learned on the way (e.g. exact copies dropped).",
     )
     artifacts = ArtifactSerializer(many=True, read_only=True)
+    metrics = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,9 +174,14 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "artifacts",
+            "metrics",
             "links",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(JobMetricsSerializer)
+    def get_metrics(self, obj: Job) -> dict[str, Any]:
+        return metrics_state(obj)
 
     @extend_schema_field(JobLinksSerializer)
     def get_links(self, obj: Job) -> dict[str, str]:
@@ -195,6 +218,7 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at": _datetime(instance.started_at),
             "finished_at": _datetime(instance.finished_at),
             "artifacts": [artifact.to_representation(a) for a in instance.artifacts.all()],
+            "metrics": metrics_state(instance),
             "links": self.get_links(instance),
         }
 

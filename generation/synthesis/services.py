@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.models import Job, Schema
+from generation.recovery import Heartbeat
 from generation.services import concurrent_jobs_check, job_enqueue, upload_size_check
 from generation.synthesis.fitted import load_fitted, save_fitted
 from generation.synthesis.identifiers import make_salt
@@ -354,6 +354,8 @@ def model_fit_submit(
             format="",
             seed=seed,
             rows_total=epochs,
+            # Done when the model is saved: its scores (auto's) are part of the fit itself.
+            metrics_status=Job.MetricsStatus.NONE,
         )
         model = SynthModel.objects.create(
             owner=user,
@@ -462,36 +464,13 @@ class FitCancelled(Exception):
     """The fit job was cancelled while it ran; raised from the epoch callback to stop it."""
 
 
-class _Heartbeat:
-    """While a fit runs, its job's heartbeat (``recovery.job_heartbeat``) beats from a thread
-    every quarter of ``SYNDATA_STALL_SECONDS``: a fit step without epoch callbacks (a copula on
-    many rows) may run for longer than that, and only a fit whose worker is gone may look
-    stalled to the watchdog."""
-
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        self.interval = max(0.5, settings.SYNDATA_STALL_SECONDS / 4)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
-
-    def _beat(self) -> None:
-        from generation.recovery import job_heartbeat
-
-        while True:
-            try:
-                job_heartbeat(self.job)
-            except OSError:  # storage away for a moment: the next beat tries again
-                logger.warning("heartbeat of fit job %s failed", self.job.id)
-            if self.stop.wait(self.interval):
-                return
-
-    def __enter__(self) -> _Heartbeat:
-        self.thread.start()
-        return self
+class _Heartbeat(Heartbeat):
+    """A fit's heartbeat (``recovery.Heartbeat``): a fit step without epoch callbacks (a
+    copula on many rows) may run for longer than SYNDATA_STALL_SECONDS, and only a fit whose
+    worker is gone may look stalled to the watchdog."""
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
+        super().__exit__(*exc)
         # A fit job's folder holds nothing but its heartbeat.
         shutil.rmtree(self.job.directory, ignore_errors=True)
 

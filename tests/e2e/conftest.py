@@ -74,6 +74,23 @@ class LiveStack:
         log = (self.var_dir / "qcluster.log").read_text()[-4000:]
         raise AssertionError(f"job {job_id} did not finish in {timeout}s; qcluster log:\n{log}")
 
+    def wait_metrics(self, job_id: str, user: str = "alice", timeout: float = 180) -> dict:
+        """The metrics document: they follow the data (202 with Retry-After until ready)."""
+        deadline = time.time() + timeout
+        with self.client(user) as c:
+            while time.time() < deadline:
+                resp = c.get(f"/api/metrics/{job_id}")
+                if resp.status_code != 202:
+                    assert resp.status_code == 200, resp.text
+                    return resp.json()
+                assert resp.headers["Retry-After"] and resp.json()["status"] in (
+                    "pending",
+                    "running",
+                )
+                time.sleep(0.3)
+        log = (self.var_dir / "qcluster.log").read_text()[-4000:]
+        raise AssertionError(f"metrics of {job_id} not ready in {timeout}s; qcluster log:\n{log}")
+
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the leader, as a supervisor sends it, then SIGKILL to whatever is left.

@@ -131,9 +131,12 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
         text = Path(path).read_text(encoding="utf-8")
         assert len(list(csv.DictReader(io.StringIO(text)))) == ROWS
 
-        # Metrics: overall scores, the column table and charts drawn on canvases.
+        # Metrics (they follow the data): overall scores, the column table, charts on canvases.
         page.click("[data-testid=job-view-metrics]")
-        expect(page.locator("[data-testid=column-metrics] tbody tr").first).to_be_visible()
+        expect(page.locator("[data-testid=column-metrics] tbody tr").first).to_be_visible(
+            timeout=60_000
+        )
+        expect(page.locator("[data-testid=job-metrics-status]")).to_have_text("ready")
         charts = page.locator("[data-testid=histograms] canvas")
         expect(charts.first).to_be_visible()
         box = charts.first.bounding_box()
@@ -349,7 +352,7 @@ def test_real_data_upload_fit_sample_and_privacy(
 
         page.click("[data-testid=job-view-metrics]")
         panel = page.locator("[data-testid=privacy-panel]")
-        expect(panel).to_be_visible()
+        expect(panel).to_be_visible(timeout=60_000)  # the metrics follow the data
         expect(page.locator("[data-testid=privacy-verdict]")).to_contain_text(
             "No synthetic row is an exact copy"
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pandas as pd
 import pytest
@@ -55,13 +54,7 @@ def test_a_real_table_goes_from_upload_to_metrics(live_stack: LiveStack) -> None
         top = int(real["pid"].max())
         assert sorted(rows["pid"]) == list(range(top + 1, top + 2001))
         assert not set(rows["pid"]) & set(real["pid"])
-        deadline = time.time() + 60
-        while True:
-            resp = c.get(f"/api/metrics/{job['id']}")
-            if resp.status_code == 200 or time.time() > deadline:
-                break
-            time.sleep(0.5)
-        metrics = resp.json()
+        metrics = live_stack.wait_metrics(job["id"], timeout=60)
         assert metrics["kind"] == "model"
         assert metrics["summary"]["exact_copy_rate"] == 0
         assert 0 < metrics["summary"]["quality"] <= 1

@@ -9,6 +9,7 @@ import pytest
 
 from generation import services
 from generation.models import Job
+from tests.conftest import run_metrics
 from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +44,7 @@ def test_a_schema_jobs_document_matches_the_openapi_schema(
     )
     job = Job.objects.get(id=resp.json()["id"])
     services.job_run_sequential(job=job)
+    run_metrics(job.id)
     document = alice_client.get(f"/api/metrics/{job.id}").json()
     assert document["kind"] == "conformance"
     _validate(alice_client, document)

@@ -10,6 +10,7 @@ import pytest
 
 from evaluation.report_html import conformance_heatmap, conformance_histogram
 from generation import services
+from tests.conftest import run_metrics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,6 +39,7 @@ def test_a_schema_jobs_page_draws_columns_and_correlations_not_a_json_dump(
     assert resp.status_code == 202, resp.json()
     job_id = resp.json()["id"]
     services.job_run(job_id=job_id)
+    run_metrics(job_id)
     document = alice_client.get(f"/api/metrics/{job_id}").json()
     assert document["kind"] == "conformance"
     resp = alice_client.get(f"/api/metrics/{job_id}?format=html")

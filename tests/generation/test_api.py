@@ -11,6 +11,7 @@ from django.test import TestCase
 
 from generation import services
 from generation.models import Job
+from tests.conftest import run_metrics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +26,10 @@ def _submit(client: Any, spec: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return resp.json()
 
 
-def _run(job_id: str) -> Job:
+def _run(job_id: str, *, metrics: bool = False) -> Job:
     services.job_run(job_id=job_id)  # what the worker does; the e2e test uses a real cluster
+    if metrics:
+        run_metrics(job_id)  # the task the job's completion enqueued
     return Job.objects.get(id=job_id)
 
 
@@ -42,7 +45,7 @@ def test_generate_answers_202_with_a_queued_job_and_links(
 def test_a_finished_job_has_preview_download_and_metrics(
     alice_client: Any, people_spec: Any
 ) -> None:
-    job = _run(_submit(alice_client, people_spec)["id"])
+    job = _run(_submit(alice_client, people_spec)["id"], metrics=True)
     assert job.status == "succeeded", job.error
     preview = alice_client.get(f"/api/preview/{job.id}?limit=5").json()
     assert preview["columns"] == ["id", "age", "income", "score", "segment"]
@@ -170,7 +173,7 @@ def test_anonymous_callers_get_401(anon_client: Any, people_spec: Any) -> None:
 def test_another_users_job_is_404_on_every_endpoint(
     alice_client: Any, bob_client: Any, people_spec: Any
 ) -> None:
-    job = _run(_submit(alice_client, people_spec)["id"])
+    job = _run(_submit(alice_client, people_spec)["id"], metrics=True)
     for url in (
         f"/api/jobs/{job.id}",
         f"/api/preview/{job.id}",

@@ -27,7 +27,11 @@ def test_a_schema_job_from_generate_to_dataframe(live_stack: LiveStack, tmp_path
         PEOPLE_SPEC["tables"]["people"]["fields"]
     )
     assert [r["id"] for r in job.preview(limit=3)["rows"]] == [1, 2, 3]
-    assert job.metrics()["tables"]["people"]["diversity"]["uniqueness_rate"] == 1.0
+    # wait() returned at the data; the metrics follow on their own.
+    assert job.metrics_status in ("pending", "running", "ready")
+    document = job.wait_metrics(timeout=120)
+    assert document["tables"]["people"]["diversity"]["uniqueness_rate"] == 1.0
+    assert job.refresh().metrics_status == "ready"
     path = job.download(tmp_path / "people.csv")
     assert pd.read_csv(path).equals(pd.read_csv(job.download(tmp_path / "again.csv")))
     assert len(pd.read_csv(path)) == 3000
@@ -61,7 +65,8 @@ def test_upload_fit_and_sample(live_stack: LiveStack, tmp_path: Path) -> None:
 
     fit = client.fit(dataset["id"], "gaussian_copula", seed=3).wait(timeout=300)
     model_id = fit.model_id
-    job = client.sample(model_id, rows=400, seed=5).wait(timeout=300)
+    job = client.sample(model_id, rows=400, seed=5).wait(timeout=300, metrics=True)
+    assert job.refresh().metrics_status == "ready"  # wait(metrics=True) waited for both
     synthetic = job.to_pandas()
     assert len(synthetic) == 400
     assert set(synthetic.columns) <= set(real.columns)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import SAMPLE_DATA
+from tests.conftest import SAMPLE_DATA, run_metrics
 
 
 def real_table(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -62,6 +62,7 @@ def generate_now(client: Any, model_id: str, **body: Any) -> tuple[dict[str, Any
     assert resp.status_code == 202, resp.json()
     job_id = resp.json()["id"]
     job_run(job_id=job_id)
+    run_metrics(job_id)
     job = Job.objects.get(id=job_id)
     assert job.status == "succeeded", job.error
     artifact = job.artifacts.exclude(table="").first()

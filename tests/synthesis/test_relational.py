@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from generation import services as job_services
 from generation.models import Job
 from generation.synthesis.services import fit_run
-from tests.conftest import SAMPLE_DATA
+from tests.conftest import SAMPLE_DATA, run_metrics
 from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, upload
@@ -54,6 +54,7 @@ def _generate(client: Any, model_id: str, **body: Any) -> Job:
     assert resp.status_code == 202, resp.json()
     job = Job.objects.get(id=resp.json()["id"])
     job_services.job_run_sequential(job=job)  # every block in this process
+    run_metrics(job.id)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     return job

@@ -233,7 +233,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The job's metrics document (JSON), or a self-contained report page. */
+        /**
+         * The job's metrics document (JSON), or a self-contained report page.
+         * @description Metrics are computed after the data is ready (a job is succeeded, and downloadable, before them): while they are pending or running this answers 202 with their state and a Retry-After header; 200 with the document once ready; 409 `metrics_failed` (the data is intact) when computing them failed, `not_ready` for a job that failed or was cancelled, `no_metrics` for a fit job.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -531,6 +534,7 @@ export interface components {
             /** Format: date-time */
             readonly finished_at: string | null;
             readonly artifacts: components["schemas"]["Artifact"][];
+            readonly metrics: components["schemas"]["JobMetrics"];
             readonly links: components["schemas"]["JobLinks"];
         };
         JobColumn: {
@@ -545,6 +549,25 @@ export interface components {
             metrics: string;
             cancel: string;
             spec: string;
+        };
+        JobMetrics: {
+            /**
+             * @description The metrics' own state: computed after the job succeeded (its data is downloadable before); none for fit jobs and jobs that failed or were cancelled.
+             *
+             *     * `pending` - Pending
+             *     * `running` - Running
+             *     * `ready` - Ready
+             *     * `failed` - Failed
+             *     * `none` - None
+             */
+            status: components["schemas"]["MetricsStatusEnum"];
+            /**
+             * Format: double
+             * @description 0..1 while running.
+             */
+            progress: number;
+            /** @description Why they failed (the data is intact). */
+            error: string;
         };
         JobSpec: {
             /** @description The validated spec the job ran: open it in the editor or send it again. */
@@ -598,6 +621,8 @@ export interface components {
             model_id?: string;
             /** @description The fitted synthesizer. */
             synthesizer?: string;
+            /** @description Absent from documents computed before it was stated. */
+            sample?: components["schemas"]["MetricsSample"];
             summary: components["schemas"]["MetricsSummary"];
             /** @description Per table: per-column details (KS, distances, histogram data), correlation matrices for heatmaps, privacy (DCR) and diversity. */
             tables: {
@@ -619,6 +644,47 @@ export interface components {
          * @enum {string}
          */
         MetricsKindEnum: "conformance" | "model";
+        /** @description The bounded samples the metrics are computed on: their cost does not grow with rows. */
+        MetricsSample: {
+            /** @description SYNDATA_METRICS_SAMPLE_ROWS. */
+            rows_cap: number;
+            /** @description Seed of the real rows' sample. */
+            seed: number;
+            synthetic: string;
+            /** @description SYNDATA_PRIVACY_SAMPLE_ROWS (model jobs). */
+            privacy_rows_cap?: number;
+            /** @description Model jobs. */
+            real?: string;
+        };
+        /** @description 202 of GET /api/metrics/{job}: not computed yet. */
+        MetricsState: {
+            /** Format: uuid */
+            job: string;
+            /**
+             * @description pending or running here.
+             *
+             *     * `pending` - Pending
+             *     * `running` - Running
+             *     * `ready` - Ready
+             *     * `failed` - Failed
+             *     * `none` - None
+             */
+            status: components["schemas"]["MetricsStatusEnum"];
+            /** Format: double */
+            progress: number;
+            error: string;
+            /** @description Seconds; also the Retry-After header. */
+            retry_after: number;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `running` - Running
+         *     * `ready` - Ready
+         *     * `failed` - Failed
+         *     * `none` - None
+         * @enum {string}
+         */
+        MetricsStatusEnum: "pending" | "running" | "ready" | "failed" | "none";
         /** @description Headline figures; the model-only ones are absent from conformance documents. */
         MetricsSummary: {
             /**
@@ -2253,6 +2319,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetricsDocument"];
+                    "text/html": string;
+                };
+            };
+            /** @description Still computing: ask again after Retry-After. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsState"];
                     "text/html": string;
                 };
             };

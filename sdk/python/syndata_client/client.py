@@ -243,9 +243,16 @@ class Job:
         return self
 
     def wait(
-        self, *, progress: bool = False, timeout: float | None = None, poll: float = 0.5
+        self,
+        *,
+        progress: bool = False,
+        timeout: float | None = None,
+        poll: float = 0.5,
+        metrics: bool = False,
     ) -> Job:
-        """Poll until the job ends; raise JobFailed unless it succeeded."""
+        """Poll until the job ends, i.e. its data is ready (previewable, downloadable); raise
+        JobFailed unless it succeeded. Its metrics follow on their own: ``metrics=True``
+        waits for them too (``wait_metrics``)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             self.refresh()
@@ -262,7 +269,29 @@ class Job:
             sys.stderr.write("\n")
         if self.status != "succeeded":
             raise JobFailed(self)
+        if metrics:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self.wait_metrics(timeout=left, poll=poll)
         return self
+
+    @property
+    def metrics_status(self) -> str:
+        """pending, running, ready, failed (the data is intact), or none (fit jobs)."""
+        return str((self.data.get("metrics") or {}).get("status", "none"))
+
+    def wait_metrics(self, *, timeout: float | None = None, poll: float = 0.5) -> dict[str, Any]:
+        """Wait for the data and then the metrics; return the metrics document. Raises
+        ApiError (``metrics_failed``) when computing them failed, JobFailed for the job."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self.wait(timeout=timeout, poll=poll)
+        while True:
+            found = metrics_op.sync_detailed(self.id, client=self.client.api)
+            if int(found.status_code) != HTTPStatus.ACCEPTED:
+                return _dict(_check(found))
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"metrics of job {self.id} not ready after {timeout}s")
+            retry = found.headers.get("retry-after", "")
+            time.sleep(min(float(retry), 5.0) if retry.isdigit() else poll)
 
     def cancel(self) -> Job:
         self.data = _check(jobs_cancel.sync_detailed(self.id, client=self.client.api)).to_dict()
@@ -277,8 +306,9 @@ class Job:
         )
         return _check(found).to_dict()
 
-    def metrics(self) -> dict[str, Any]:
-        return _dict(_check(metrics_op.sync_detailed(self.id, client=self.client.api)))
+    def metrics(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """The metrics document, waiting for it while it is computed (``wait_metrics``)."""
+        return self.wait_metrics(timeout=timeout)
 
     def download(
         self, path: str | Path | None = None, *, table: str | None = None, format: str | None = None

@@ -18,6 +18,7 @@ from .generate_request_params import GenerateRequestParams
 from .job import Job
 from .job_column import JobColumn
 from .job_links import JobLinks
+from .job_metrics import JobMetrics
 from .job_params import JobParams
 from .job_spec import JobSpec
 from .job_table import JobTable
@@ -35,6 +36,9 @@ from .metrics_document_tables_additional_property import (
 )
 from .metrics_format import MetricsFormat
 from .metrics_kind_enum import MetricsKindEnum
+from .metrics_sample import MetricsSample
+from .metrics_state import MetricsState
+from .metrics_status_enum import MetricsStatusEnum
 from .metrics_summary import MetricsSummary
 from .patched_dataset_patch_request import PatchedDatasetPatchRequest
 from .patched_schema_request import PatchedSchemaRequest
@@ -73,6 +77,7 @@ __all__ = (
     "Job",
     "JobColumn",
     "JobLinks",
+    "JobMetrics",
     "JobParams",
     "JobSpec",
     "JobTable",
@@ -88,6 +93,9 @@ __all__ = (
     "MetricsDocumentTablesAdditionalProperty",
     "MetricsFormat",
     "MetricsKindEnum",
+    "MetricsSample",
+    "MetricsState",
+    "MetricsStatusEnum",
     "MetricsSummary",
     "PatchedDatasetPatchRequest",
     "PatchedSchemaRequest",

@@ -14,6 +14,7 @@ from ..models.status_enum import StatusEnum
 if TYPE_CHECKING:
     from ..models.artifact import Artifact
     from ..models.job_links import JobLinks
+    from ..models.job_metrics import JobMetrics
     from ..models.job_params import JobParams
     from ..models.job_tables import JobTables
 
@@ -52,6 +53,7 @@ class Job:
         started_at (datetime.datetime | None):
         finished_at (datetime.datetime | None):
         artifacts (list[Artifact]):
+        metrics (JobMetrics):
         links (JobLinks):
     """
 
@@ -74,6 +76,7 @@ class Job:
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     artifacts: list[Artifact]
+    metrics: JobMetrics
     links: JobLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -127,6 +130,8 @@ class Job:
             artifacts_item = artifacts_item_data.to_dict()
             artifacts.append(artifacts_item)
 
+        metrics = self.metrics.to_dict()
+
         links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -152,6 +157,7 @@ class Job:
                 "started_at": started_at,
                 "finished_at": finished_at,
                 "artifacts": artifacts,
+                "metrics": metrics,
                 "links": links,
             }
         )
@@ -162,6 +168,7 @@ class Job:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.artifact import Artifact
         from ..models.job_links import JobLinks
+        from ..models.job_metrics import JobMetrics
         from ..models.job_params import JobParams
         from ..models.job_tables import JobTables
 
@@ -235,6 +242,8 @@ class Job:
 
             artifacts.append(artifacts_item)
 
+        metrics = JobMetrics.from_dict(d.pop("metrics"))
+
         links = JobLinks.from_dict(d.pop("links"))
 
         job = cls(
@@ -257,6 +266,7 @@ class Job:
             started_at=started_at,
             finished_at=finished_at,
             artifacts=artifacts,
+            metrics=metrics,
             links=links,
         )
 

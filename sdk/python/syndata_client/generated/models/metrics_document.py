@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         MetricsDocumentReferentialIntegrity,
     )
     from ..models.metrics_document_tables import MetricsDocumentTables
+    from ..models.metrics_sample import MetricsSample
     from ..models.metrics_summary import MetricsSummary
 
 
@@ -37,6 +38,8 @@ class MetricsDocument:
         engine_version (str | Unset):
         model_id (UUID | Unset):
         synthesizer (str | Unset): The fitted synthesizer.
+        sample (MetricsSample | Unset): The bounded samples the metrics are computed on: their cost does not grow with
+            rows.
         referential_integrity (MetricsDocumentReferentialIntegrity | Unset): Multi-table model jobs.
         orphans_dropped_in_fit (MetricsDocumentOrphansDroppedInFit | Unset):
     """
@@ -48,6 +51,7 @@ class MetricsDocument:
     engine_version: str | Unset = UNSET
     model_id: UUID | Unset = UNSET
     synthesizer: str | Unset = UNSET
+    sample: MetricsSample | Unset = UNSET
     referential_integrity: MetricsDocumentReferentialIntegrity | Unset = UNSET
     orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -68,6 +72,10 @@ class MetricsDocument:
             model_id = str(self.model_id)
 
         synthesizer = self.synthesizer
+
+        sample: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sample, Unset):
+            sample = self.sample.to_dict()
 
         referential_integrity: dict[str, Any] | Unset = UNSET
         if not isinstance(self.referential_integrity, Unset):
@@ -93,6 +101,8 @@ class MetricsDocument:
             field_dict["model_id"] = model_id
         if synthesizer is not UNSET:
             field_dict["synthesizer"] = synthesizer
+        if sample is not UNSET:
+            field_dict["sample"] = sample
         if referential_integrity is not UNSET:
             field_dict["referential_integrity"] = referential_integrity
         if orphans_dropped_in_fit is not UNSET:
@@ -109,6 +119,7 @@ class MetricsDocument:
             MetricsDocumentReferentialIntegrity,
         )
         from ..models.metrics_document_tables import MetricsDocumentTables
+        from ..models.metrics_sample import MetricsSample
         from ..models.metrics_summary import MetricsSummary
 
         d = dict(src_dict)
@@ -130,6 +141,13 @@ class MetricsDocument:
             model_id = UUID(_model_id)
 
         synthesizer = d.pop("synthesizer", UNSET)
+
+        _sample = d.pop("sample", UNSET)
+        sample: MetricsSample | Unset
+        if isinstance(_sample, Unset):
+            sample = UNSET
+        else:
+            sample = MetricsSample.from_dict(_sample)
 
         _referential_integrity = d.pop("referential_integrity", UNSET)
         referential_integrity: MetricsDocumentReferentialIntegrity | Unset
@@ -157,6 +175,7 @@ class MetricsDocument:
             engine_version=engine_version,
             model_id=model_id,
             synthesizer=synthesizer,
+            sample=sample,
             referential_integrity=referential_integrity,
             orphans_dropped_in_fit=orphans_dropped_in_fit,
         )

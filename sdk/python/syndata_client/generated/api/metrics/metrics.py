@@ -9,6 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.metrics_document import MetricsDocument
 from ...models.metrics_format import MetricsFormat
+from ...models.metrics_state import MetricsState
 from ...types import UNSET, Response, Unset
 
 
@@ -41,11 +42,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | MetricsDocument | None:
+) -> Error | MetricsDocument | MetricsState | None:
     if response.status_code == 200:
         response_200 = MetricsDocument.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 202:
+        response_202 = MetricsState.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -90,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | MetricsDocument]:
+) -> Response[Error | MetricsDocument | MetricsState]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,8 +110,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     format_: MetricsFormat | Unset = UNSET,
-) -> Response[Error | MetricsDocument]:
+) -> Response[Error | MetricsDocument | MetricsState]:
     """The job's metrics document (JSON), or a self-contained report page.
+
+     Metrics are computed after the data is ready (a job is succeeded, and downloadable, before them):
+    while they are pending or running this answers 202 with their state and a Retry-After header; 200
+    with the document once ready; 409 `metrics_failed` (the data is intact) when computing them failed,
+    `not_ready` for a job that failed or was cancelled, `no_metrics` for a fit job.
 
     Args:
         job_id (str):
@@ -116,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MetricsDocument]
+        Response[Error | MetricsDocument | MetricsState]
     """
 
     kwargs = _get_kwargs(
@@ -136,8 +147,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     format_: MetricsFormat | Unset = UNSET,
-) -> Error | MetricsDocument | None:
+) -> Error | MetricsDocument | MetricsState | None:
     """The job's metrics document (JSON), or a self-contained report page.
+
+     Metrics are computed after the data is ready (a job is succeeded, and downloadable, before them):
+    while they are pending or running this answers 202 with their state and a Retry-After header; 200
+    with the document once ready; 409 `metrics_failed` (the data is intact) when computing them failed,
+    `not_ready` for a job that failed or was cancelled, `no_metrics` for a fit job.
 
     Args:
         job_id (str):
@@ -148,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MetricsDocument
+        Error | MetricsDocument | MetricsState
     """
 
     return sync_detailed(
@@ -163,8 +179,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     format_: MetricsFormat | Unset = UNSET,
-) -> Response[Error | MetricsDocument]:
+) -> Response[Error | MetricsDocument | MetricsState]:
     """The job's metrics document (JSON), or a self-contained report page.
+
+     Metrics are computed after the data is ready (a job is succeeded, and downloadable, before them):
+    while they are pending or running this answers 202 with their state and a Retry-After header; 200
+    with the document once ready; 409 `metrics_failed` (the data is intact) when computing them failed,
+    `not_ready` for a job that failed or was cancelled, `no_metrics` for a fit job.
 
     Args:
         job_id (str):
@@ -175,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MetricsDocument]
+        Response[Error | MetricsDocument | MetricsState]
     """
 
     kwargs = _get_kwargs(
@@ -193,8 +214,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     format_: MetricsFormat | Unset = UNSET,
-) -> Error | MetricsDocument | None:
+) -> Error | MetricsDocument | MetricsState | None:
     """The job's metrics document (JSON), or a self-contained report page.
+
+     Metrics are computed after the data is ready (a job is succeeded, and downloadable, before them):
+    while they are pending or running this answers 202 with their state and a Retry-After header; 200
+    with the document once ready; 409 `metrics_failed` (the data is intact) when computing them failed,
+    `not_ready` for a job that failed or was cancelled, `no_metrics` for a fit job.
 
     Args:
         job_id (str):
@@ -205,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MetricsDocument
+        Error | MetricsDocument | MetricsState
     """
 
     return (
