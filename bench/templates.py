@@ -2,6 +2,7 @@
 
     python bench/templates.py            # all templates, writes bench/results/templates.json
     python bench/templates.py retail_journeys --scale 0.1
+    python bench/templates.py --realism   # rule violations per million rows + SVG charts
 
 Each template is made with knobs that give at least a million rows in all, every block of
 every table through the engine in this one process (what one worker does), plus the time to
@@ -81,13 +82,137 @@ def bench(name: str, params: dict[str, Any], seed: int = 1) -> dict[str, Any]:
     }
 
 
+def _svg_bars(title: str, labels: list[str], values: list[float], unit: str = "") -> str:
+    """A small horizontal bar chart as SVG text (no plotting dependency)."""
+    w, bar, left = 420, 16, 130
+    top = max(values) or 1.0
+    rows = []
+    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
+        y = 24 + i * (bar + 4)
+        width = (w - left - 60) * v / top
+        rows.append(
+            f'<text x="{left - 4}" y="{y + 12}" text-anchor="end">{label}</text>'
+            f'<rect x="{left}" y="{y}" width="{width:.1f}" height="{bar}" fill="#4c78a8"/>'
+            f'<text x="{left + width + 4:.1f}" y="{y + 12}">{v:,.3g}{unit}</text>'
+        )
+    h = 30 + len(labels) * (bar + 4)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="11" '
+        f'font-family="sans-serif"><text x="4" y="14" font-weight="bold">{title}</text>'
+        + "".join(rows)
+        + "</svg>"
+    )
+
+
+def _charts(name: str, t: dict[str, Any]) -> list[str]:
+    import pandas as pd
+
+    out = []
+    if name == "finance_transactions":
+        tx = t["transactions"]
+        med = tx["amount"].astype(float).groupby(tx["category"]).median().sort_values()
+        out.append(_svg_bars("Median amount by category", list(med.index), list(med), ""))
+        hour = tx.loc[~tx["is_fraud"], "ts"].dt.hour.value_counts(normalize=True).sort_index()
+        out.append(
+            _svg_bars(
+                "Legitimate transactions by hour (share)",
+                [f"{h:02d}h" for h in hour.index],
+                list(hour),
+            )
+        )
+    if name == "healthcare_ehr":
+        p = t["patients"]
+        age = (pd.Timestamp("2022-01-01") - pd.to_datetime(p["birth_date"])).dt.days // 3652.5 * 10
+        pyr = age.astype(int).value_counts(normalize=True).sort_index()
+        out.append(
+            _svg_bars(
+                "Age pyramid (share by decade)", [f"{a}-{a + 9}" for a in pyr.index], list(pyr)
+            )
+        )
+    if name == "retail_journeys":
+        d = t["daily_demand"]
+        wd = d.groupby(d["date"].dt.weekday)["units"].mean()
+        days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        out.append(_svg_bars("Mean daily units by weekday", [days[i] for i in wd.index], list(wd)))
+        mo = d.groupby(d["date"].dt.month)["units"].mean()
+        out.append(
+            _svg_bars(
+                "Mean daily units by month (seasonality)", [str(m) for m in mo.index], list(mo)
+            )
+        )
+    if name == "robotics_sensors":
+        imu = t["imu"]
+        hist = pd.cut(imu["accel_z"].dropna(), 10).value_counts(normalize=True).sort_index()
+        out.append(
+            _svg_bars("accel_z histogram (m/s²)", [f"{i.mid:.2f}" for i in hist.index], list(hist))
+        )
+    return out
+
+
+def realism(name: str, params: dict[str, Any], seed: int = 1) -> dict[str, Any]:
+    """Rule violations per million rows (the rules of templates_catalog/rules) and charts."""
+    import pandas as pd
+
+    from templates_catalog.rules import violations
+
+    spec = engine.parse_spec(template_spec(name, params))
+    tables = {
+        tname: pd.concat(
+            [engine.generate_block(spec, tname, b, seed).to_pandas() for b in plan.blocks()],
+            ignore_index=True,
+        )
+        for tname, plan in engine.plan_tables(spec, seed=seed).items()
+    }
+    rows = sum(len(f) for f in tables.values())
+    t0 = time.perf_counter()
+    got = violations(name, tables, params)
+    charts = _charts(name, tables)
+    if charts:
+        svg = "\n".join(charts)
+        (ROOT / "docs" / "templates" / f"{name}-distributions.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="430" height="'
+            f'{sum(int(c.split(chr(34))[5]) + 6 for c in charts)}">'
+            + "".join(
+                f'<g transform="translate(0,{sum(int(c.split(chr(34))[5]) + 6 for c in charts[:i])})">{c}</g>'
+                for i, c in enumerate(charts)
+            )
+            + "</svg>\n",
+            encoding="utf-8",
+        )
+        del svg
+    return {
+        "params": params,
+        "rows": rows,
+        "check_seconds": round(time.perf_counter() - t0, 2),
+        "violations": got,
+        "violations_per_million_rows": {k: round(v * 1e6 / rows, 3) for k, v in got.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("templates", nargs="*", default=list(BIG))
     parser.add_argument("--scale", type=float, default=1.0, help="Scale the size knobs.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "templates.json")
+    parser.add_argument("--realism", action="store_true", help="Check the domain rules instead.")
     args = parser.parse_args()
     results: dict[str, Any] = {}
+    if args.realism:
+        import django
+
+        django.setup()
+        for name in args.templates:
+            params = dict(BIG[name])
+            for key in SCALED[name]:
+                params[key] = type(params[key])(params[key] * args.scale)
+            results[name] = realism(name, params)
+            print(name, results[name]["rows"], results[name]["violations"], flush=True)
+        if args.scale >= 1.0:
+            out = args.out.with_name("templates_realism.json")
+            doc = {"engine_version": engine.ENGINE_VERSION, "results": results}
+            out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+            print(f"wrote {out}")
+        return
     for name in args.templates:
         params = dict(BIG[name])
         for key in SCALED[name]:

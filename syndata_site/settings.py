@@ -268,6 +268,9 @@ if REDIS_URL:
 # numbers aside) get a leading ' so spreadsheets show them instead of running them. On by
 # default; 0 writes text verbatim (for consumers that are programs, not spreadsheets).
 SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", True)
+# Domains of templates' e-mail addresses (comma-separated), e.g. a test domain you own.
+# Empty: the RFC 2606 example.com/.net/.org, which never deliver to anyone.
+SYNDATA_EMAIL_DOMAINS = env_list("SYNDATA_EMAIL_DOMAINS", [])
 SYNDATA_BLOCK_SIZE = env_int("SYNDATA_BLOCK_SIZE", 100_000)
 SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
 # A job whose files have not changed for this long gets its lost blocks enqueued again

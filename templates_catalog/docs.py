@@ -8,6 +8,7 @@ the page always shows what the template really produces.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ import pandas as pd
 from generation import engine
 from templates_catalog.registry import TemplateDef, load_templates, template_spec
 
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "templates"
 SAMPLE_SEED = 7
 SAMPLE_ROWS = 5
 
@@ -156,6 +158,18 @@ def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
         lines += ["", "## Realism built in", ""]
         lines += [f"- {item}" for item in tdef.realism]
         lines += ["", f"Each is asserted by `tests/templates_catalog/test_{tdef.name}.py`."]
+    from templates_catalog.rules import rules_for
+
+    lines += ["", "## Domain rules (checked)", ""]
+    lines += [f"- `{rname}`: {rule.text}" for rname, rule in rules_for(tdef.name).items()]
+    lines += [
+        "",
+        f"Defined once in `templates_catalog/rules/{tdef.name}.py`: each counts the rows that "
+        "break it; `tests/templates_catalog/test_rules.py` requires 0 and `bench/templates.py "
+        "--realism` reports violations per million rows.",
+    ]
+    if (DOCS / f"{tdef.name}-distributions.svg").exists():
+        lines += ["", f"![distributions]({tdef.name}-distributions.svg)"]
     lines += ["", "## Relationships", "", *_relations(spec), ""]
     lines += ["## Tables", ""]
     for tname, table in spec["tables"].items():

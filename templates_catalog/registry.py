@@ -348,7 +348,19 @@ def knob_values(name: str, params: dict[str, Any]) -> dict[str, Any]:
 def template_spec(name: str, params: dict[str, Any]) -> dict[str, Any]:
     """The spec of a template with its knobs set; unknown names and bad values are 400s."""
     values = knob_values(name, params)
-    return _substitute(copy.deepcopy(load_templates()[name].spec), values)
+    return _email_domains(_substitute(copy.deepcopy(load_templates()[name].spec), values))
+
+
+def _email_domains(spec: dict[str, Any]) -> dict[str, Any]:
+    """Reserved e-mail domains become the deployment's SYNDATA_EMAIL_DOMAINS when it has some."""
+    from django.conf import settings
+
+    domains = list(getattr(settings, "SYNDATA_EMAIL_DOMAINS", None) or [])
+    for table in spec.get("tables", {}).values():
+        for fdef in table.get("fields", {}).values():
+            if fdef.get("type") == "email" and fdef.get("domains", "reserved") == "reserved":
+                fdef["domains"] = domains or "reserved"
+    return spec
 
 
 def sync_templates(**kwargs: Any) -> None:

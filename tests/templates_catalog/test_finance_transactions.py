@@ -195,10 +195,17 @@ def test_merchants_agree_with_their_transactions(fin: dict[str, pd.DataFrame]) -
     assert (tx.loc[foreign, "currency"] != "USD").all() and (
         tx.loc[~foreign, "currency"] == "USD"
     ).all()
+    # Abroad = outside the cardholder's country (10% of customers live in London or Paris).
+    assert tx["cross_border"].eq(tx["country"] != tx["card_id"].map(_home_country(fin))).all()
     assert (
-        tx.loc[tx["is_fraud"], "country"].ne("US").mean()
-        > 5 * tx.loc[~tx["is_fraud"], "country"].ne("US").mean()
+        tx.loc[tx["is_fraud"], "cross_border"].mean()
+        > 5 * tx.loc[~tx["is_fraud"], "cross_border"].mean()
     )
+
+
+def _home_country(fin: dict[str, pd.DataFrame]) -> pd.Series:
+    cards = fin["cards"].merge(fin["accounts"][["account_id", "country"]], on="account_id")
+    return cards.set_index("card_id")["country"]
 
 
 def test_cards_are_issued_before_they_are_used(fin: dict[str, pd.DataFrame]) -> None:

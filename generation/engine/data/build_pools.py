@@ -37,7 +37,9 @@ def main() -> None:
     _write("street_suffixes.tsv", [(s, 1) for s in Address.street_suffixes])
     _write("company_suffixes.tsv", [(s, 1) for s in Company.company_suffixes])
     domains = list(Internet.free_email_domains) + ["outlook.com", "icloud.com", "aol.com"]
-    _write("email_domains.tsv", [(d, 1) for d in domains])
+    _write("email_providers.tsv", [(d, 1) for d in domains])
+    # The default: RFC 2606 reserved domains, which can never deliver to a real mailbox.
+    _write("email_domains.tsv", [(d, 1) for d in ("example.com", "example.net", "example.org")])
     fake = Faker("en_US")
     fake.seed_instance(20261125)
     cities: list[str] = []

@@ -161,7 +161,7 @@ def emails(
     rng: np.random.Generator,
     *,
     name_text: pa.Array | None = None,
-    domains: dict[str, float] | list[str] | None = None,
+    domains: dict[str, float] | list[str] | str | None = None,
     rows: np.ndarray | None = None,
     parts: tuple[pa.Array, pa.Array] | None = None,
 ) -> pa.Array:
@@ -186,8 +186,9 @@ def emails(
         num = rng.integers(1, 1000, n)
         with_num = rng.random(n) < 0.5
         suffix = _small_numbers().take(pa.array(np.where(with_num, num, 0)))
-    if domains is None:
-        dp = pool("email_domains")
+    if domains is None or isinstance(domains, str):
+        # "reserved" (the default) never reaches a mailbox; "providers" is opt-in realism.
+        dp = pool("email_providers" if domains == "providers" else "email_domains")
         dom = dp.take(dp.sample(rng.random(n)))
     else:
         labels = list(domains) if isinstance(domains, dict) else list(domains)
@@ -267,11 +268,29 @@ _IBAN_BBAN = {
 }
 
 
+def _rib_key(digits: np.ndarray) -> np.ndarray:
+    """The French RIB key of bank (5) + branch (5) + account (11) digits, as 2 ASCII digits:
+    97 - (89 * bank + 15 * branch + 3 * account) mod 97, so banks' own checks pass too."""
+    d = digits.astype(np.int64) - ord("0")
+
+    def mod97(cols: np.ndarray) -> np.ndarray:
+        r = np.zeros(len(cols), dtype=np.int64)
+        for c in cols.T:
+            r = (r * 10 + c) % 97
+        return r
+
+    key = 97 - (89 * mod97(d[:, :5]) + 15 * mod97(d[:, 5:10]) + 3 * mod97(d[:, 10:])) % 97
+    return np.stack([ord("0") + key // 10, ord("0") + key % 10], axis=1).astype(np.uint8)
+
+
 def ibans(n: int, rng: np.random.Generator, country: str = "DE") -> pa.Array:
     width = len(_IBAN_BBAN[country])
     raw = pattern_values(_IBAN_BBAN[country], n, rng).buffers()[2]
     data = np.frombuffer(raw, dtype=np.uint8) if raw is not None and n else np.zeros(0, np.uint8)
     bban = data[: n * width].reshape(n, width)
+    if country == "FR":
+        bban = bban.copy()
+        bban[:, 21:] = _rib_key(bban[:, :21])
     # mod 97 of BBAN + country letters + "00", letters as two digits (A = 10).
     r = np.zeros(n, dtype=np.int64)
     tail = np.array([ord(country[0]), ord(country[1]), ord("0"), ord("0")], dtype=np.uint8)
@@ -297,16 +316,45 @@ _BRANDS = {
     "amex": (["34", "37"], 15),
     "discover": (["6011"], 16),
 }
+# BINs of the networks' published test numbers (4111 1111 1111 1111, 4012 8888 8888 1881,
+# 5555 5555 5555 4444, 2223 0031 2200 3222, 3782 822463 10005, 3714 496353 98431,
+# 6011 1111 1111 1117, 6011 0009 9013 9424): sandboxes accept them, no real card is used.
+_TEST_BINS = {
+    "visa": ["411111", "401288"],
+    "mastercard": ["555555", "222300"],
+    "amex": ["378282", "371449"],
+    "discover": ["601111", "601100"],
+}
 
 
-def _luhn_cards(n: int, rng: np.random.Generator, brand: str) -> pa.Array:
+def _luhn_cards(
+    n: int,
+    rng: np.random.Generator,
+    brand: str,
+    test: bool = True,
+    rows: np.ndarray | None = None,
+    key: int = 0,
+) -> pa.Array:
     prefixes, length = _BRANDS[brand]
-    digits = rng.integers(0, 10, (n, length), dtype=np.int64)
+    if test:
+        prefixes = _TEST_BINS[brand]
     choice = rng.integers(0, len(prefixes), n)
+    if rows is None:
+        digits = rng.integers(0, 10, (n, length), dtype=np.int64)
+    else:
+        # The digits after the BIN are a keyed permutation of the row: never repeated.
+        free = length - 1 - len(prefixes[0])
+        if len(rows) and int(rows.max()) >= 10**free:
+            raise ValueError(f"card_number: {brand} has too few numbers ({10**free}) for unique")
+        body = pattern_values("#" * free, n, None, rows=rows.astype(np.uint64), key=key)
+        raw = body.buffers()[2]
+        mat = np.frombuffer(raw, dtype=np.uint8)[: n * free] if raw is not None and n else []
+        digits = np.zeros((n, length), dtype=np.int64)
+        digits[:, length - 1 - free : length - 1] = np.reshape(mat, (n, free)).astype(np.int64) - 48
     for k, prefix in enumerate(prefixes):
-        rows = choice == k
+        sel = choice == k
         for i, ch in enumerate(prefix):
-            digits[rows, i] = int(ch)
+            digits[sel, i] = int(ch)
     # Luhn: from the right, excluding the check digit, double every second digit.
     body = digits[:, : length - 1]
     weights = np.array([2 if (length - 2 - i) % 2 == 0 else 1 for i in range(length - 1)])
@@ -316,9 +364,16 @@ def _luhn_cards(n: int, rng: np.random.Generator, brand: str) -> pa.Array:
     return fixed_width_strings((digits + ord("0")).astype(np.uint8))
 
 
-def card_numbers(n: int, rng: np.random.Generator, brand: str = "visa") -> pa.Array:
+def card_numbers(
+    n: int,
+    rng: np.random.Generator,
+    brand: str = "visa",
+    test: bool = True,
+    rows: np.ndarray | None = None,
+    key: int = 0,
+) -> pa.Array:
     if brand != "any":
-        return _luhn_cards(n, rng, brand)
+        return _luhn_cards(n, rng, brand, test, rows, key)
     which = rng.choice(4, n, p=[0.5, 0.3, 0.12, 0.08])
     names = ["visa", "mastercard", "amex", "discover"]
     parts = []
@@ -326,12 +381,34 @@ def card_numbers(n: int, rng: np.random.Generator, brand: str = "visa") -> pa.Ar
     for k, b in enumerate(names):
         idx = np.flatnonzero(which == k)
         if len(idx):
-            parts.append(_luhn_cards(len(idx), rng, b))
+            sub = None if rows is None else rows[idx]
+            parts.append(_luhn_cards(len(idx), rng, b, test, sub, key))
             order.append(idx)
+    if not parts:
+        return pa.array([], pa.string())
     allidx = np.concatenate(order)
     inverse = np.empty(n, dtype=np.int64)
     inverse[allidx] = np.arange(n)
     return pa.concat_arrays(parts).take(pa.array(inverse))
+
+
+def routing_numbers(n: int, rng: np.random.Generator) -> pa.Array:
+    """ABA routing transit numbers: a Federal Reserve district prefix (01-12, or 21-32 for
+    thrifts), six digits, and the check digit that makes 3-7-1 weighted digits sum to 0 mod 10."""
+    d = rng.integers(0, 10, (n, 9), dtype=np.int64)
+    district = rng.integers(1, 13, n) + np.where(rng.random(n) < 0.2, 20, 0)
+    d[:, 0], d[:, 1] = district // 10, district % 10
+    w = np.array([3, 7, 1, 3, 7, 1, 3, 7])
+    d[:, 8] = (10 - (d[:, :8] * w).sum(axis=1) % 10) % 10
+    return fixed_width_strings((d + ord("0")).astype(np.uint8))
+
+
+def aba_ok(number: str) -> bool:
+    """True when an ABA routing number's 3-7-1 checksum holds."""
+    if len(number) != 9 or not number.isdigit():
+        return False
+    d = [int(c) for c in number]
+    return sum(x * w for x, w in zip(d, [3, 7, 1] * 3, strict=True)) % 10 == 0
 
 
 def luhn_ok(number: str) -> bool:

@@ -580,7 +580,11 @@ class LastNameField(_Base):
 class EmailField(_Base):
     type: Literal["email"]
     name_field: str | None = None
-    domains: dict[str, float] | list[str] | None = Field(None, max_length=10_000)
+    # None or "reserved": RFC 2606 example.com/.net/.org, which never reach a real mailbox;
+    # "providers": real webmail providers (gmail.com, ...), for realism a user opts into.
+    domains: dict[str, float] | list[str] | Literal["reserved", "providers"] | None = Field(
+        None, max_length=10_000
+    )
     unique: bool = False
 
     @model_validator(mode="after")
@@ -598,7 +602,8 @@ class EmailField(_Base):
 
 class PhoneField(_Base):
     type: Literal["phone"]
-    pattern: str = Field("(%##) %##-####", min_length=1, max_length=200)
+    # NANP 555-0100..0199 is reserved for fiction in every area code: no real subscriber.
+    pattern: str = Field("(%##) 555-01##", min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _check(self) -> PhoneField:
@@ -649,6 +654,15 @@ class IbanField(_Base):
 class CardNumberField(_Base):
     type: Literal["card_number"]
     brand: Literal["visa", "mastercard", "amex", "discover", "any"] = "visa"
+    # "test": the BINs of the networks' published test numbers (4111 11, 5555 55, 3782 82,
+    # 6011 11), which payment sandboxes accept and no real card carries; "issued": any
+    # number with the brand's leading digits.
+    range: Literal["test", "issued"] = "test"
+    unique: bool = False
+
+
+class RoutingNumberField(_Base):
+    type: Literal["routing_number"]
 
 
 class LookupField(_Base):
@@ -689,6 +703,7 @@ FieldSpec = Annotated[
     | CompanyField
     | IbanField
     | CardNumberField
+    | RoutingNumberField
     | Icd10Field
     | LookupField,
     Field(discriminator="type"),
@@ -710,6 +725,7 @@ TEXT_POOL_TYPES = (
     CompanyField,
     IbanField,
     CardNumberField,
+    RoutingNumberField,
     Icd10Field,
 )
 

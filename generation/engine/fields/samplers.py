@@ -40,6 +40,7 @@ from generation.engine.fields.models import (
     NameField,
     PhoneField,
     PostcodeField,
+    RoutingNumberField,
     StateField,
     StreetAddressField,
     StringField,
@@ -582,7 +583,10 @@ def _text_field(
     if isinstance(f, IbanField):
         return Col("str", ids.ibans(m, rng, f.country))
     if isinstance(f, CardNumberField):
-        return Col("str", ids.card_numbers(m, rng, f.brand))
+        rows = _sub(st.rows_global, idx) if f.unique else None
+        return Col("str", ids.card_numbers(m, rng, f.brand, f.range == "test", rows, st.key(name)))
+    if isinstance(f, RoutingNumberField):
+        return Col("str", ids.routing_numbers(m, rng))
     if isinstance(f, Icd10Field):
         return Col("str", ids.icd10(m, rng, f.format))
     raise TypeError(f"no sampler for {f.type}")
