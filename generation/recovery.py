@@ -85,6 +85,10 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
+    # Temporary files no one wrote to during the stall are a killed join's (or block's): the
+    # re-run writes its own, so these would only fill the disk.
+    moment = time.time() if now is None else now
+    parts.temporaries_remove(job.directory, older_than=moment - settings.SYNDATA_STALL_SECONDS)
     job_heartbeat(job, now)
     for name, index in missing:
         async_task(

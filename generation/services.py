@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import engine, parts
+from generation import engine, parts, storage
 from generation.models import Artifact, Job, Schema
 from generation.producers import producer_for
 from syndata_site.errors import ApiError
@@ -102,6 +102,21 @@ def upload_size_check(
         )
 
 
+def disk_space_check() -> None:
+    """507 ``disk_full`` when less than ``SYNDATA_MIN_FREE_BYTES`` is free for job files: a
+    job accepted now would only fail (or fill the disk the database shares)."""
+    try:
+        storage.space_check()
+    except storage.DiskFull as exc:
+        raise ApiError(
+            f"the server's disk is nearly full, so no job is accepted: {exc.free} bytes free, "
+            f"at least {exc.needed} bytes needed (SYNDATA_MIN_FREE_BYTES); try again later",
+            code="disk_full",
+            details=[{"path": "", "message": str(exc), "free": exc.free, "needed": exc.needed}],
+            status_code=507,
+        ) from None
+
+
 def concurrent_jobs_check(*, user: Any) -> None:
     """429 ``limit_concurrent_jobs`` when the user already has that many unfinished jobs.
 
@@ -159,6 +174,7 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
             code="limit_rows_per_job",
             details=[{"path": "rows", "message": f"at most {limit} rows", "limit": limit}],
         )
+    disk_space_check()
     job.rows_total = rows_total
     job.blocks_total = sum(p.n_blocks for p in plans.values())
     job.tables = {name: {"rows": p.rows, "blocks": p.n_blocks} for name, p in plans.items()}
@@ -242,10 +258,12 @@ def job_run_sequential(*, job: Job) -> None:
         return
     except Exception as exc:  # a job must always end in a state the user can read
         logger.exception("job %s failed", job.id)
-        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        _job_fail(job, storage.describe(exc))
         return
     _metrics(job)
-    if not _finish(job) and _gone_or_cancelled(job.id):
+    if _finish(job):
+        parts.temporaries_remove(job.directory)  # of an earlier run that was killed
+    elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted meanwhile
 
 
@@ -311,6 +329,7 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
     try:
         part = parts.part_path(out_dir, table, index, job.format)
         if not part.exists():
+            storage.space_check(out_dir)  # stop before the disk (and the database) is full
             data = _producer(job).make_block(table, index)
             if index == 0:
                 parts.save_schema(parts.schema_path(out_dir, table), data.schema)
@@ -322,7 +341,7 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
                 )
     except Exception as exc:
         logger.exception("block %s/%s of job %s failed", table, index, job.id)
-        _job_fail(job, f"block {index} of {table}: {type(exc).__name__}: {exc}")
+        _job_fail(job, f"block {index} of {table}: {storage.describe(exc)}")
         return
     if _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled meanwhile: leave nothing behind
@@ -340,10 +359,21 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
 
 
 def _job_fail(job: Job, message: str) -> None:
-    updated = (
-        Job.objects.filter(id=job.id)
-        .exclude(status__in=Job.FINISHED)
-        .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+    """Fail an unfinished job and remove its files; the state write is retried (a full disk,
+    a locked database) and raises if the database stays unwritable, leaving the job running
+    for recovery to fail later."""
+    status = Job.objects.filter(id=job.id).values_list("status", flat=True).first()
+    if status is None or status in Job.FINISHED:
+        return
+    # The parts first: on a disk the database shares, they are what keeps the write failing.
+    shutil.rmtree(job.directory / "parts", ignore_errors=True)
+    updated = storage.db_write(
+        lambda: (
+            Job.objects.filter(id=job.id)
+            .exclude(status__in=Job.FINISHED)
+            .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+        ),
+        what=f"failing job {job.id}",
     )
     if updated:
         job_files_remove(job=job)
@@ -392,13 +422,16 @@ def job_finalize(*, job_id: Any) -> None:
             logger.info("a duplicate join of job %s stopped: the job is done", job.id)
             return
         logger.exception("joining job %s failed", job.id)
-        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        _job_fail(job, storage.describe(exc))
         return
     _metrics(job)
     if _finish(job):
         # Only now: a concurrent duplicate join still reading the parts must not see them
         # vanish while the job is running (it would fail a job that is about to succeed).
+        # Likewise the temporary files of joins that were killed (or lost the race): this one
+        # superseded them, and each can be as big as the table.
         shutil.rmtree(out_dir / "parts", ignore_errors=True)
+        parts.temporaries_remove(out_dir)
     elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted while joining
 
@@ -454,6 +487,7 @@ def _generate(job: Job) -> None:
             for block in plan.blocks():
                 if _cancelled(job.id):
                     raise _Cancelled
+                storage.space_check(out_dir)
                 data = producer.make_block(name, block.index)
                 if writer is None:
                     writer = engine.open_writer(
@@ -495,14 +529,19 @@ def _artifacts_record(
     if len(written) > 1:
         archive = out_dir / "tables.zip"
         tmp = parts.temporary_for(archive)
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, path, _ in written:
-                # A fixed date, not the file's: the same job gives the same zip, byte for byte.
-                info = zipfile.ZipInfo(f"{name}.{ext}", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                    shutil.copyfileobj(src, dst, parts.COPY_BUFFER)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for name, path, _ in written:
+                    # A fixed date, not the file's: the same job gives the same zip, byte for
+                    # byte.
+                    info = zipfile.ZipInfo(f"{name}.{ext}", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                        shutil.copyfileobj(src, dst, parts.COPY_BUFFER)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(archive)
         _artifact_create(
             job, table="", fmt=job.format, path=archive, rows=sum(n for _, _, n in written)

@@ -55,7 +55,13 @@ def test_redis_down_at_submit_is_a_503_and_nothing_is_saved(
         assert c.get("/api/templates").status_code == 200
         health = c.get("/healthz")
         assert health.status_code == 503
-        assert health.json() == {"status": "down", "database": "ok", "broker": "down"}
+        assert health.json() == {
+            "status": "down",
+            "database": "ok",
+            "broker": "down",
+            "storage": "ok",
+            "reasons": ["broker: the task broker does not answer a ping"],
+        }
 
 
 def test_redis_down_at_fit_submit_is_a_503_and_nothing_is_saved(
