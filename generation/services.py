@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -584,9 +584,23 @@ def job_cancel(*, job: Job) -> Job:
     """Stop a job: remaining blocks see the status and stop; partial files are removed."""
     if job.is_finished:
         raise ApiError(f"job is already {job.status}", code="conflict", status_code=409)
-    Job.objects.filter(id=job.id).exclude(status__in=Job.FINISHED).update(
-        status=Job.Status.CANCELLED, finished_at=timezone.now()
-    )
+
+    def cancel() -> int:
+        return (
+            Job.objects.filter(id=job.id)
+            .exclude(status__in=Job.FINISHED)
+            .update(status=Job.Status.CANCELLED, finished_at=timezone.now())
+        )
+
+    try:
+        cancel()
+    except DatabaseError as exc:
+        if not storage.is_disk_full(exc):
+            raise
+        # The job's own parts may be what fills the disk the database shares: it is being
+        # cancelled, so they go first, and the write is tried again (else 507).
+        shutil.rmtree(job.directory / "parts", ignore_errors=True)
+        storage.db_write(cancel, what=f"cancelling job {job.id}")
     job.refresh_from_db()
     if job.status == Job.Status.CANCELLED:
         job.artifacts.all().delete()

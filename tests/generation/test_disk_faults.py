@@ -332,3 +332,21 @@ def test_recovery_removes_temporary_files_no_one_is_writing(
     found = jobs_recover_stalled(now=time.time() + 3600)
     assert found.jobs == [job_id]
     assert not stale.exists() and not half_part.exists()
+
+
+def test_cancel_answers_503_not_500_when_the_database_cannot_be_written(
+    alice_client: Any, people_spec: Any, task_queue: RecordingQueue, small_blocks: int
+) -> None:
+    job_id = _submit(alice_client, people_spec)
+    task_queue.run_next()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA query_only = ON")
+    try:
+        resp = alice_client.post(f"/api/jobs/{job_id}/cancel")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = OFF")
+    assert resp.status_code == 503, resp.content
+    assert resp.json()["error"]["code"] == "database_unavailable"
+    assert Job.objects.get(id=job_id).status == "running"
+    assert alice_client.post(f"/api/jobs/{job_id}/cancel").status_code == 200
