@@ -77,8 +77,13 @@ def job_heartbeat(job: Job, now: float | None = None) -> None:
 
 def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     """Enqueue again what a running job still lacks: its missing blocks, else its join."""
+    from generation.services import job_failure_pending
+
     done = Recovered(jobs=[str(job.id)])
     job_id = str(job.id)
+    if job_failure_pending(job=job):
+        logger.warning("job %s stalled: failed with the error its worker could not write", job_id)
+        return done  # a task failed it but could not write that: nothing to make again
     missing = [
         (name, index)
         for name, plan in producer_for(job).plans().items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -325,6 +326,8 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
     job = Job.objects.filter(id=job_id).first()
     if job is None or job.status != Job.Status.RUNNING:
         return  # deleted, cancelled or failed: nothing left to do
+    if job_failure_pending(job=job):
+        return
     out_dir = job.directory
     try:
         part = parts.part_path(out_dir, table, index, job.format)
@@ -358,31 +361,51 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
         async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
 
 
+FAILURE_FILE = "failed.txt"
+
+
 def _job_fail(job: Job, message: str) -> None:
     """Fail an unfinished job and remove its files; the state write is retried (a full disk,
-    a locked database) and raises if the database stays unwritable, leaving the job running
-    for recovery to fail later."""
+    a locked database). If the database stays unwritable this raises, the job stays running
+    and its error is kept in its folder (``FAILURE_FILE``): the next task of the job, or
+    recovery, fails it with that error instead of making its blocks again."""
     status = Job.objects.filter(id=job.id).values_list("status", flat=True).first()
     if status is None or status in Job.FINISHED:
         return
     # The parts first: on a disk the database shares, they are what keeps the write failing.
     shutil.rmtree(job.directory / "parts", ignore_errors=True)
-    updated = storage.db_write(
-        lambda: (
-            Job.objects.filter(id=job.id)
-            .exclude(status__in=Job.FINISHED)
-            .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
-        ),
-        what=f"failing job {job.id}",
-    )
+    try:
+        updated = storage.db_write(
+            lambda: (
+                Job.objects.filter(id=job.id)
+                .exclude(status__in=Job.FINISHED)
+                .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+            ),
+            what=f"failing job {job.id}",
+        )
+    except DatabaseError:
+        with contextlib.suppress(OSError):  # a few bytes, where the parts were
+            parts.write_atomically(job.directory / FAILURE_FILE, message.encode("utf-8"))
+        raise
     if updated:
         job_files_remove(job=job)
+
+
+def job_failure_pending(*, job: Job) -> bool:
+    """Fail the job with the error an earlier task could not write to the database (see
+    ``_job_fail``); True when there was one (the caller then does no work for the job)."""
+    try:
+        message = (job.directory / FAILURE_FILE).read_text("utf-8")
+    except OSError:
+        return False
+    _job_fail(job, message)
+    return True
 
 
 def job_finalize(*, job_id: Any) -> None:
     """Join every table's parts into its final file, record artifacts, metrics; finish."""
     job = Job.objects.filter(id=job_id).first()
-    if job is None or job.status != Job.Status.RUNNING:
+    if job is None or job.status != Job.Status.RUNNING or job_failure_pending(job=job):
         return
     out_dir = job.directory
     try:

@@ -7,6 +7,7 @@ import errno
 import hashlib
 import logging
 import os
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,6 +16,7 @@ from django.db import OperationalError, connection
 
 from generation import engine, parts, services, storage
 from generation.models import Job
+from generation.recovery import jobs_recover_stalled
 from tests.generation.tasks_queue import RecordingQueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,9 +178,13 @@ def test_an_unwritable_database_pauses_the_worker_and_says_so_once(
     assert storage.pause_if_unwritable() > 0  # the next task waits out the pause
     assert not storage.paused()
     task_queue.tasks.clear()
-    services.job_block_run(job_id=job_id, table="people", index=1)  # recovery's retry
+    disk_fills_after["bytes"] = 10**9  # space again: a block would now succeed
+    # Recovery fails the job with the error its worker could not write, making nothing again.
+    found = jobs_recover_stalled(now=time.time() + 3600)
+    assert found.jobs == [job_id] and found.blocks == 0 and task_queue.tasks == []
     job = Job.objects.get(id=job_id)
-    assert job.status == "failed" and "the disk is full" in job.error
+    assert job.status == "failed", job.error
+    assert job.error.startswith("block 1 of people: the disk is full")
     assert not job.directory.exists()
 
 
