@@ -210,3 +210,61 @@ def test_a_port_held_by_another_program_is_a_clear_error(var_dir: Path) -> None:
         )
     assert done.returncode != 0
     assert f"port {port} on 127.0.0.1 is in use by another program" in done.stderr
+
+
+@pytest.mark.parametrize("worker_class", ["sync", "gthread"])
+def test_a_web_worker_busy_in_python_ends_on_sigterm_after_the_graceful_timeout(
+    tmp_path: Path, worker_class: str
+) -> None:
+    """gunicorn with serve's settings (syndata_site/gunicorn_conf.py): a request spinning in
+    Python does not hold a stop past SYNDATA_WEB_GRACEFUL_TIMEOUT."""
+    import threading
+
+    port = free_port()
+    env = {**os.environ, "SYNDATA_WEB_GRACEFUL_TIMEOUT": str(GRACE)}
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tests.e2e.busy_app:application",
+            "-c",
+            "python:syndata_site.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--worker-class",
+            worker_class,
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=(tmp_path / "web.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, (tmp_path / "web.log").read_text()
+            time.sleep(0.3)
+        family = _descendants(web.pid)
+
+        def busy() -> None:
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(f"http://127.0.0.1:{port}/busy", timeout=GRACE + MARGIN + 60)
+
+        threading.Thread(target=busy, daemon=True).start()
+        time.sleep(1)  # the request reaches the worker (a wait, not an assertion)
+        web.send_signal(signal.SIGTERM)
+        # Within the graceful timeout (3 s here) plus a margin, well before gunicorn's own
+        # default of 30 s: the setting is what ends it.
+        web.wait(timeout=GRACE + MARGIN)
+        assert _wait_gone(family, 5) == set()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(web.pid, signal.SIGKILL)
+        web.wait(timeout=10)
