@@ -60,3 +60,7 @@ class GenerationConfig(AppConfig):
 
         if settings.SYNDATA_WORKER_PRELOAD and _is_qcluster():
             preload_worker_modules()
+        if _is_qcluster():
+            from syndata_site.lifeline import watch_parent_from_env
+
+            watch_parent_from_env()  # started by manage.py serve: end with it

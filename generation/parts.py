@@ -81,8 +81,12 @@ def claim(path: Path) -> bool:
 
 def write_atomically(final: Path, data: bytes) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_bytes(data)
+    tmp = temporary_for(final)
+    try:
+        tmp.write_bytes(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(final)
 
 
@@ -90,16 +94,44 @@ def temporary_for(final: Path) -> Path:
     return final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
 
 
+def temporaries_remove(job_dir: Path, *, older_than: float | None = None) -> int:
+    """Remove the temporary files left in a job's folder (and its parts' folders) by writers
+    that were killed: ``.<name>.<hex>.tmp`` and a sequential run's ``<name>.part``. With
+    ``older_than`` (a timestamp) only those not written since, so that a live writer keeps
+    its file. How many were removed."""
+    if not job_dir.is_dir():
+        return 0
+    folders = [job_dir, *(p for p in (job_dir / "parts").glob("*") if p.is_dir())]
+    removed = 0
+    for folder in folders:
+        for path in [*folder.glob(".*.tmp"), *folder.glob("*.part")]:
+            try:
+                if older_than is not None and path.stat().st_mtime >= older_than:
+                    continue
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed += 1
+    return removed
+
+
 def write_part(fmt: str, data: pa.Table, final: Path) -> bool:
     """Write one block as a complete file of ``fmt``; publish it atomically."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_for(final)
-    with tmp.open("wb") as sink:
-        writer = engine.open_writer(
-            fmt, sink, data.schema, neutralize_formulas=settings.SYNDATA_CSV_NEUTRALIZE_FORMULAS
-        )
-        writer.write(data)
-        writer.close()
+    try:
+        with tmp.open("wb") as sink:
+            writer = engine.open_writer(
+                fmt,
+                sink,
+                data.schema,
+                neutralize_formulas=settings.SYNDATA_CSV_NEUTRALIZE_FORMULAS,
+            )
+            writer.write(data)
+            writer.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not stay full of half a block
+        raise
     return publish(tmp, final)
 
 

@@ -114,14 +114,23 @@ class Heartbeat:
 
 def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     """Enqueue again what a running job still lacks: its missing blocks, else its join."""
+    from generation.services import job_failure_pending
+
     done = Recovered(jobs=[str(job.id)])
     job_id = str(job.id)
+    if job_failure_pending(job=job):
+        logger.warning("job %s stalled: failed with the error its worker could not write", job_id)
+        return done  # a task failed it but could not write that: nothing to make again
     missing = [
         (name, index)
         for name, plan in producer_for(job).plans().items()
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
+    # Temporary files no one wrote to during the stall are a killed join's (or block's): the
+    # re-run writes its own, so these would only fill the disk.
+    moment = time.time() if now is None else now
+    parts.temporaries_remove(job.directory, older_than=moment - settings.SYNDATA_STALL_SECONDS)
     job_heartbeat(job, now)
     for name, index in missing:
         async_task(

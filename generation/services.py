@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -16,12 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import engine, parts
+from generation import engine, parts, storage
 from generation.models import Artifact, Job, Schema
 from generation.producers import producer_for
 from syndata_site.errors import ApiError
@@ -93,6 +94,21 @@ def upload_size_check(
         )
 
 
+def disk_space_check() -> None:
+    """507 ``disk_full`` when less than ``SYNDATA_MIN_FREE_BYTES`` is free for job files: a
+    job accepted now would only fail (or fill the disk the database shares)."""
+    try:
+        storage.space_check()
+    except storage.DiskFull as exc:
+        raise ApiError(
+            f"the server's disk is nearly full, so no job is accepted: {exc.free} bytes free, "
+            f"at least {exc.needed} bytes needed (SYNDATA_MIN_FREE_BYTES); try again later",
+            code="disk_full",
+            details=[{"path": "", "message": str(exc), "free": exc.free, "needed": exc.needed}],
+            status_code=507,
+        ) from None
+
+
 def concurrent_jobs_check(*, user: Any) -> None:
     """429 ``limit_concurrent_jobs`` when the user already has that many unfinished jobs.
 
@@ -150,6 +166,7 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
             code="limit_rows_per_job",
             details=[{"path": "rows", "message": f"at most {limit} rows", "limit": limit}],
         )
+    disk_space_check()
     job.rows_total = rows_total
     job.blocks_total = sum(p.n_blocks for p in plans.values())
     job.tables = {name: {"rows": p.rows, "blocks": p.n_blocks} for name, p in plans.items()}
@@ -233,9 +250,10 @@ def job_run_sequential(*, job: Job) -> None:
         return
     except Exception as exc:  # a job must always end in a state the user can read
         logger.exception("job %s failed", job.id)
-        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        _job_fail(job, storage.describe(exc))
         return
     if _finish(job):
+        parts.temporaries_remove(job.directory)  # of an earlier run that was killed
         metrics_enqueue(job=job)
     elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted meanwhile
@@ -305,10 +323,13 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
     job = Job.objects.filter(id=job_id).first()
     if job is None or job.status != Job.Status.RUNNING:
         return  # deleted, cancelled or failed: nothing left to do
+    if job_failure_pending(job=job):
+        return
     out_dir = job.directory
     try:
         part = parts.part_path(out_dir, table, index, job.format)
         if not part.exists():
+            storage.space_check(out_dir)  # stop before the disk (and the database) is full
             data = _producer(job).make_block(table, index)
             if index == 0:
                 parts.save_schema(parts.schema_path(out_dir, table), data.schema)
@@ -320,7 +341,7 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
                 )
     except Exception as exc:
         logger.exception("block %s/%s of job %s failed", table, index, job.id)
-        _job_fail(job, f"block {index} of {table}: {type(exc).__name__}: {exc}")
+        _job_fail(job, f"block {index} of {table}: {storage.describe(exc)}")
         return
     if _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled meanwhile: leave nothing behind
@@ -337,20 +358,51 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
         async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
 
 
+FAILURE_FILE = "failed.txt"
+
+
 def _job_fail(job: Job, message: str) -> None:
-    updated = (
-        Job.objects.filter(id=job.id)
-        .exclude(status__in=Job.FINISHED)
-        .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
-    )
+    """Fail an unfinished job and remove its files; the state write is retried (a full disk,
+    a locked database). If the database stays unwritable this raises, the job stays running
+    and its error is kept in its folder (``FAILURE_FILE``): the next task of the job, or
+    recovery, fails it with that error instead of making its blocks again."""
+    status = Job.objects.filter(id=job.id).values_list("status", flat=True).first()
+    if status is None or status in Job.FINISHED:
+        return
+    # The parts first: on a disk the database shares, they are what keeps the write failing.
+    shutil.rmtree(job.directory / "parts", ignore_errors=True)
+    try:
+        updated = storage.db_write(
+            lambda: (
+                Job.objects.filter(id=job.id)
+                .exclude(status__in=Job.FINISHED)
+                .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+            ),
+            what=f"failing job {job.id}",
+        )
+    except DatabaseError:
+        with contextlib.suppress(OSError):  # a few bytes, where the parts were
+            parts.write_atomically(job.directory / FAILURE_FILE, message.encode("utf-8"))
+        raise
     if updated:
         job_files_remove(job=job)
+
+
+def job_failure_pending(*, job: Job) -> bool:
+    """Fail the job with the error an earlier task could not write to the database (see
+    ``_job_fail``); True when there was one (the caller then does no work for the job)."""
+    try:
+        message = (job.directory / FAILURE_FILE).read_text("utf-8")
+    except OSError:
+        return False
+    _job_fail(job, message)
+    return True
 
 
 def job_finalize(*, job_id: Any) -> None:
     """Join every table's parts into its final file, record artifacts; finish (metrics follow)."""
     job = Job.objects.filter(id=job_id).first()
-    if job is None or job.status != Job.Status.RUNNING:
+    if job is None or job.status != Job.Status.RUNNING or job_failure_pending(job=job):
         return
     out_dir = job.directory
     try:
@@ -390,12 +442,15 @@ def job_finalize(*, job_id: Any) -> None:
             logger.info("a duplicate join of job %s stopped: the job is done", job.id)
             return
         logger.exception("joining job %s failed", job.id)
-        _job_fail(job, f"{type(exc).__name__}: {exc}")
+        _job_fail(job, storage.describe(exc))
         return
     if _finish(job):
         # Only now: a concurrent duplicate join still reading the parts must not see them
         # vanish while the job is running (it would fail a job that is about to succeed).
+        # Likewise the temporary files of joins that were killed (or lost the race): this one
+        # superseded them, and each can be as big as the table.
         shutil.rmtree(out_dir / "parts", ignore_errors=True)
+        parts.temporaries_remove(out_dir)
         metrics_enqueue(job=job)
     elif _gone_or_cancelled(job.id):
         job_files_remove(job=job)  # cancelled or deleted while joining
@@ -452,6 +507,7 @@ def _generate(job: Job) -> None:
             for block in plan.blocks():
                 if _cancelled(job.id):
                     raise _Cancelled
+                storage.space_check(out_dir)
                 data = producer.make_block(name, block.index)
                 if writer is None:
                     writer = engine.open_writer(
@@ -493,14 +549,19 @@ def _artifacts_record(
     if len(written) > 1:
         archive = out_dir / "tables.zip"
         tmp = parts.temporary_for(archive)
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, path, _ in written:
-                # A fixed date, not the file's: the same job gives the same zip, byte for byte.
-                info = zipfile.ZipInfo(f"{name}.{ext}", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                    shutil.copyfileobj(src, dst, parts.COPY_BUFFER)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for name, path, _ in written:
+                    # A fixed date, not the file's: the same job gives the same zip, byte for
+                    # byte.
+                    info = zipfile.ZipInfo(f"{name}.{ext}", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                        shutil.copyfileobj(src, dst, parts.COPY_BUFFER)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(archive)
         _artifact_create(
             job, table="", fmt=job.format, path=archive, rows=sum(n for _, _, n in written)
@@ -543,9 +604,23 @@ def job_cancel(*, job: Job) -> Job:
     """Stop a job: remaining blocks see the status and stop; partial files are removed."""
     if job.is_finished:
         raise ApiError(f"job is already {job.status}", code="conflict", status_code=409)
-    Job.objects.filter(id=job.id).exclude(status__in=Job.FINISHED).update(
-        status=Job.Status.CANCELLED, finished_at=timezone.now()
-    )
+
+    def cancel() -> int:
+        return (
+            Job.objects.filter(id=job.id)
+            .exclude(status__in=Job.FINISHED)
+            .update(status=Job.Status.CANCELLED, finished_at=timezone.now())
+        )
+
+    try:
+        cancel()
+    except DatabaseError as exc:
+        if not storage.is_disk_full(exc):
+            raise
+        # The job's own parts may be what fills the disk the database shares: it is being
+        # cancelled, so they go first, and the write is tried again (else 507).
+        shutil.rmtree(job.directory / "parts", ignore_errors=True)
+        storage.db_write(cancel, what=f"cancelling job {job.id}")
     job.refresh_from_db()
     if job.status == Job.Status.CANCELLED:
         job.artifacts.all().delete()

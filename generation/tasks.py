@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from generation import services
+from generation import services, storage
 
 
 def run_job(job_id: str) -> None:
+    storage.pause_if_unwritable()  # the database could not be written a moment ago
     services.job_run(job_id=job_id)
 
 
 def run_block(job_id: str, table: str, index: int) -> None:
+    storage.pause_if_unwritable()
     services.job_block_run(job_id=job_id, table=table, index=index)
 
 
 def finalize_job(job_id: str) -> None:
+    storage.pause_if_unwritable()
     services.job_finalize(job_id=job_id)
 
 

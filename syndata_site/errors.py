@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,54 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
 
+def fault_response(exc: BaseException) -> tuple[int, dict[str, Any]] | None:
+    """A full disk (507) or an unavailable database (503) as status and error body; None for
+    any other exception. Neither is the request's fault, and neither is an internal error."""
+    from generation import storage  # generation imports this module
+
+    if storage.is_disk_full(exc):
+        logger.error("disk full while serving a request: %s: %s", type(exc).__name__, exc)
+        return 507, error_body(
+            "disk_full",
+            "The server's disk is full, so nothing could be written; nothing was changed: "
+            "try again later.",
+        )
+    if storage.is_database_unavailable(exc):
+        logger.error(
+            "database unavailable while serving a request: %s: %s", type(exc).__name__, exc
+        )
+        return 503, error_body(
+            "database_unavailable",
+            "The database is unavailable (it could not be read or written): try again in a minute.",
+        )
+    return None
+
+
+class FaultMiddleware:
+    """``fault_response`` for views outside DRF (its own handler covers the API)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        return self.get_response(request)
+
+    def process_exception(self, request: Any, exception: Exception) -> JsonResponse | None:
+        fault = fault_response(exception)
+        if fault is None:
+            return None
+        status_code, body = fault
+        return JsonResponse(body, status=status_code)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApiError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    fault = fault_response(exc)
+    if fault is not None:
+        set_rollback()
+        status_code, body = fault
+        return Response(body, status=status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, RecursionError):

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A full disk or an unavailable database answers 507/503 with a JSON error, not a 500.
+    "syndata_site.errors.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "syndata_site.urls"
@@ -277,6 +279,17 @@ SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
 # (generation/recovery.py: a worker killed mid-task takes its task with it on Redis).
 SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
 SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
+# At least this much must stay free on MEDIA_ROOT's disk: checked before a job is accepted
+# (507), before each block, and by /healthz (503). Under the default layout the database shares
+# that disk, so a full one would also stop the write that fails the job (generation/storage.py).
+SYNDATA_MIN_FREE_BYTES = env_int("SYNDATA_MIN_FREE_BYTES", 100 * 1024 * 1024)
+# A worker whose state writes keep failing (database full or away) takes no work this long.
+SYNDATA_DB_PAUSE_SECONDS = env_int("SYNDATA_DB_PAUSE_SECONDS", 30)
+# gunicorn (manage.py serve, syndata_site/gunicorn_conf.py): a request running longer than
+# SYNDATA_WEB_TIMEOUT seconds has its worker killed; on SIGTERM workers get
+# SYNDATA_WEB_GRACEFUL_TIMEOUT seconds to finish, then are killed.
+SYNDATA_WEB_TIMEOUT = env_int("SYNDATA_WEB_TIMEOUT", 300)
+SYNDATA_WEB_GRACEFUL_TIMEOUT = env_int("SYNDATA_WEB_GRACEFUL_TIMEOUT", 20)
 # A qcluster imports what jobs need (pandas, scipy, the metrics) before forking its workers.
 SYNDATA_WORKER_PRELOAD = env_bool("SYNDATA_WORKER_PRELOAD", True)
 # Metrics run on seeded samples of at most this many rows per table (their cost is bounded,

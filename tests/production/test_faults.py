@@ -55,7 +55,13 @@ def test_redis_down_at_submit_is_a_503_and_nothing_is_saved(
         assert c.get("/api/templates").status_code == 200
         health = c.get("/healthz")
         assert health.status_code == 503
-        assert health.json() == {"status": "down", "database": "ok", "broker": "down"}
+        assert health.json() == {
+            "status": "down",
+            "database": "ok",
+            "broker": "down",
+            "storage": "ok",
+            "reasons": ["broker: the task broker does not answer a ping"],
+        }
 
 
 def test_redis_down_at_fit_submit_is_a_503_and_nothing_is_saved(
@@ -104,7 +110,9 @@ def test_a_full_disk_fails_the_job_clearly_and_leaves_nothing_to_download(
 ) -> None:
     media = tmp_path / "disk"
     with _tiny_disk(media, "1m"):
-        env = {"SYNDATA_BLOCK_SIZE": "5000"}
+        # No free-space floor: this test is of the write that hits ENOSPC itself (the floor
+        # would refuse the job at submit, 507: tests/generation/test_disk_faults.py).
+        env = {"SYNDATA_BLOCK_SIZE": "5000", "SYNDATA_MIN_FREE_BYTES": "0"}
         with (
             production_stack(tmp_path, backends, env, media=media) as stack,
             stack.client("alice") as c,

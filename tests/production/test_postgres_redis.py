@@ -37,7 +37,12 @@ def test_a_job_runs_end_to_end_on_postgres_and_redis_and_survives_dropped_connec
         assert probe == ["postgresql", backends.database_url.rsplit("/", 1)[1], "Redis"]
 
         with stack.client("alice") as c:
-            assert c.get("/healthz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
+            assert c.get("/healthz").json() == {
+                "status": "ok",
+                "database": "ok",
+                "broker": "ok",
+                "storage": "ok",
+            }
             resp = c.post(
                 "/api/generate",
                 json={"schema": PEOPLE_SPEC, "rows": 3000, "format": "csv", "seed": 11},
