@@ -242,6 +242,14 @@ def test_the_api_answers_507_for_a_real_full_sqlite_database(
     alice_client: Any, people_spec: Any, task_queue: RecordingQueue
 ) -> None:
     with connection.cursor() as cursor:
+        # Earlier tests' flushes leave free pages: fill them first, so that the database is
+        # really full once it cannot grow.
+        cursor.execute("PRAGMA page_size")
+        page_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA freelist_count")
+        free = cursor.fetchone()[0]
+        cursor.execute("CREATE TABLE IF NOT EXISTS _filler (b BLOB)")
+        cursor.execute("INSERT INTO _filler VALUES (zeroblob(%s))", [free * page_size])
         cursor.execute("PRAGMA page_count")
         pages = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA max_page_count = {pages}")  # the database cannot grow
@@ -253,6 +261,7 @@ def test_the_api_answers_507_for_a_real_full_sqlite_database(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA max_page_count = 1073741823")
+            cursor.execute("DROP TABLE _filler")
     assert resp.status_code == 507, resp.content
     assert resp.json()["error"]["code"] == "disk_full"
 
