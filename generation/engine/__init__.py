@@ -17,7 +17,7 @@ from generation.engine.compile import compile_spec, spec_notes
 from generation.engine.distributions import Marginal
 from generation.engine.errors import EngineError, Issue, SpecError
 from generation.engine.reference import ColumnReference, marginal_for, reference_for
-from generation.engine.spec import Spec, TableSpec, json_schema, parse_spec
+from generation.engine.spec import MAX_MATRIX_FIELDS, Spec, TableSpec, json_schema, parse_spec
 from generation.engine.table import generate_block, output_schema
 from generation.engine.writers import ALL_FORMATS, FORMATS, extension_for, open_writer
 
@@ -26,6 +26,7 @@ __all__ = [
     "BLOCK_SIZE",
     "ENGINE_VERSION",
     "FORMATS",
+    "MAX_MATRIX_FIELDS",
     "BlockPlan",
     "ColumnReference",
     "EngineError",
