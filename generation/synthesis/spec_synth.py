@@ -3,7 +3,9 @@
 Per column: empirical quantiles (201 points) or exact value weights for numbers with few
 values, category weights, bool probability, datetime quantiles within the observed range, null
 rates; rank correlations of every pair through the engine's Gaussian copula (categories are
-ordinal in the declared order). Keys and identifier columns are never learned: the spec holds
+ordinal in the declared order): a matrix for up to 50 correlated columns, a factor structure
+(``factors`` + ``uniqueness``) for wider tables, whose quantile points shrink so that the
+spec stays under the API's per-spec size limit. Keys and identifier columns are never learned: the spec holds
 them, in the table's column order, as fields that cannot give a real value (an ``id`` past the
 largest real integer key or a UUID; emails at reserved domains no real address uses, phones in
 the 555-01xx range kept for fiction, SSNs in the never-issued 9xx area, codes prefixed
