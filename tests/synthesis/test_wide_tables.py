@@ -35,7 +35,9 @@ SHARED = [
 LEVELS = ["low", "mid", "high"]
 
 
-def wide_frame(k: int, n: int, seed: int = 0) -> pd.DataFrame:
+def wide_frame(
+    k: int, n: int, seed: int = 0, kinds: tuple[int, ...] = (0, 1, 2, 3, 4)
+) -> pd.DataFrame:
     """``k`` columns: an integer key, then floats, skewed ints, 3-level categories (their
     frequency order is their order) and bools, driven by 4 latent factors."""
     rng = np.random.default_rng(seed)
@@ -45,7 +47,7 @@ def wide_frame(k: int, n: int, seed: int = 0) -> pd.DataFrame:
     z = common @ weights.T + rng.standard_normal((n, k)) * own
     cols: dict[str, Any] = {"loan_id": np.arange(1, n + 1)}
     for j in range(k - 1):
-        kind = j % 5
+        kind = kinds[j % len(kinds)]
         if kind == 0:
             cols[f"grade_{j}"] = np.array(LEVELS, dtype=object)[np.digitize(z[:, j], [0.0, 1.0])]
         elif kind == 1:
@@ -137,3 +139,17 @@ def test_wide_tables_round_trip_with_their_correlations(width: int, tmp_path: Pa
     for a, b in pairs:
         want, got = _ranks(real, a, b), _ranks(sample, a, b)
         assert abs(got - want) < 0.1, (a, b, want, got)
+
+
+@pytest.mark.parametrize("synthesizer", ["spec", "auto"])
+def test_a_55_column_upload_fits_and_samples_through_the_api(
+    alice_client: Any, synthesizer: str
+) -> None:
+    from tests.synthesis.conftest import fit_now, generate_now, upload
+
+    real = wide_frame(55, 600, seed=3, kinds=(1, 3))  # 54 numeric columns, as in the report
+    dataset = upload(alice_client, real)
+    options = {"candidates": ["spec"]} if synthesizer == "auto" else {}
+    fit = fit_now(alice_client, dataset["id"], synthesizer, seed=1, options=options)
+    _job, rows = generate_now(alice_client, fit["model_id"], rows=500, seed=2)
+    assert list(rows.columns) == list(real.columns) and len(rows) == 500
