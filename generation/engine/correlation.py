@@ -356,14 +356,15 @@ def factor_uniforms(
     """
     k, m = loadings.shape
     common = rng.standard_normal((n, m))
-    out = np.empty((n, k))
+    # Field-major: each field's column is contiguous for the inverse CDFs that read it.
+    out = np.empty((k, n))
     rows = max(64, _BLAS_ONE_THREAD // max(loadings.size, 1))  # one BLAS thread, as above
     for start in range(0, n, _FACTOR_ROWS):
         stop = min(n, start + _FACTOR_ROWS)
-        part = out[start:stop]
-        np.multiply(rng.standard_normal((stop - start, k)), own, out=part)
+        part = out[:, start:stop]
+        np.multiply(rng.standard_normal((stop - start, k)).T, own[:, None], out=part)
         for s in range(start, stop, rows):
             e = min(stop, s + rows)
-            part[s - start : e - start] += common[s:e] @ loadings.T
+            part[:, s - start : e - start] += loadings @ common[s:e].T
     special.ndtr(out, out=out)
-    return np.clip(out, 1e-12, 1 - 1e-12, out=out)
+    return np.clip(out, 1e-12, 1 - 1e-12, out=out).T
