@@ -19,7 +19,7 @@ from generation.engine.errors import EngineError, Issue, SpecError
 from generation.engine.parse import parse_spec
 from generation.engine.reference import ColumnReference, marginal_for, reference_for
 from generation.engine.relations import plan_all
-from generation.engine.spec import Spec, TableSpec, json_schema
+from generation.engine.spec import MAX_MATRIX_FIELDS, Spec, TableSpec, json_schema
 from generation.engine.table import generate_block, output_schema, parent_columns
 from generation.engine.writers import ALL_FORMATS, FORMATS, extension_for, open_writer
 
@@ -28,6 +28,7 @@ __all__ = [
     "BLOCK_SIZE",
     "ENGINE_VERSION",
     "FORMATS",
+    "MAX_MATRIX_FIELDS",
     "BlockPlan",
     "ColumnReference",
     "EngineError",

@@ -8,6 +8,8 @@ result (field order, parsed expressions, copula factor ...) is cached per spec o
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +73,8 @@ class CompiledTable:
     outputs: list[str] = field(default_factory=list)
     copula_names: list[str] = field(default_factory=list)
     copula_factor: np.ndarray | None = None
+    # Factor entries: (fields, loadings (fields x factors), sd of each field's own part).
+    factor_groups: list[tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=list)
     constraints: list[CompiledConstraint] = field(default_factory=list)
     time_field: str | None = None
     parent_key: str | None = None  # the FK field naming the parent, if any
@@ -116,6 +120,26 @@ def compile_spec(spec: Any) -> CompiledSpec:
     while len(_CACHE) > 32:
         _CACHE.popitem(last=False)
     return compiled
+
+
+# The matrix part of a table's copula, by content: a web request parses a new spec object
+# each time, and its calibrations and eigen checks are the costly part of compiling.
+_CORRELATIONS: OrderedDict[bytes, tuple[list[Issue], list[Issue], np.ndarray | None]] = (
+    OrderedDict()
+)
+
+
+def _correlation_key(ct: CompiledTable, names: list[str]) -> bytes:
+    """A hash of all the matrix part reads: its entries, the fields in it, the repair flag."""
+    t = ct.spec
+    doc = {
+        "c": [c.model_dump(mode="json") for c in t.correlations if c.factors is None],
+        "f": {n: ct.fields[n].model_dump(mode="json") for n in names},
+        "r": t.repair_correlations,
+        "p": ct.name,
+    }
+    text = json.dumps(doc, sort_keys=True, default=str).encode()
+    return hashlib.blake2b(text, digest_size=16).digest()
 
 
 class _Compiler:
@@ -511,6 +535,8 @@ class _Compiler:
         if not t.correlations:
             return
         names: list[str] = []
+        in_factors: dict[str, int] = {}  # field -> the factor entry it is in
+        in_matrix: dict[str, int] = {}  # field -> the first rank or matrix entry it is in
         for i, corr in enumerate(t.correlations):
             for fname in corr.fields:
                 f = ct.fields[fname]
@@ -525,15 +551,61 @@ class _Compiler:
                         f"{path}.correlations.{i}.fields",
                         f"{fname!r} is derived, 'after', unique or a signal; correlate sampled fields",
                     )
-                if fname not in names:
+                if corr.factors is not None or fname in in_factors:
+                    other = in_factors.get(fname, in_matrix.get(fname, i))
+                    if other != i:
+                        self.err(
+                            f"{path}.correlations.{i}.fields",
+                            f"{fname!r} is in correlations.{other} too; a field in a factor "
+                            "entry takes no other correlation",
+                        )
+                    if corr.factors is not None:
+                        in_factors.setdefault(fname, i)
+                    continue
+                if fname not in in_matrix:
+                    in_matrix[fname] = i
                     names.append(fname)
+        for corr in t.correlations:
+            if corr.factors is not None and corr.uniqueness is not None:
+                loadings = np.array(corr.factors, dtype=float).T  # fields x factors
+                own = np.sqrt(np.clip(np.array(corr.uniqueness, dtype=float), 0.0, None))
+                ct.factor_groups.append((list(corr.fields), loadings, own))
+        if not names:
+            return
+        key = _correlation_key(ct, names)
+        hit = _CORRELATIONS.get(key)
+        if hit is not None:
+            _CORRELATIONS.move_to_end(key)
+            issues, notes, factor = hit
+            self.issues.extend(issues)
+            self.notes.extend(notes)
+            if factor is not None:
+                ct.copula_names = names
+                ct.copula_factor = factor
+            return
+        before_issues, before_notes = len(self.issues), len(self.notes)
+        self._matrix(ct, path, names)
+        _CORRELATIONS[key] = (
+            self.issues[before_issues:],
+            self.notes[before_notes:],
+            ct.copula_factor,
+        )
+        while len(_CORRELATIONS) > 64:
+            _CORRELATIONS.popitem(last=False)
+
+    def _matrix(self, ct: CompiledTable, path: str, names: list[str]) -> None:
+        """Rank and matrix entries: calibrated pair by pair into one PSD latent matrix."""
+        t = ct.spec
         k = len(names)
         rank = np.eye(k)
         given = np.zeros((k, k), dtype=bool)
         where: dict[tuple[int, int], int] = {}
+        index = {n: i for i, n in enumerate(names)}
         for i, corr in enumerate(t.correlations):
+            if corr.factors is not None:
+                continue
             for a, b, r in corr.pairs():
-                ia, ib = names.index(a), names.index(b)
+                ia, ib = index[a], index[b]
                 if given[ia, ib] and abs(rank[ia, ib] - r) > 1e-12:
                     self.err(
                         f"{path}.correlations.{i}",

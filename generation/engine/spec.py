@@ -100,21 +100,49 @@ class SeriesSpec(Model):
         return self
 
 
+MAX_MATRIX_FIELDS = 50  # a matrix is calibrated pair by pair: O(k^2) work, O(k^3) to check
+MAX_FACTORS = 100
+
+
 class Correlation(Model):
-    fields: list[str] = Field(..., min_length=2, max_length=50)
+    """Rank correlations (``rank``, ``matrix``: Spearman) or a factor structure of the
+    copula's normal scores (``factors`` and ``uniqueness``: low rank plus diagonal, positive
+    definite by construction, any number of fields; what the spec synthesizer learns)."""
+
+    fields: list[str] = Field(..., min_length=2, max_length=MAX_FIELDS)
     rank: float | None = Field(None, ge=-1, le=1, description="Spearman rank correlation to reach.")
     matrix: list[list[float]] | None = None
+    factors: list[list[float]] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_FACTORS,
+        description="Loadings of each common factor on the fields (one list per factor).",
+    )
+    uniqueness: list[float] | None = Field(
+        None, description="Per field: 1 - the sum of its squared loadings (its own variance)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Correlation:
-        if (self.rank is None) == (self.matrix is None):
-            raise ValueError("rank: give rank (two fields) or matrix (any number), not both")
+        forms = sum(x is not None for x in (self.rank, self.matrix, self.factors))
+        if forms != 1:
+            raise ValueError(
+                "rank: give rank (two fields), matrix (any number) or factors with uniqueness, "
+                "exactly one of them"
+            )
+        if (self.factors is None) != (self.uniqueness is None):
+            raise ValueError("uniqueness: factors and uniqueness go together")
         if self.rank is not None and len(self.fields) != 2:
             raise ValueError("fields: rank takes exactly two fields; use matrix for more")
         if len(set(self.fields)) != len(self.fields):
             raise ValueError("fields: must not repeat a field")
+        k = len(self.fields)
         if self.matrix is not None:
-            k = len(self.fields)
+            if k > MAX_MATRIX_FIELDS:
+                raise ValueError(
+                    f"fields: a matrix takes at most {MAX_MATRIX_FIELDS} fields; "
+                    "give factors and uniqueness for more"
+                )
             if len(self.matrix) != k or any(len(r) != k for r in self.matrix):
                 raise ValueError(f"matrix: must be {k} x {k}")
             for i in range(k):
@@ -125,7 +153,32 @@ class Correlation(Model):
                         raise ValueError(f"matrix.{i}.{j}: must be between -1 and 1")
                     if abs(self.matrix[i][j] - self.matrix[j][i]) > 1e-9:
                         raise ValueError(f"matrix.{i}.{j}: the matrix must be symmetric")
+        if self.factors is not None and self.uniqueness is not None:
+            self._check_factors(k, self.factors, self.uniqueness)
         return self
+
+    @staticmethod
+    def _check_factors(k: int, factors: list[list[float]], uniqueness: list[float]) -> None:
+        """O(k * factors): each field's loadings and uniqueness add up to a unit variance."""
+        if len(factors) >= k:
+            raise ValueError(f"factors: at most {k - 1} factors for {k} fields")
+        for f, row in enumerate(factors):
+            if len(row) != k:
+                raise ValueError(f"factors.{f}: must have {k} loadings, one per field")
+            for i, v in enumerate(row):
+                if not -1 <= v <= 1:
+                    raise ValueError(f"factors.{f}.{i}: must be between -1 and 1")
+        if len(uniqueness) != k:
+            raise ValueError(f"uniqueness: must have {k} entries, one per field")
+        for i, u in enumerate(uniqueness):
+            if not 0 <= u <= 1:
+                raise ValueError(f"uniqueness.{i}: must be between 0 and 1")
+            common = sum(row[i] * row[i] for row in factors)
+            if abs(common + u - 1) > 1e-5:
+                raise ValueError(
+                    f"uniqueness.{i}: must be 1 - the sum of the field's squared loadings "
+                    f"({1 - common:.6f}), so that its variance is 1"
+                )
 
     def pairs(self) -> list[tuple[str, str, float]]:
         if self.rank is not None:

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from generation.engine.blocks import BlockPlan, PlanContext, block_rng, stable_key
 from generation.engine.columns import Col, arrow_with_nulls, merge_subsets, or_masks
 from generation.engine.compile import CompiledSpec, CompiledTable, compile_spec
-from generation.engine.correlation import copula_uniforms
+from generation.engine.correlation import copula_uniforms, factor_uniforms
 from generation.engine.errors import SpecError
 from generation.engine.expressions import ExprError
 from generation.engine.fields.models import (
@@ -64,6 +64,8 @@ class BlockState:
         self.fk_rows: dict[str, np.ndarray] = {}
         self.name_parts: dict[str, tuple[pa.Array, pa.Array]] = {}
         self._copula: np.ndarray | None = None
+        self._factors: dict[str, tuple[int, int]] | None = None
+        self._factor_draws: dict[int, np.ndarray] = {}
         if ct.parent is not None:
             self.entity_in_parent, self.index, self.count, self.parent_block = child_structure(
                 spec, block, seed
@@ -116,11 +118,31 @@ class BlockState:
 
     def copula(self, name: str) -> np.ndarray | None:
         ct = self.ct
+        if ct.factor_groups and name not in ct.copula_names:
+            return self._factor_copula(name)
         if name not in ct.copula_names or ct.copula_factor is None:
             return None
         if self._copula is None:
             self._copula = copula_uniforms(ct.copula_factor, self.n, self.rng("__copula__"))
         return self._copula[:, ct.copula_names.index(name)]
+
+    def _factor_copula(self, name: str) -> np.ndarray | None:
+        """The uniform of a field in a factor entry (each entry draws from its own stream)."""
+        if self._factors is None:
+            self._factors = {
+                f: (g, j)
+                for g, (names, _, _) in enumerate(self.ct.factor_groups)
+                for j, f in enumerate(names)
+            }
+        where = self._factors.get(name)
+        if where is None:
+            return None
+        g, j = where
+        if g not in self._factor_draws:
+            _, loadings, own = self.ct.factor_groups[g]
+            rng = self.rng(f"__copula_factors_{g}__")
+            self._factor_draws[g] = factor_uniforms(loadings, own, self.n, rng)
+        return self._factor_draws[g][:, j]
 
 
 def parent_columns(

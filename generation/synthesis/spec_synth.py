@@ -3,7 +3,9 @@
 Per column: empirical quantiles (201 points) or exact value weights for numbers with few
 values, category weights, bool probability, datetime quantiles within the observed range, null
 rates; rank correlations of every pair through the engine's Gaussian copula (categories are
-ordinal in the declared order). Keys and identifier columns are never learned: the spec holds
+ordinal in the declared order): a matrix for up to 50 correlated columns, a factor structure
+(``factors`` + ``uniqueness``) for wider tables, whose quantile points shrink so that the
+spec stays under the API's per-spec size limit. Keys and identifier columns are never learned: the spec holds
 them, in the table's column order, as fields that cannot give a real value (an ``id`` past the
 largest real integer key or a UUID; emails at reserved domains no real address uses, phones in
 the 555-01xx range kept for fiction, SSNs in the never-issued 9xx area, codes prefixed
@@ -15,6 +17,7 @@ itself (with its guard of the real values). Depends on no BSL package.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from typing import Any
@@ -27,6 +30,10 @@ from generation import engine
 __all__ = ["field_name", "learn_spec", "raise_key_starts", "spec_sampler"]
 
 _QUANTILE_POINTS = 201
+# A learned spec is sampled through the API's spec check: it keeps under the per-spec limit
+# (SYNDATA_MAX_SPEC_BYTES' default, less a margin) by fewer quantile points on wide tables.
+MAX_LEARNED_BYTES = 240 * 1024
+_FEWER_POINTS = (101, 51, 26, 11)
 _EXACT_VALUES = 40
 _MAX_CATEGORIES = 5000
 
@@ -55,7 +62,7 @@ def _decimals(values: np.ndarray) -> int:
     return 6
 
 
-def _numeric_field(col: pd.Series, rep: str) -> dict[str, Any]:
+def _numeric_field(col: pd.Series, rep: str, points: int = _QUANTILE_POINTS) -> dict[str, Any]:
     values = pd.to_numeric(col, errors="coerce").dropna().to_numpy(dtype=float)
     field: dict[str, Any] = {"type": "int" if rep == "int" else "float"}
     if len(values) == 0:
@@ -71,7 +78,7 @@ def _numeric_field(col: pd.Series, rep: str) -> dict[str, Any]:
             "weights": [int(c) for c in counts],
         }
     else:
-        probs = np.linspace(0, 1, _QUANTILE_POINTS)
+        probs = np.linspace(0, 1, points)
         qs = np.quantile(values, probs, method="linear")
         qs = np.maximum.accumulate(qs)
         field["dist"] = {
@@ -98,12 +105,12 @@ def _category_field(col: pd.Series) -> tuple[dict[str, Any], list[str]]:
     return {"type": "category", "values": values}, order
 
 
-def _datetime_field(col: pd.Series) -> dict[str, Any]:
+def _datetime_field(col: pd.Series, points: int = _QUANTILE_POINTS) -> dict[str, Any]:
     values = col.dropna()
     if len(values) == 0:
         return {"type": "datetime", "start": "2000-01-01", "end": "2000-01-02", "nulls": 1.0}
     ns = values.astype("int64").to_numpy()
-    probs = np.linspace(0, 1, _QUANTILE_POINTS)
+    probs = np.linspace(0, 1, points)
     qs = np.maximum.accumulate(np.quantile(ns, probs, method="linear"))
     iso = [pd.Timestamp(int(v)).isoformat() for v in qs]
     start = pd.Timestamp(int(ns.min()))
@@ -263,6 +270,7 @@ def learn_spec(
     table: str,
     learned: list[str],
     rows: int,
+    max_bytes: int = MAX_LEARNED_BYTES,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Learn a spec for the ``learned`` columns of ``frame``; the other columns of the table
     that are keys or identifiers join it as fields of synthetic values (see the module).
@@ -313,15 +321,18 @@ def learn_spec(
                 for n in candidates
             }
         )
-        ranks = codes.rank()
-        rho = ranks.corr(method="pearson", min_periods=10).fillna(0.0).to_numpy()
-        np.fill_diagonal(rho, 1.0)
-        rho = np.clip(rho, -0.999, 0.999)
-        np.fill_diagonal(rho, 1.0)
-        spec_table["correlations"] = [
-            {"fields": candidates, "matrix": [[round(float(v), 4) for v in row] for row in rho]}
-        ]
-        spec_table["repair_correlations"] = True
+        if len(candidates) > engine.MAX_MATRIX_FIELDS:  # wide: a factor structure
+            spec_table["correlations"] = [{"fields": candidates, **_factor_structure(codes)}]
+        else:
+            ranks = codes.rank()
+            rho = ranks.corr(method="pearson", min_periods=10).fillna(0.0).to_numpy()
+            np.fill_diagonal(rho, 1.0)
+            rho = np.clip(rho, -0.999, 0.999)
+            np.fill_diagonal(rho, 1.0)
+            spec_table["correlations"] = [
+                {"fields": candidates, "matrix": [[round(float(v), 4) for v in row] for row in rho]}
+            ]
+            spec_table["repair_correlations"] = True
     spec = {
         "description": f"Learned from the real table {table!r} by Syn-Data's spec synthesizer.",
         "tables": {_table_name(table): spec_table},
@@ -345,7 +356,123 @@ def learn_spec(
     spec_table["fields"] = _with_keys_and_identifiers(frame, metadata, learned_fields, names, taken)
     if not _engine_accepts(spec):  # never expected: the learned fields alone still work
         spec_table["fields"] = learned_fields
+    _fit_size(spec, frame, metadata, names, max_bytes)
     return spec, names
+
+
+def _size(spec: dict[str, Any]) -> int:
+    return len(json.dumps(spec, separators=(",", ":"), default=str).encode("utf-8"))
+
+
+def _fit_size(
+    spec: dict[str, Any],
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    names: dict[str, str],
+    max_bytes: int,
+) -> None:
+    """Relearn the quantile fields with fewer points until the spec is under ``max_bytes``
+    (in place): a table of hundreds of columns keeps every column and its correlations."""
+    fields = next(iter(spec["tables"].values()))["fields"]
+    quantiled = [
+        n for n in names if n in fields and (fields[n].get("dist") or {}).get("kind") == "quantiles"
+    ]
+    if not quantiled:
+        return
+    total = _size(spec)
+    share = sum(_size(fields[n]["dist"]) for n in quantiled)  # what the points take
+    # Straight to the most points the estimate allows (they take bytes in proportion), then
+    # fewer while the spec is still over.
+    fit = [p for p in _FEWER_POINTS if total - share * (1 - p / _QUANTILE_POINTS) <= max_bytes]
+    for points in _FEWER_POINTS[_FEWER_POINTS.index(fit[0]) if fit else -1 :]:
+        if _size(spec) <= max_bytes:
+            return
+        for name in quantiled:
+            column = names[name]
+            entry = metadata["columns"][column]
+            if entry["sdtype"] == "datetime":
+                new = _datetime_field(frame[column], points)
+            else:
+                new = _numeric_field(frame[column], entry.get("representation", "float"), points)
+            fields[name]["dist"] = new["dist"]
+
+
+_FACTORS = 12  # common factors of a wide table's copula (loadings: fields x this numbers)
+_FACTOR_ROUNDS = 15  # principal-axis iterations
+_MIN_OWN = 0.005  # the least uniqueness of a field: the latent matrix stays positive definite
+
+
+def _normal_scores(codes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column: standardised normal scores of the mid-ranks (0 where null), the mask of
+    values present, and how much the column's ties damp a correlation through the copula.
+
+    The engine turns a field's normal score Z into a value by cells of Phi(Z); the value's
+    normal score g(Z) correlates with another field's by about ``c_a * c_b * latent``, with
+    ``c = corr(g(Z), Z)`` (the first Hermite coefficient): 1 for a continuous field, less for
+    a field of a few values. Dividing by it learns the latent correlation the engine needs.
+    """
+    from generation.engine._special import ndtri as inv
+
+    n, k = codes.shape
+    scores = np.zeros((n, k))
+    present = codes.notna().to_numpy()
+    damp = np.ones(k)
+    for j, name in enumerate(codes.columns):
+        values = codes[name].to_numpy()[present[:, j]]
+        if len(values) < 2:
+            continue
+        uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        p = counts / counts.sum()
+        hi = np.cumsum(p)
+        lo = hi - p
+        g = inv(np.clip((lo + hi) / 2, 1e-12, 1 - 1e-12))
+        mean = float(p @ g)
+        sd = float(np.sqrt(max(p @ (g - mean) ** 2, 1e-300)))
+        if sd < 1e-9:
+            continue
+        edge = np.concatenate([[0.0], hi])
+        z = inv(np.clip(edge, 1e-300, 1 - 1e-16))  # +-inf past the ends: no density
+        dens = np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+        dens[0] = dens[-1] = 0.0
+        damp[j] = max(0.05, float(g @ (dens[:-1] - dens[1:])) / sd)
+        scores[present[:, j], j] = (g[inverse] - mean) / sd
+    return scores, present, damp
+
+
+def _factor_structure(codes: pd.DataFrame) -> dict[str, Any]:
+    """``factors`` and ``uniqueness`` of a wide table: the latent correlation of the columns'
+    normal scores (two matrix products, nulls left out pair by pair), then principal-axis
+    factoring to ``_FACTORS`` factors (eigen decompositions of k x k, at fit time only)."""
+    scores, present, damp = _normal_scores(codes)
+    mask = present.astype(float)
+    both = mask.T @ mask
+    corr = (scores.T @ scores) / np.maximum(both, 1.0)
+    corr[both < 10] = 0.0
+    corr = np.clip(corr / np.outer(damp, damp), -0.999, 0.999)
+    np.fill_diagonal(corr, 1.0)
+    k = corr.shape[0]
+    m = min(_FACTORS, k - 1)
+    off = np.abs(corr - np.eye(k))
+    communality = np.clip(off.max(axis=1), 0.05, 1 - _MIN_OWN)
+    loadings = np.zeros((k, m))
+    for _ in range(_FACTOR_ROUNDS):
+        reduced = corr.copy()
+        np.fill_diagonal(reduced, communality)
+        vals, vecs = np.linalg.eigh(reduced)
+        top = np.argsort(vals)[::-1][:m]
+        loadings = vecs[:, top] * np.sqrt(np.clip(vals[top], 0.0, None))
+        communality = np.clip((loadings**2).sum(axis=1), 0.0, 1 - _MIN_OWN)
+    # Rows past the cap shrink to it; rounding to 3 places, then uniqueness from the rounded
+    # loadings, so that every field's variance is 1 to the validator's tolerance.
+    norm = np.sqrt((loadings**2).sum(axis=1))
+    cap = np.sqrt(1 - _MIN_OWN)
+    loadings *= np.where(norm > cap, cap / np.maximum(norm, 1e-300), 1.0)[:, None]
+    loadings = np.round(loadings, 3)
+    own = np.round(np.clip(1.0 - (loadings**2).sum(axis=1), 0.0, 1.0), 6)
+    return {
+        "factors": [[float(v) for v in column] for column in loadings.T],
+        "uniqueness": [float(v) for v in own],
+    }
 
 
 _MAX_CODED = 1000  # conditional cases per field

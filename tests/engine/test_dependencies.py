@@ -430,3 +430,87 @@ def test_a_step_drift_jumps_at_the_configured_point() -> None:
     # A step, not a ramp: just before and just after the point are already at the two levels.
     assert df["x"][(t > 0.28) & (t < 0.3)].mean() == pytest.approx(10, abs=0.1)
     assert df["x"][(t >= 0.3) & (t < 0.32)].mean() == pytest.approx(20, abs=0.1)
+
+
+def _factor_doc(k: int, m: int = 6, seed: int = 0, rows: int = 20_000) -> dict[str, Any]:
+    """A table of ``k`` fields (every third a category) correlated by ``m`` factors."""
+    rng = np.random.default_rng(seed)
+    loadings = np.round(rng.uniform(-0.9, 0.9, (k, m)) / np.sqrt(m), 3)
+    own = np.round(1 - (loadings**2).sum(axis=1), 6)
+    fields: dict[str, Any] = {}
+    for i in range(k):
+        if i % 3 == 0:
+            fields[f"c{i}"] = {"type": "category", "values": {"a": 5, "b": 3, "c": 2}}
+        else:
+            fields[f"x{i}"] = {"type": "float", "dist": {"kind": "gamma", "shape": 2, "scale": 1}}
+    corr = {"fields": list(fields), "factors": loadings.T.tolist(), "uniqueness": own.tolist()}
+    return {"tables": {"t": {"rows": rows, "fields": fields, "correlations": [corr]}}}
+
+
+def test_a_factor_structure_correlates_hundreds_of_fields() -> None:
+    doc = _factor_doc(500)
+    corr = doc["tables"]["t"]["correlations"][0]
+    loadings = np.array(corr["factors"]).T
+    latent = loadings @ loadings.T
+    df = make(doc)["t"]
+    assert df.shape == (20_000, 500)
+    names = corr["fields"]
+    for i, j in [(1, 2), (4, 5), (7, 8), (1, 499)]:  # continuous pairs: Spearman of the latent
+        rho = df[names[i]].corr(df[names[j]], method="spearman")
+        assert abs(rho - engine_rank(latent[i, j])) < 0.03, (names[i], names[j])
+    # the same seed gives the same values; another seed others
+    again = make(doc)["t"]
+    assert again.equals(df)
+    assert not make(doc, seed=2)["t"]["x1"].equals(df["x1"])
+
+
+def engine_rank(latent: float) -> float:
+    from generation.engine.correlation import rank_from_latent
+
+    return float(rank_from_latent(np.array(latent)))
+
+
+def test_a_factor_entry_with_a_wrong_uniqueness_names_the_field() -> None:
+    doc = _factor_doc(60)
+    corr = doc["tables"]["t"]["correlations"][0]
+    corr["uniqueness"][7] = 0.9
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    ((issue),) = info.value.issues
+    assert issue.path == "tables.t.correlations.0.uniqueness.7"
+    assert "1 - the sum of the field's squared loadings" in issue.message
+    corr["uniqueness"][7] = 1 - sum(f[7] ** 2 for f in corr["factors"])
+    corr["factors"][2] = corr["factors"][2][:-1]
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    assert info.value.issues[0].path == "tables.t.correlations.0.factors.2"
+
+
+def test_a_matrix_over_50_fields_points_to_factors_and_a_factor_field_takes_no_other() -> None:
+    doc = _factor_doc(60)
+    t = doc["tables"]["t"]
+    names = t["correlations"][0]["fields"]
+    t["correlations"] = [{"fields": names, "matrix": np.eye(60).tolist()}]
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    ((issue),) = info.value.issues
+    assert issue.path == "tables.t.correlations.0.fields"
+    assert "give factors and uniqueness" in issue.message
+    doc = _factor_doc(60)
+    t = doc["tables"]["t"]
+    t["correlations"].append({"fields": ["x1", "x2"], "rank": 0.5})
+    with pytest.raises(SpecError) as info:
+        engine.parse_spec(doc)
+    issues = info.value.issues
+    assert [i.path for i in issues] == ["tables.t.correlations.1.fields"] * 2  # x1 and x2
+    assert all("is in correlations.0 too" in i.message for i in issues)
+
+
+def test_a_factor_entry_sits_beside_a_rank_pair_on_other_fields() -> None:
+    doc = _factor_doc(6, m=2)
+    t = doc["tables"]["t"]
+    t["fields"]["y"] = {"type": "float", "dist": {"kind": "normal", "mean": 0, "sd": 1}}
+    t["fields"]["z"] = {"type": "int", "dist": {"kind": "uniform", "low": 0, "high": 1000}}
+    t["correlations"].append({"fields": ["y", "z"], "rank": 0.7})
+    df = make(doc)["t"]
+    assert abs(df["y"].corr(df["z"], method="spearman") - 0.7) < 0.03
