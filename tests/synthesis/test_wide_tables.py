@@ -20,9 +20,7 @@ from generation.synthesis.identifiers import make_salt
 from generation.synthesis.services import _learned_columns, make_sampler
 from generation.synthesis.spec_synth import learn_spec
 from generation.synthesis.tables import detect_metadata, load_frame, read_table
-from tests.synthesis.conftest import needs_learned_specs, real_table
-
-pytestmark = needs_learned_specs
+from tests.synthesis.conftest import real_table
 
 SHARED = [
     "clinical_rotterdam",
