@@ -51,7 +51,9 @@ def model_metrics_document(job: Job) -> dict[str, Any]:
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     fitted = load_fitted(model.directory)
     meta = fitted.meta
-    if meta["chosen"] == "hma":
+    from generation.synthesis.relational import structure
+
+    if structure(meta) == "tables":
         return _multi_table_document(job, model, fitted)
     metadata = model.dataset.metadata
     learned = meta["learned"]
@@ -268,7 +270,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any) -> dict[str, Any]:
         "job": str(job.id),
         "kind": "model",
         "model_id": str(model.id),
-        "synthesizer": "hma",
+        "synthesizer": fitted.meta["chosen"],
         "summary": {
             "quality": float(np.mean(qualities)) if qualities else None,
             "utility": float(np.mean(qualities)) if qualities else None,
