@@ -17,10 +17,14 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # torch first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
+# mostlyai-engine (argn) last and without its declared dependencies: they pull transformers, vllm,
+# xgrammar, triton and torchvision/torchaudio builds that break `import torch` 2.13; its tabular
+# path needs only what requirements.txt lists for it (datasets, opacus, psutil).
 $(VENV)/.requirements.stamp: requirements.txt | $(PY)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps mostlyai-engine==2.7.3
 	touch $@
 
 frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json

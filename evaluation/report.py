@@ -53,7 +53,9 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     fitted = load_fitted(model.directory)
     meta = fitted.meta
-    if meta["chosen"] == "hma":
+    from generation.synthesis.relational import structure
+
+    if structure(meta) == "tables":
         return _multi_table_document(job, model, fitted, progress or (lambda share: None))
     metadata = model.dataset.metadata
     learned = meta["learned"]
@@ -275,7 +277,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
         "job": str(job.id),
         "kind": "model",
         "model_id": str(model.id),
-        "synthesizer": "hma",
+        "synthesizer": fitted.meta["chosen"],
         "sample": sample_statement(real=True),
         "summary": {
             "quality": float(np.mean(qualities)) if qualities else None,

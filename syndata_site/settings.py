@@ -306,10 +306,11 @@ SYNDATA_RETENTION_DAYS = env_int("SYNDATA_RETENTION_DAYS", 7)
 SYNDATA_DATASET_MAX_BYTES = env_int("SYNDATA_DATASET_MAX_BYTES", 200 * 1024 * 1024)
 SYNDATA_DATASET_MAX_COLUMNS = env_int("SYNDATA_DATASET_MAX_COLUMNS", 500)
 SYNDATA_DATASET_MIN_ROWS = env_int("SYNDATA_DATASET_MIN_ROWS", 10)
-# The BSL-licensed ones (SDV) can be left out for a licence-clean deployment: SYNDATA_SYNTHESIZERS=spec
+# The BSL-licensed ones (SDV) can be left out for a licence-clean deployment:
+# SYNDATA_SYNTHESIZERS=spec,argn,auto (argn: mostlyai-engine, Apache-2.0)
 SYNDATA_SYNTHESIZERS = env_list(
     "SYNDATA_SYNTHESIZERS",
-    ["spec", "gaussian_copula", "ctgan", "tvae", "copulagan", "par", "hma", "auto"],
+    ["spec", "argn", "gaussian_copula", "ctgan", "tvae", "copulagan", "par", "hma", "auto"],
 )
 SYNDATA_FIT_MAX_ROWS = env_int("SYNDATA_FIT_MAX_ROWS", 200_000)
 # A fit whose worker was lost (no heartbeat for SYNDATA_STALL_SECONDS) is run again this many

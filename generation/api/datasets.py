@@ -103,6 +103,9 @@ class SynthesizerSerializer(serializers.Serializer):
     license = serializers.CharField()
     bsl = serializers.BooleanField()
     epochs = serializers.BooleanField()
+    takes = serializers.ListField(
+        child=serializers.ChoiceField(["single_table", "sequences", "related_tables"])
+    )
     available = serializers.BooleanField()
 
 

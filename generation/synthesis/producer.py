@@ -26,11 +26,15 @@ class ModelProducer:
         self.seed = int(job.seed)
         self.conditions = job.params.get("conditions") or []
         self.stats_dir = job.directory / "stats"
+        from generation.synthesis.relational import structure
+
         self.chosen = self.fitted.meta["chosen"]
+        # par and argn on sequences, hma and argn on related tables: blocks of one layout.
+        self.layout = structure(self.fitted.meta)
         rows = job.params.get("rows")
-        if self.chosen == "par":
+        if self.layout == "sequences":
             self._plans = _sequence_plans(self.fitted.meta, rows, block_size)
-        elif self.chosen == "hma":
+        elif self.layout == "tables":
             self.tables = {
                 t: load_fitted(model.directory / "tables" / t) for t in self.fitted.meta["order"]
             }
@@ -52,9 +56,9 @@ class ModelProducer:
         )
 
     def make_block(self, table: str, index: int) -> pa.Table:
-        if self.chosen == "par":
+        if self.layout == "sequences":
             return self._sequence_block(table, index)
-        if self.chosen == "hma":
+        if self.layout == "tables":
             return self._multi_block(table, index)
         block = self._plans[table].block(index)
         seed = int(engine.block_rng(self.seed, table, index, salt="model").integers(0, 2**62))

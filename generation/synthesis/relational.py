@@ -35,6 +35,7 @@ __all__ = [
     "hold_out_subtrees",
     "sample_multi_block",
     "sample_sequence_block",
+    "structure",
     "table_order",
 ]
 
@@ -45,6 +46,12 @@ def _as_text(values: pd.Series) -> pd.Series:
     from generation.synthesis.fitted import labels
 
     return labels(values.dropna())
+
+
+def structure(meta: dict[str, Any]) -> str:
+    """How a fitted model's output is laid out: ``sequences`` (par, or argn on sequences),
+    ``tables`` (hma, or argn on related tables) or ``rows`` (one table of rows)."""
+    return meta.get("layout") or {"par": "sequences", "hma": "tables"}.get(meta["chosen"], "rows")
 
 
 # --- metadata ------------------------------------------------------------------------------

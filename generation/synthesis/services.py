@@ -45,63 +45,83 @@ __all__ = [
     "synthesizers_offered",
 ]
 
-#: Everything this code base can fit, with its licence.
+#: Everything this code base can fit, with its licence and what it takes (``takes``: a single
+#: table, sequences of metadata.sequence_key, related tables).
 SYNTHESIZERS: dict[str, dict[str, Any]] = {
     "spec": {
         "title": "Syn-Data spec (learned spec + engine)",
         "license": "Syn-Data's own (no SDV)",
         "bsl": False,
         "epochs": False,
+        "takes": ["single_table"],
     },
     "gaussian_copula": {
         "title": "SDV GaussianCopula",
         "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
         "bsl": True,
         "epochs": False,
+        "takes": ["single_table"],
     },
     "ctgan": {
         "title": "SDV CTGAN",
         "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": ["single_table"],
     },
     "tvae": {
         "title": "SDV TVAE",
         "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": ["single_table"],
     },
     "copulagan": {
         "title": "SDV CopulaGAN",
         "license": "Business Source License 1.1 (SDV, CTGAN, Copulas, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": ["single_table"],
     },
     "par": {
         "title": "SDV PAR: sequences per entity (needs metadata.sequence_key)",
         "license": "Business Source License 1.1 (SDV, DeepEcho, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": ["sequences"],
     },
     "hma": {
         "title": "SDV HMA: related tables (multi-table datasets)",
         "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
         "bsl": True,
         "epochs": False,
+        "takes": ["related_tables"],
+    },
+    "argn": {
+        "title": (
+            "TabularARGN (mostlyai-engine): deep model of single tables, sequences "
+            "(metadata.sequence_key) and related tables"
+        ),
+        "license": "Apache-2.0 (mostlyai-engine)",
+        "bsl": False,
+        "epochs": True,
+        "default_epochs": 100,
+        "takes": ["single_table", "sequences", "related_tables"],
     },
     "auto": {
         "title": (
             "Auto: best holdout quality among the candidates within a time budget; "
-            "hma for related tables, par for sequences"
+            "hma (else argn) for related tables, par (else argn) for sequences"
         ),
         "license": "as the chosen candidate's",
         "bsl": False,
         "epochs": False,
+        "takes": ["single_table", "sequences", "related_tables"],
     },
 }
 _AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
-#: Synthesizers that learn one table's rows as independent rows.
-SINGLE_TABLE = ("spec", "gaussian_copula", "ctgan", "tvae", "copulagan")
+#: Synthesizers that learn one table's rows as independent rows (``auto``'s candidates).
+SINGLE_TABLE = ("spec", "argn", "gaussian_copula", "ctgan", "tvae", "copulagan")
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq")
 MAX_TABLES = 20
 
@@ -117,7 +137,14 @@ def synthesizers_offered() -> list[dict[str, Any]]:
         info = SYNTHESIZERS.get(name)
         if info is None:
             continue
-        out.append({"name": name, **info, "available": (not info["bsl"]) or sdv_ok})
+        public = {k: v for k, v in info.items() if k != "default_epochs"}
+        if name == "argn":
+            from generation.synthesis import argn_backend
+
+            usable = argn_backend.available()
+        else:
+            usable = (not info["bsl"]) or sdv_ok
+        out.append({"name": name, **public, "available": usable})
     return out
 
 
@@ -343,8 +370,13 @@ def model_fit_submit(
         raise ApiError("options: must be an object")
     _check_fits_dataset(synthesizer, dataset, offered)
     _check_options(synthesizer, options)
+    if synthesizer == "argn":
+        from generation.synthesis import argn_fit
+
+        argn_fit.check_dataset(dataset)
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
+    info = SYNTHESIZERS[synthesizer]
+    epochs = int(options.get("epochs", info.get("default_epochs", 300))) if info["epochs"] else 1
     with transaction.atomic():
         concurrent_jobs_check(user=user)  # the same per-user limit as generate jobs
         job = Job.objects.create(
@@ -383,14 +415,14 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
     usable = {n for n, s in offered.items() if s["available"]}
     if is_multi_table(metadata):
         names = ", ".join(metadata["tables"])
-        if synthesizer not in ("hma", "auto"):
+        if synthesizer not in ("hma", "argn", "auto"):
             raise ApiError(
                 f"synthesizer: {synthesizer} learns one table; this dataset has "
-                f"{len(metadata['tables'])} related tables ({names}): use hma (or auto)"
+                f"{len(metadata['tables'])} related tables ({names}): use hma or argn (or auto)"
             )
-        if "hma" not in usable:
+        if not {"hma", "argn"} & usable:
             raise ApiError(
-                "synthesizer: a multi-table dataset needs hma, which is not offered here "
+                "synthesizer: a multi-table dataset needs hma or argn, neither is offered here "
                 "(SYNDATA_SYNTHESIZERS)"
             )
         from generation.synthesis.relational import table_order
@@ -411,10 +443,10 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
             "synthesizer: par learns sequences and needs metadata.sequence_key (the entity "
             f"column; set it with PATCH /api/datasets/{dataset.id})"
         )
-    if synthesizer == "auto" and key and "par" not in usable:
+    if synthesizer == "auto" and key and not {"par", "argn"} & usable:
         raise ApiError(
-            f"synthesizer: auto would choose par for the sequences of {key!r}, and par is not "
-            "offered here; pick a single-table synthesizer explicitly, or clear "
+            f"synthesizer: auto would choose par or argn for the sequences of {key!r}, and "
+            "neither is offered here; pick a single-table synthesizer explicitly, or clear "
             "metadata.sequence_key"
         )
 
@@ -424,6 +456,11 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
 
     if synthesizer == "spec":
         allowed: set[str] = set()
+    elif synthesizer == "argn":
+        from generation.synthesis import argn_fit
+
+        argn_fit.check_options(options)
+        return
     elif synthesizer == "auto":
         allowed = _AUTO_OPTIONS
     else:
@@ -526,6 +563,12 @@ def _fit_one(
     progress: Any,
 ) -> dict[str, Any]:
     """Fit one synthesizer; returns what save_fitted needs (payload or spec)."""
+    if synthesizer == "argn":
+        from generation.synthesis import argn_fit
+
+        return argn_fit.fit_table(
+            frame, metadata, learned=learned, options=options, seed=seed, progress=progress
+        )
     if synthesizer == "spec":
         spec, names = learn_spec(frame, metadata, table=table, learned=learned, rows=len(frame))
         progress(1, 1)
@@ -551,6 +594,10 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
     ``categorical``: the ``spec`` synthesizer returns text columns as pandas Categoricals
     (cheaper for ``sample_block``; same values).
     """
+    if fitted.meta["chosen"] == "argn":
+        from generation.synthesis import argn_fit
+
+        return argn_fit.sampler(fitted)
     if fitted.meta["chosen"] in ("par", "hma"):
         from generation import sdv_backend
 
@@ -603,7 +650,20 @@ def fit_run(*, job_id: Any) -> None:
     metadata = model.dataset.metadata
     try:
         with _Heartbeat(job):
-            if is_multi_table(metadata):
+            if model.synthesizer == "argn" and (
+                is_multi_table(metadata) or metadata.get("sequence_key")
+            ):
+                from generation.synthesis import argn_fit
+
+                fit = argn_fit.fit_tables if is_multi_table(metadata) else argn_fit.fit_sequences
+                fit(job, model)
+            elif model.synthesizer == "auto" and (
+                is_multi_table(metadata) or metadata.get("sequence_key")
+            ):
+                from generation.synthesis import argn_fit
+
+                argn_fit.fit_auto_structured(job, model, tables=is_multi_table(metadata))
+            elif is_multi_table(metadata):
                 _fit_hma(job, model)
             elif model.synthesizer == "par" or (
                 model.synthesizer == "auto" and metadata.get("sequence_key")
@@ -696,6 +756,8 @@ def _fit(job: Job, model: SynthModel) -> None:
         payload_bytes=result.get("payload_bytes"),
         spec=result.get("spec"),
     )
+    if result.get("argn") is not None:  # the engine's model folder, kept with the model
+        result["argn"].save(model.directory / "argn")
     model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
     model.chosen = chosen
     model.metrics = {"fit_seconds": meta["fit_seconds"], **({"auto": scores} if scores else {})}
@@ -1019,27 +1081,47 @@ def auto_select(
             continue
         t0 = time.monotonic()
         stop = _Deadline(deadline)
-        result = _fit_one(
-            cand,
-            train,
-            metadata,
-            learned=learned,
-            options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
-            seed=seed,
-            table=table,
-            progress=stop,
-        )
-        meta = {
-            "chosen": cand,
-            "columns": metadata["columns"],
-            "learned": learned,
-            "spec_names": result.get("spec_names"),
+        try:
+            result = _fit_one(
+                cand,
+                train,
+                metadata,
+                learned=learned,
+                options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
+                seed=seed,
+                table=table,
+                progress=stop,
+            )
+            meta = {
+                "chosen": cand,
+                "columns": metadata["columns"],
+                "learned": learned,
+                "spec_names": result.get("spec_names"),
+            }
+            payload = (
+                result.get("payload_bytes") if "payload_bytes" in result else result.get("spec")
+            )
+            payload = result.get("argn", payload)
+            fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
+            synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
+            report = score_of(holdout[learned], synthetic[learned], metadata)
+        except FitCancelled:
+            raise
+        except Exception as exc:  # reported and skipped: another candidate may still win
+            logger.warning("auto candidate %s failed", cand, exc_info=True)
+            scores[cand] = {
+                "outcome": "failed",
+                "error": f"{type(exc).__name__}: {exc}"[:500],
+                "fit_seconds": round(time.monotonic() - t0, 3),
+            }
+            if scored is not None:
+                scored(i)
+            continue
+        scores[cand] = {
+            "outcome": "scored",
+            "quality": report["score"],
+            "fit_seconds": round(time.monotonic() - t0, 3),
         }
-        payload = result.get("payload_bytes") if "payload_bytes" in result else result.get("spec")
-        fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
-        synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
-        report = score_of(holdout[learned], synthetic[learned], metadata)
-        scores[cand] = {"quality": report["score"], "fit_seconds": round(time.monotonic() - t0, 3)}
         if SYNTHESIZERS[cand]["epochs"]:
             scores[cand]["epochs_done"] = stop.done
         if stop.stopped:
@@ -1052,7 +1134,9 @@ def auto_select(
             best = (report["score"], cand)
         if scored is not None:
             scored(i)
-    assert best is not None
+    if best is None:
+        errors = "; ".join(f"{c}: {scores[c].get('error')}" for c in candidates)
+        raise ValueError(f"auto: every candidate failed ({errors})")
     scores["chosen"] = best[1]
     return best[1], scores
 
@@ -1078,7 +1162,7 @@ def _fit_auto(
     offered = {s["name"] for s in synthesizers_offered() if s["available"]}
     candidates = [
         c
-        for c in options.get("candidates", ["spec", "gaussian_copula", "ctgan"])
+        for c in options.get("candidates", ["spec", "argn", "gaussian_copula", "ctgan"])
         if c in offered and c != "auto"
     ] or ["spec"]
     Job.objects.filter(id=job.id).update(rows_total=len(candidates))
@@ -1146,8 +1230,9 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
             status_code=409,
         )
     fitted = load_fitted(model.directory)
-    chosen = fitted.meta["chosen"]
-    if chosen in ("par", "hma"):
+    from generation.synthesis.relational import structure
+
+    if structure(fitted.meta) != "rows":
         return _structured_job_request(model, fitted.meta, data)
     conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
     table = fitted.meta["table"]
@@ -1178,15 +1263,17 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     produced are what the job's rows_total reports at the end. HMA: ``rows`` counts rows of
     the root (parent) table (default: as many as the real one); children follow."""
     from generation.services import JobRequest
+    from generation.synthesis.relational import structure
 
     chosen = meta["chosen"]
+    sequences = structure(meta) == "sequences"
     if data.get("conditions"):
-        raise ApiError(f"conditions: not supported for {chosen} models")
+        raise ApiError(f"conditions: not supported for {chosen} models of sequences or tables")
     rows = data.get("rows")
     if rows is not None and rows < 1:
-        unit = "sequence" if chosen == "par" else f"{meta['order'][0]} row"
+        unit = "sequence" if sequences else f"{meta['order'][0]} row"
         raise ApiError(f"rows: a {chosen} model makes at least 1 {unit}")
-    if chosen == "par":
+    if sequences:
         real = {meta["table"]: meta["sequences_real"]}
     else:
         real = {t: meta["rows_real"][t] for t in meta["order"]}
@@ -1202,7 +1289,7 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
             "dataset_id": str(model.dataset_id),
             "synthesizer": chosen,
             "conditions": [],
-            **({"sequences": rows or meta["sequences_real"]} if chosen == "par" else {}),
+            **({"sequences": rows or meta["sequences_real"]} if sequences else {}),
         },
     )
 

@@ -807,8 +807,16 @@ export interface components {
             license: string;
             bsl: boolean;
             epochs: boolean;
+            takes: components["schemas"]["TakesEnum"][];
             available: boolean;
         };
+        /**
+         * @description * `single_table` - single_table
+         *     * `sequences` - sequences
+         *     * `related_tables` - related_tables
+         * @enum {string}
+         */
+        TakesEnum: "single_table" | "sequences" | "related_tables";
         Template: {
             name: string;
             title: string;

@@ -53,6 +53,7 @@ from .spec_validation_tables import SpecValidationTables
 from .status_enum import StatusEnum
 from .synth_model import SynthModel
 from .synthesizer import Synthesizer
+from .takes_enum import TakesEnum
 from .template import Template
 from .token_created import TokenCreated
 from .token_info import TokenInfo
@@ -110,6 +111,7 @@ __all__ = (
     "StatusEnum",
     "SynthModel",
     "Synthesizer",
+    "TakesEnum",
     "Template",
     "TokenCreated",
     "TokenInfo",

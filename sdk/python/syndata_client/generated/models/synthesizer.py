@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.takes_enum import TakesEnum
+
 T = TypeVar("T", bound="Synthesizer")
 
 
@@ -18,6 +20,7 @@ class Synthesizer:
         license_ (str):
         bsl (bool):
         epochs (bool):
+        takes (list[TakesEnum]):
         available (bool):
     """
 
@@ -26,6 +29,7 @@ class Synthesizer:
     license_: str
     bsl: bool
     epochs: bool
+    takes: list[TakesEnum]
     available: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,6 +44,11 @@ class Synthesizer:
 
         epochs = self.epochs
 
+        takes = []
+        for takes_item_data in self.takes:
+            takes_item = takes_item_data.value
+            takes.append(takes_item)
+
         available = self.available
 
         field_dict: dict[str, Any] = {}
@@ -51,6 +60,7 @@ class Synthesizer:
                 "license": license_,
                 "bsl": bsl,
                 "epochs": epochs,
+                "takes": takes,
                 "available": available,
             }
         )
@@ -70,6 +80,13 @@ class Synthesizer:
 
         epochs = d.pop("epochs")
 
+        takes = []
+        _takes = d.pop("takes")
+        for takes_item_data in _takes:
+            takes_item = TakesEnum(takes_item_data)
+
+            takes.append(takes_item)
+
         available = d.pop("available")
 
         synthesizer = cls(
@@ -78,6 +95,7 @@ class Synthesizer:
             license_=license_,
             bsl=bsl,
             epochs=epochs,
+            takes=takes,
             available=available,
         )
 

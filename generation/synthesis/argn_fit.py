@@ -1,0 +1,586 @@
+"""``argn`` fits and samplers: TabularARGN (generation/synthesis/argn_backend.py) on flat
+tables, sequences (as ``par``) and related tables (as ``hma``: each child table a sequence
+model under its parent's rows as context).
+
+A model's folder is the usual one (meta.json, guard.npz: see fitted.py) plus the engine's
+``ModelStore`` under ``argn/`` (``tables/<table>/argn/`` for related tables). Its blocks go
+through the same guarded block functions as every other model's (``sample_block``,
+``sample_sequence_block``, ``sample_multi_block``): no real row copied, identifiers and keys
+synthetic. ``meta["layout"]`` says which (rows, sequences, tables).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.utils import timezone
+
+from generation.models import Job
+from generation.synthesis import argn_backend
+from generation.synthesis.identifiers import make_salt
+from generation.synthesis.models import Dataset, SynthModel
+from generation.synthesis.tables import TableError, load_frame
+from syndata_site.errors import ApiError
+
+__all__ = [
+    "ArgnProgress",
+    "check_dataset",
+    "fit_auto_structured",
+    "fit_sequences",
+    "fit_table",
+    "fit_tables",
+    "sampler",
+]
+
+
+# --- checks (before any fit starts) ---------------------------------------------------------
+def check_options(options: dict[str, Any]) -> None:
+    why = argn_backend.check_options(options)
+    if why:
+        raise ApiError(why)
+
+
+def check_dataset(dataset: Dataset) -> None:
+    """400 unless argn can learn this dataset: enough rows, sequences or parent rows."""
+    from generation.synthesis.relational import table_order
+
+    metadata = dataset.metadata
+    least = argn_backend.ARGN_MIN_ROWS
+    if "tables" in metadata:
+        try:
+            root = table_order(metadata)[0]
+        except TableError as exc:
+            raise ApiError(str(exc)) from None
+        rows = int(metadata["tables"][root].get("rows") or 0)
+        if rows < least:
+            raise ApiError(
+                f"synthesizer: argn needs at least {least} rows in the root table {root} "
+                f"(it has {rows}); use spec on a single table, or upload more rows"
+            )
+        return
+    if dataset.rows < least:
+        raise ApiError(
+            f"synthesizer: argn needs at least {least} rows (this dataset has "
+            f"{dataset.rows}); use spec, or upload more rows"
+        )
+    key = metadata.get("sequence_key")
+    if key:
+        sequences = _distinct(dataset, key)
+        if sequences < argn_backend.ARGN_MIN_SEQUENCES:
+            raise ApiError(
+                f"synthesizer: argn learns sequences of {key!r} from at least "
+                f"{argn_backend.ARGN_MIN_SEQUENCES} of them (this dataset has {sequences}); "
+                "pick a finer metadata.sequence_key, or clear it to learn independent rows"
+            )
+
+
+def _distinct(dataset: Dataset, column: str) -> int:
+    path = dataset.absolute_path
+    if dataset.metadata.get("format") == "parquet":
+        values = pd.read_parquet(path, columns=[column])[column]
+    else:
+        values = pd.read_csv(
+            path,
+            usecols=[column],
+            sep=dataset.metadata.get("delimiter") or ",",
+            encoding=dataset.metadata.get("encoding") or "utf-8",
+        )[column]
+    return int(values.nunique())
+
+
+# --- progress --------------------------------------------------------------------------------
+def _progress_class() -> Any:
+    from generation.synthesis.services import FitCancelled, _Progress
+
+    class ArgnProgress(_Progress):
+        """Epochs, the validation loss and an ETA from the engine's own share done (steps,
+        or seconds when the time budget binds) on the fit job; stops a cancelled fit."""
+
+        def __init__(self, job: Job, offset: int = 0, total: int | None = None) -> None:
+            super().__init__(job, offset)
+            self.total = total
+
+        def __call__(self, done: int, total: int, info: dict[str, Any] | None = None) -> None:
+            info = info or {}
+            elapsed = time.monotonic() - self.start
+            share = float(info.get("share") or 0.0)
+            eta = elapsed / share * (1 - share) if share > 0 else None
+            overall = self.total or total
+            params = {
+                **self.job.params,
+                "epochs_done": self.offset + done,
+                "epochs_total": overall,
+                "val_loss": info.get("val_loss"),
+                "eta_s": round(eta, 1) if eta is not None else None,
+            }
+            self.job.params = params
+            updated = (
+                Job.objects.filter(id=self.job.id)
+                .exclude(status=Job.Status.CANCELLED)
+                .update(
+                    rows_done=self.offset + done,
+                    rows_total=max(self.job.rows_total, overall),
+                    params=params,
+                )
+            )
+            if not updated:
+                raise FitCancelled
+            from generation.recovery import job_heartbeat
+
+            job_heartbeat(self.job)
+
+    return ArgnProgress
+
+
+def ArgnProgress(job: Job, offset: int = 0, total: int | None = None) -> Any:  # noqa: N802
+    return _progress_class()(job, offset, total)
+
+
+def _reporter(progress: Any) -> Any:
+    """The backend's ``progress(done, total, info)`` from a fit job's progress, or from an
+    epoch callback ``(done, total) -> stop?`` (``auto``'s time budget)."""
+    from generation.synthesis.services import _Progress
+
+    if progress is None:
+        return None
+    if type(progress) is _Progress:  # a plain fit job's: with the validation loss and ETA
+        return ArgnProgress(progress.job, progress.offset)
+    if isinstance(progress, _Progress):
+        return progress
+    return lambda done, total, info: progress(done, total)
+
+
+# --- fits ------------------------------------------------------------------------------------
+def _options(options: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in options.items() if k in argn_backend.OPTIONS}
+    out["epochs"] = max(1, int(out.get("epochs", argn_backend.DEFAULT_EPOCHS)))
+    return out
+
+
+def fit_table(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    learned: list[str],
+    options: dict[str, Any],
+    seed: int,
+    progress: Any,
+) -> dict[str, Any]:
+    """A flat table's fit (``_fit_one``'s shape): {"argn": the trained model}."""
+    model = argn_backend.fit(
+        frame[learned],
+        metadata["columns"],
+        options=_options(options),
+        seed=seed,
+        progress=_reporter(progress),
+    )
+    return {"argn": model, "epochs_done": model.epochs_done, "val_loss": model.val_loss}
+
+
+def _text_keys(values: pd.Series) -> pd.Series:
+    from generation.synthesis.fitted import labels
+
+    return labels(values)
+
+
+def fit_sequences(job: Job, model: SynthModel) -> None:
+    """Sequences of metadata.sequence_key in sequence_index order, as ``par`` learns them;
+    whole sequences held out of the fit (the privacy baseline of the metrics)."""
+    from generation.synthesis.fitted import save_fitted
+    from generation.synthesis.relational import hold_out_sequences
+    from generation.synthesis.services import _fitted_columns, _learned_columns
+    from generation.synthesis.spec_synth import field_name
+
+    dataset = model.dataset
+    metadata = dataset.metadata
+    key, index = metadata.get("sequence_key"), metadata.get("sequence_index")
+    if not key:
+        raise ValueError("metadata.sequence_key is not set: argn on sequences needs it")
+    real = load_frame(dataset.absolute_path, metadata).reset_index(drop=True)
+    frame = real.dropna(subset=[key] + ([index] if index else []))
+    dropped_null = len(real) - len(frame)
+    cap = settings.SYNDATA_FIT_MAX_ROWS
+    if len(frame) > cap:  # whole sequences, in a random order, up to the cap
+        entities = frame[key].drop_duplicates().to_numpy()
+        order = np.random.default_rng(model.seed).permutation(len(entities))
+        sizes = frame.groupby(key, sort=False).size().reindex(entities[order]).to_numpy()
+        keep = entities[order][: max(1, int(np.searchsorted(np.cumsum(sizes), cap, "right")))]
+        frame = frame[frame[key].isin(keep)]
+    holdout_index, holdout_note = hold_out_sequences(frame, key, seed=model.seed)
+    frame = frame.drop(index=holdout_index)
+    frame = frame.sort_values([key, index] if index else [key], kind="stable")
+    frame = frame.reset_index(drop=True)
+    learned = [c for c in _learned_columns(metadata) if c != key]
+    if not learned:
+        raise ValueError("nothing to learn: every column but the sequence key is a key")
+    options = _options(model.options)
+    started = time.monotonic()
+    train = frame[[key, *learned]].assign(**{key: _text_keys(frame[key])})
+    argn = argn_backend.fit(
+        train,
+        metadata["columns"],
+        options=options,
+        seed=model.seed,
+        progress=ArgnProgress(job),
+        context_key=key,
+    )
+    lengths = frame.groupby(key, sort=False).size()
+    meta = {
+        "synthesizer": model.synthesizer,
+        "chosen": "argn",
+        "layout": "sequences",
+        "table": metadata.get("table") or field_name(dataset.name, set()),
+        "columns": _fitted_columns(metadata, (key,)),
+        "learned": learned,
+        "sequence_key": key,
+        "sequence_index": index,
+        "sequences_real": int(len(lengths)),
+        "mean_sequence_length": float(lengths.mean()),
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "rows_real": int(len(frame)),
+        "rows_dropped_null_key": int(dropped_null),
+        "categories": {},
+        "fit_seconds": round(time.monotonic() - started, 3),
+        "epochs_done": argn.epochs_done,
+        "val_loss": argn.val_loss,
+        "holdout_index": holdout_index,
+        "holdout_sequences": int(real.loc[holdout_index, key].nunique()),
+        "holdout_note": holdout_note,
+        "fit_rows_cap": cap,
+        "fitted_at": timezone.now().isoformat(),
+    }
+    save_fitted(model.directory, meta=meta, real=real)
+    argn.save(model.directory / "argn")
+    model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
+    model.chosen = "argn"
+    model.metrics = {
+        "fit_seconds": meta["fit_seconds"],
+        "sequences": meta["sequences_real"],
+        "mean_sequence_length": round(meta["mean_sequence_length"], 2),
+        "holdout_sequences": meta["holdout_sequences"],
+        "epochs_done": argn.epochs_done,
+        "val_loss": argn.val_loss,
+        **({"holdout_note": holdout_note} if holdout_note else {}),
+    }
+    model.save()
+    _record(
+        job,
+        chosen="argn",
+        rows_dropped_null_key=int(dropped_null),
+        holdout_sequences=meta["holdout_sequences"],
+    )
+
+
+def _record(job: Job, **values: Any) -> None:
+    job.params = {**job.params, **values}
+    Job.objects.filter(id=job.id).update(params=job.params)
+
+
+def fit_tables(job: Job, model: SynthModel) -> None:
+    """Related tables: the root table's rows flat, each child table as sequences of its
+    foreign key under its parent's rows (the parent's learned columns) as context. Orphans
+    dropped and counted, a seeded share of root rows held out with their descendants."""
+    from generation.synthesis.fitted import save_fitted
+    from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
+    from generation.synthesis.services import _fitted_columns, _learned_columns
+
+    dataset = model.dataset
+    metadata = dataset.metadata
+    try:
+        order = table_order(metadata)
+    except TableError as exc:
+        raise ValueError(str(exc)) from None
+    rels = metadata["relationships"]
+    tables = metadata["tables"]
+    real = {t: load_frame(dataset.directory / tables[t]["file"], tables[t]) for t in order}
+    pks = {t: tables[t].get("primary_key") for t in order}
+    for table, pk in pks.items():
+        if pk and (real[table][pk].isna().any() or real[table][pk].duplicated().any()):
+            raise ValueError(
+                f"{table}.{pk}: the primary key has empty or repeated values; "
+                f"fix metadata.tables.{table}.primary_key"
+            )
+    frames, orphans = drop_orphans(real, rels, order)
+    for table in order:
+        if len(frames[table]) == 0:
+            raise ValueError(f"{table}: no row is left once orphan rows are dropped")
+    holdout, holdout_note = hold_out_subtrees(frames, rels, order, seed=model.seed)
+    if holdout_note is None and any(len(frames[t]) == len(holdout[t]) for t in order):
+        empty = next(t for t in order if len(frames[t]) == len(holdout[t]))
+        holdout = {t: [] for t in order}
+        holdout_note = (
+            f"no holdout: every row of {empty} descends from the held-out root rows, so "
+            "nothing would be left to learn it from"
+        )
+    frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
+    parent_of = {r["child_table"]: r for r in rels}
+    keys = {
+        t: [
+            k
+            for k in [pks[t]] + ([parent_of[t]["child_foreign_key"]] if t in parent_of else [])
+            if k
+        ]
+        for t in order
+    }
+    learned = {t: [c for c in _learned_columns(tables[t]) if c not in keys[t]] for t in order}
+    options = _options(model.options)
+    epochs = options["epochs"]
+    total = epochs * len(order)
+    Job.objects.filter(id=job.id).update(rows_total=total)
+    job.rows_total = total
+    started = time.monotonic()
+    stats: dict[str, Any] = {}
+    for i, table in enumerate(order):
+        columns = tables[table]["columns"]
+        progress = ArgnProgress(job, offset=i * epochs, total=total)
+        seed = int(np.random.SeedSequence([model.seed, i]).generate_state(1)[0])
+        if table not in parent_of:
+            argn = argn_backend.fit(
+                frames[table][learned[table]],
+                columns,
+                options=options,
+                seed=seed,
+                progress=progress,
+            )
+        else:
+            rel = parent_of[table]
+            parent, ppk, fk = (
+                rel["parent_table"],
+                rel["parent_primary_key"],
+                rel["child_foreign_key"],
+            )
+            ctx = frames[parent][[ppk, *learned[parent]]]
+            argn = argn_backend.fit(
+                frames[table][[fk, *learned[table]]].assign(**{fk: _text_keys(frames[table][fk])}),
+                columns,
+                options=options,
+                seed=seed,
+                progress=progress,
+                context_key=fk,
+                parent=ctx.assign(**{ppk: _text_keys(ctx[ppk])}),
+                parent_key=ppk,
+                parent_columns=tables[parent]["columns"],
+            )
+        argn.save(model.directory / "tables" / table / "argn")
+        stats[table] = {"epochs_done": argn.epochs_done, "val_loss": argn.val_loss}
+        save_fitted(
+            model.directory / "tables" / table,
+            meta={
+                "chosen": "argn",
+                "table": table,
+                "columns": _fitted_columns(tables[table], tuple(keys[table])),
+                "learned": learned[table],
+                "row_salt": make_salt(),
+                "id_salt": make_salt(),
+                "rows_real": int(len(frames[table])),
+                "holdout_index": holdout[table],
+                "holdout_note": holdout_note,
+                "parent": parent_of.get(table),
+            },
+            real=real[table],
+        )
+    fit_seconds = round(time.monotonic() - started, 3)
+    meta = {
+        "synthesizer": model.synthesizer,
+        "chosen": "argn",
+        "layout": "tables",
+        "table": order[0],
+        "order": order,
+        "relationships": rels,
+        "primary_keys": pks,
+        "rows_real": {t: int(len(frames[t])) for t in order},
+        "columns": {},
+        "learned": [],
+        "categories": {},
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "orphans": orphans,
+        "fit_seconds": fit_seconds,
+        "argn": stats,
+        "holdout_index": holdout,
+        "holdout_rows": {t: len(holdout[t]) for t in order},
+        "holdout_note": holdout_note,
+        "fitted_at": timezone.now().isoformat(),
+    }
+    save_fitted(model.directory, meta=meta, real=pd.DataFrame())
+    model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
+    model.chosen = "argn"
+    model.metrics = {
+        "fit_seconds": fit_seconds,
+        "rows_real": meta["rows_real"],
+        "orphans": orphans,
+        "holdout_rows": meta["holdout_rows"],
+        "argn": stats,
+        **({"holdout_note": holdout_note} if holdout_note else {}),
+    }
+    model.save()
+    _record(job, chosen="argn", orphans=orphans, holdout_rows=meta["holdout_rows"])
+
+
+def fit_auto_structured(job: Job, model: SynthModel, *, tables: bool) -> None:
+    """``auto`` on sequences (par, argn) or related tables (hma, argn): the offered candidates
+    in that order, the first that fits is kept; one that fails is reported with its error
+    and the next is tried (the job fails only when every candidate did)."""
+    from generation.synthesis.services import (
+        FitCancelled,
+        _fit_hma,
+        _fit_par,
+        synthesizers_offered,
+    )
+
+    offered = {s["name"] for s in synthesizers_offered() if s["available"]}
+    sdv = "hma" if tables else "par"
+    candidates = [c for c in (sdv, "argn") if c in offered]
+    wanted = model.options.get("candidates")
+    if wanted:
+        candidates = [c for c in candidates if c in wanted] or candidates
+    report: dict[str, Any] = {}
+    reason = (
+        "related tables"
+        if tables
+        else f"sequences of {model.dataset.metadata.get('sequence_key')!r}"
+    )
+    for cand in candidates:
+        started = time.monotonic()
+        try:
+            if cand == "argn":
+                (fit_tables if tables else fit_sequences)(job, model)
+            else:
+                (_fit_hma if tables else _fit_par)(job, model)
+        except FitCancelled:
+            raise
+        except Exception as exc:  # reported, and the next candidate is tried
+            report[cand] = {
+                "outcome": "failed",
+                "error": f"{type(exc).__name__}: {exc}"[:500],
+                "fit_seconds": round(time.monotonic() - started, 3),
+            }
+            import shutil
+
+            shutil.rmtree(model.directory, ignore_errors=True)
+            continue
+        report[cand] = {"outcome": "chosen", "fit_seconds": round(time.monotonic() - started, 3)}
+        for rest in candidates[candidates.index(cand) + 1 :]:
+            report[rest] = {"outcome": "not tried", "why": f"{cand} was fitted first"}
+        auto = {"chosen": cand, "reason": reason, "candidates": report}
+        model.metrics = {**model.metrics, "auto": auto}
+        model.save(update_fields=["metrics"])
+        _record(job, auto=auto)
+        return
+    raise ValueError(
+        "auto: every candidate failed: "
+        + "; ".join(f"{c}: {r['error']}" for c, r in report.items() if "error" in r)
+    )
+
+
+# --- sampling --------------------------------------------------------------------------------
+def _table_seed(seed: int, i: int) -> int:
+    return int(np.random.SeedSequence([seed % 2**63, i]).generate_state(1)[0])
+
+
+def _typed(meta: dict[str, Any], column: str, value: Any) -> Any:
+    """A condition's label as the engine learned it (categories as text, see _plain)."""
+    entry = meta["columns"][column]
+    if entry["sdtype"] == "numerical":
+        return float(value)
+    return str(value)
+
+
+def sampler(fitted: Any) -> Any:
+    """The sampler of an argn model, in the shape its layout's block function calls."""
+    from generation.synthesis.relational import structure
+
+    meta = fitted.meta
+    layout = structure(meta)
+    payload = fitted.payload
+    directory: Path = (
+        payload.workspace
+        if isinstance(payload, argn_backend.ArgnModel)
+        else Path(fitted.directory) / "argn"
+    )
+    if layout == "sequences":
+        key = meta["sequence_key"]
+
+        def sequences(n: int, seed: int) -> pd.DataFrame:
+            context = argn_backend.sequence_context(key, n)
+            return argn_backend.sample(directory, seed=seed, context=context)
+
+        return sequences
+    if layout == "tables":
+        return _tables_sampler(fitted)
+
+    def rows(n: int, seed: int, conditions: list[tuple[str, Any, int]]) -> pd.DataFrame:
+        parts = []
+        for i, (column, value, count) in enumerate(conditions):
+            if count > 0:  # seeded generation: the column fixed, the rest conditioned on it
+                seed_data = pd.DataFrame({column: [_typed(meta, column, value)] * count})
+                parts.append(
+                    argn_backend.sample(
+                        directory, seed=_table_seed(seed, i + 1), seed_data=seed_data
+                    )
+                )
+        if n > 0:
+            plain = argn_backend.sample(directory, seed=seed, n=n)
+            extra = 0
+            while conditions:  # plain rows off the conditioned values (exact fractions)
+                for column, value, _ in conditions:
+                    plain = plain[plain[column].astype(str) != str(value)]
+                short = n - len(plain)
+                if short <= 0 or extra >= 20:
+                    break
+                extra += 1
+                more = argn_backend.sample(
+                    directory, seed=_table_seed(seed, 1000 + extra), n=max(short * 2, 50)
+                )
+                plain = pd.concat([plain, more], ignore_index=True)
+            parts.append(plain.head(n))
+        if not parts:
+            return pd.DataFrame(columns=meta["learned"])
+        return pd.concat(parts, ignore_index=True)
+
+    return rows
+
+
+def _tables_sampler(fitted: Any) -> Any:
+    """``sampler(scale, seed)`` of related tables: the root's rows flat, then each child's
+    sequences under the synthetic parent rows (our keys ``0, 1, ...`` per table)."""
+    from generation.synthesis.fitted import load_fitted
+
+    meta = fitted.meta
+    order = meta["order"]
+    root = order[0]
+    base = Path(fitted.directory) / "tables"
+    tables = {t: load_fitted(base / t) for t in order}
+    parent_of = {r["child_table"]: r for r in meta["relationships"]}
+    pks = meta["primary_keys"]
+
+    def sample(scale: float, seed: int) -> dict[str, pd.DataFrame]:
+        out: dict[str, pd.DataFrame] = {}
+        for i, table in enumerate(order):
+            directory = base / table / "argn"
+            if table == root:
+                n = max(1, math.ceil(scale * meta["rows_real"][root]))
+                frame = argn_backend.sample(directory, seed=_table_seed(seed, i), n=n)
+            else:
+                rel = parent_of[table]
+                parent = out[rel["parent_table"]]
+                ppk = rel["parent_primary_key"]
+                ctx = parent[[ppk, *tables[rel["parent_table"]].learned]]
+                frame = argn_backend.sample(directory, seed=_table_seed(seed, i), context=ctx)
+                if frame.empty:
+                    frame = pd.DataFrame(columns=[rel["child_foreign_key"], *tables[table].learned])
+                frame[rel["child_foreign_key"]] = frame[rel["child_foreign_key"]].astype(str)
+            pk = pks.get(table)
+            if pk:
+                frame[pk] = np.arange(len(frame)).astype(str)
+            out[table] = frame.reset_index(drop=True)
+        return out
+
+    return sample
