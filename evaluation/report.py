@@ -18,8 +18,9 @@ from evaluation.metrics.quality import (
     native_quality_report,
     quality_report,
 )
-from evaluation.sample import find_values, read_head
+from evaluation.sample import find_values, read_head, sample_statement
 from generation.models import Job
+from generation.synthesis import catalog
 
 __all__ = ["model_metrics_document"]
 
@@ -27,9 +28,7 @@ __all__ = ["model_metrics_document"]
 def licence_clean() -> bool:
     """True when no BSL synthesizer is offered (SYNDATA_SYNTHESIZERS): then nothing here may
     import SDV, CTGAN, Copulas or RDT, and sdmetrics (which imports Copulas) is left out too."""
-    from generation.synthesis.services import SYNTHESIZERS
-
-    return not any(SYNTHESIZERS.get(n, {}).get("bsl") for n in settings.SYNDATA_SYNTHESIZERS)
+    return catalog.licence_clean(settings.SYNDATA_SYNTHESIZERS)
 
 
 def _identifier_leaks(fitted: Any, frame: pd.DataFrame) -> dict[str, int]:
@@ -44,7 +43,6 @@ def _identifier_leaks(fitted: Any, frame: pd.DataFrame) -> dict[str, int]:
 def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     """Quality (sdmetrics), diagnostics, privacy (exact copies, DCR vs holdout), diversity,
     each on bounded samples (``sample`` in the document says which); ``progress(share)``."""
-    from evaluation.services import sample_statement
     from generation.synthesis.fitted import load_fitted, row_hashes
     from generation.synthesis.models import SynthModel
     from generation.synthesis.producer import copies_dropped
@@ -191,7 +189,6 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
     distance to closest record against its held-out rows (the root rows held out of the fit
     and their descendants), identifier leaks, diversity; and referential integrity (share of
     child keys that are keys of a synthetic parent)."""
-    from evaluation.services import sample_statement
     from generation.synthesis.fitted import load_fitted, row_hashes
     from generation.synthesis.producer import copies_dropped
     from generation.synthesis.relational import drop_orphans

@@ -1,12 +1,15 @@
-"""Read the first rows of an artifact file, whatever its format, without loading it whole."""
+"""Read the first rows of an artifact file, whatever its format, without loading it whole;
+and what a metrics document says of the samples it was computed on."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
+from django.conf import settings
 
 
 def read_head(path: Path, fmt: str, nrows: int) -> pd.DataFrame:
@@ -68,3 +71,24 @@ def find_values(path: Path, fmt: str, column: str, wanted: set[str]) -> set[str]
 
 
 __all__ = ["find_values", "read_head"]
+
+
+def sample_statement(*, real: bool = False) -> dict[str, Any]:
+    """What a document says of its sample: the metrics' cost is bounded by these caps, not
+    by the job's rows (SYNDATA_METRICS_SAMPLE_ROWS, SYNDATA_PRIVACY_SAMPLE_ROWS)."""
+    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
+    statement: dict[str, Any] = {
+        "rows_cap": cap,
+        "seed": 0,
+        "synthetic": f"the first {cap} rows of each table at most (rows are drawn "
+        "independently of their position, so the head is a sample)",
+    }
+    if real:
+        privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
+        statement["privacy_rows_cap"] = privacy_cap
+        statement["real"] = (
+            f"a seeded sample (seed 0) of at most {cap} training rows; the distance to closest "
+            f"record of at most {privacy_cap} synthetic and {privacy_cap} held-out rows to "
+            f"{privacy_cap * 5} training rows"
+        )
+    return statement

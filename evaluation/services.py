@@ -11,34 +11,14 @@ from django.db.models import F
 
 from evaluation.metrics import conformance_report, diversity_report
 from evaluation.models import MetricsReport
-from evaluation.sample import read_head
+from evaluation.sample import read_head, sample_statement
 from generation import engine
+from generation.heartbeat import Heartbeat
 from generation.models import Job
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
-
-
-def sample_statement(*, real: bool = False) -> dict[str, Any]:
-    """What a document says of its sample: the metrics' cost is bounded by these caps, not
-    by the job's rows (SYNDATA_METRICS_SAMPLE_ROWS, SYNDATA_PRIVACY_SAMPLE_ROWS)."""
-    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
-    statement: dict[str, Any] = {
-        "rows_cap": cap,
-        "seed": 0,
-        "synthetic": f"the first {cap} rows of each table at most (rows are drawn "
-        "independently of their position, so the head is a sample)",
-    }
-    if real:
-        privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
-        statement["privacy_rows_cap"] = privacy_cap
-        statement["real"] = (
-            f"a seeded sample (seed 0) of at most {cap} training rows; the distance to closest "
-            f"record of at most {privacy_cap} synthetic and {privacy_cap} held-out rows to "
-            f"{privacy_cap * 5} training rows"
-        )
-    return statement
 
 
 def metrics_run(*, job_id: Any) -> None:
@@ -48,8 +28,6 @@ def metrics_run(*, job_id: Any) -> None:
     Only pending metrics are claimed, so a duplicate task (a redelivery, or recovery's resend
     of metrics that were only slow) does nothing.
     """
-    from generation.recovery import Heartbeat
-
     claimed = Job.objects.filter(
         id=job_id, status=Job.Status.SUCCEEDED, metrics_status=Job.MetricsStatus.PENDING
     ).update(

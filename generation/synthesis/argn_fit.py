@@ -21,8 +21,10 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone
 
+from generation.heartbeat import job_heartbeat
 from generation.models import Job
 from generation.synthesis import argn_backend
+from generation.synthesis.fitting import FitCancelled, FitProgress, fitted_columns, learned_columns
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
 from generation.synthesis.tables import TableError, load_frame
@@ -31,7 +33,6 @@ from syndata_site.errors import ApiError
 __all__ = [
     "ArgnProgress",
     "check_dataset",
-    "fit_auto_structured",
     "fit_sequences",
     "fit_table",
     "fit_tables",
@@ -96,9 +97,8 @@ def _distinct(dataset: Dataset, column: str) -> int:
 
 # --- progress --------------------------------------------------------------------------------
 def _progress_class() -> Any:
-    from generation.synthesis.services import FitCancelled, _Progress
 
-    class ArgnProgress(_Progress):
+    class ArgnProgress(FitProgress):
         """Epochs, the validation loss and an ETA from the engine's own share done (steps,
         or seconds when the time budget binds) on the fit job; stops a cancelled fit."""
 
@@ -131,7 +131,6 @@ def _progress_class() -> Any:
             )
             if not updated:
                 raise FitCancelled
-            from generation.recovery import job_heartbeat
 
             job_heartbeat(self.job)
 
@@ -145,13 +144,12 @@ def ArgnProgress(job: Job, offset: int = 0, total: int | None = None) -> Any:  #
 def _reporter(progress: Any) -> Any:
     """The backend's ``progress(done, total, info)`` from a fit job's progress, or from an
     epoch callback ``(done, total) -> stop?`` (``auto``'s time budget)."""
-    from generation.synthesis.services import _Progress
 
     if progress is None:
         return None
-    if type(progress) is _Progress:  # a plain fit job's: with the validation loss and ETA
+    if type(progress) is FitProgress:  # a plain fit job's: with the validation loss and ETA
         return ArgnProgress(progress.job, progress.offset)
-    if isinstance(progress, _Progress):
+    if isinstance(progress, FitProgress):
         return progress
     return lambda done, total, info: progress(done, total)
 
@@ -194,7 +192,6 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
     whole sequences held out of the fit (the privacy baseline of the metrics)."""
     from generation.synthesis.fitted import save_fitted
     from generation.synthesis.relational import hold_out_sequences
-    from generation.synthesis.services import _fitted_columns, _learned_columns
     from generation.synthesis.spec_synth import field_name
 
     dataset = model.dataset
@@ -216,7 +213,7 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
     frame = frame.drop(index=holdout_index)
     frame = frame.sort_values([key, index] if index else [key], kind="stable")
     frame = frame.reset_index(drop=True)
-    learned = [c for c in _learned_columns(metadata) if c != key]
+    learned = [c for c in learned_columns(metadata) if c != key]
     if not learned:
         raise ValueError("nothing to learn: every column but the sequence key is a key")
     options = _options(model.options)
@@ -236,7 +233,7 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
         "chosen": "argn",
         "layout": "sequences",
         "table": metadata.get("table") or field_name(dataset.name, set()),
-        "columns": _fitted_columns(metadata, (key,)),
+        "columns": fitted_columns(metadata, (key,)),
         "learned": learned,
         "sequence_key": key,
         "sequence_index": index,
@@ -289,7 +286,6 @@ def fit_tables(job: Job, model: SynthModel) -> None:
     dropped and counted, a seeded share of root rows held out with their descendants."""
     from generation.synthesis.fitted import save_fitted
     from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
-    from generation.synthesis.services import _fitted_columns, _learned_columns
 
     dataset = model.dataset
     metadata = dataset.metadata
@@ -329,7 +325,7 @@ def fit_tables(job: Job, model: SynthModel) -> None:
         ]
         for t in order
     }
-    learned = {t: [c for c in _learned_columns(tables[t]) if c not in keys[t]] for t in order}
+    learned = {t: [c for c in learned_columns(tables[t]) if c not in keys[t]] for t in order}
     options = _options(model.options)
     epochs = options["epochs"]
     total = epochs * len(order)
@@ -375,7 +371,7 @@ def fit_tables(job: Job, model: SynthModel) -> None:
             meta={
                 "chosen": "argn",
                 "table": table,
-                "columns": _fitted_columns(tables[table], tuple(keys[table])),
+                "columns": fitted_columns(tables[table], tuple(keys[table])),
                 "learned": learned[table],
                 "row_salt": make_salt(),
                 "id_salt": make_salt(),
@@ -424,63 +420,6 @@ def fit_tables(job: Job, model: SynthModel) -> None:
     _record(job, chosen="argn", orphans=orphans, holdout_rows=meta["holdout_rows"])
 
 
-def fit_auto_structured(job: Job, model: SynthModel, *, tables: bool) -> None:
-    """``auto`` on sequences (par, argn) or related tables (hma, argn): the offered candidates
-    in that order, the first that fits is kept; one that fails is reported with its error
-    and the next is tried (the job fails only when every candidate did)."""
-    from generation.synthesis.services import (
-        FitCancelled,
-        _fit_hma,
-        _fit_par,
-        synthesizers_offered,
-    )
-
-    offered = {s["name"] for s in synthesizers_offered() if s["available"]}
-    sdv = "hma" if tables else "par"
-    candidates = [c for c in (sdv, "argn") if c in offered]
-    wanted = model.options.get("candidates")
-    if wanted:
-        candidates = [c for c in candidates if c in wanted] or candidates
-    report: dict[str, Any] = {}
-    reason = (
-        "related tables"
-        if tables
-        else f"sequences of {model.dataset.metadata.get('sequence_key')!r}"
-    )
-    for cand in candidates:
-        started = time.monotonic()
-        try:
-            if cand == "argn":
-                (fit_tables if tables else fit_sequences)(job, model)
-            else:
-                (_fit_hma if tables else _fit_par)(job, model)
-        except FitCancelled:
-            raise
-        except Exception as exc:  # reported, and the next candidate is tried
-            report[cand] = {
-                "outcome": "failed",
-                "error": f"{type(exc).__name__}: {exc}"[:500],
-                "fit_seconds": round(time.monotonic() - started, 3),
-            }
-            import shutil
-
-            shutil.rmtree(model.directory, ignore_errors=True)
-            continue
-        report[cand] = {"outcome": "chosen", "fit_seconds": round(time.monotonic() - started, 3)}
-        for rest in candidates[candidates.index(cand) + 1 :]:
-            report[rest] = {"outcome": "not tried", "why": f"{cand} was fitted first"}
-        auto = {"chosen": cand, "reason": reason, "candidates": report}
-        model.metrics = {**model.metrics, "auto": auto}
-        model.save(update_fields=["metrics"])
-        _record(job, auto=auto)
-        return
-    raise ValueError(
-        "auto: every candidate failed: "
-        + "; ".join(f"{c}: {r['error']}" for c, r in report.items() if "error" in r)
-    )
-
-
-# --- sampling --------------------------------------------------------------------------------
 def _table_seed(seed: int, i: int) -> int:
     return int(np.random.SeedSequence([seed % 2**63, i]).generate_state(1)[0])
 

@@ -17,7 +17,6 @@ key (integer keys count on from the largest real one).
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 from collections.abc import Callable
@@ -29,9 +28,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from generation.synthesis.identifiers import IdentifierGuard, code_shape, value_hashes
+from generation.synthesis.identifiers import (
+    IdentifierGuard,
+    code_shape,
+    int_key_offset,
+    value_hashes,
+)
+from generation.synthesis.spec_synth import raise_key_starts
 
-__all__ = ["FittedModel", "int_key_offset", "int_keys", "load_fitted", "row_hashes", "sample_block"]
+__all__ = ["FittedModel", "int_keys", "load_fitted", "row_hashes", "sample_block"]
 
 SampleFn = Callable[[int, int, list[tuple[str, Any, int]]], pd.DataFrame]
 
@@ -171,22 +176,12 @@ def save_fitted(
         np.savez(fh, **arrays)
     offsets = [e["key_offset"] for e in columns_meta.values() if "key_offset" in e]
     if spec is not None and offsets:
-        from generation.synthesis.spec_synth import raise_key_starts
-
         raise_key_starts(spec, max(offsets))
     if payload_bytes is not None:
         (directory / "model.pkl").write_bytes(payload_bytes)
     if spec is not None:
         (directory / "spec.json").write_text(json.dumps(spec, indent=1))
     (directory / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
-
-
-def int_key_offset(real: pd.Series) -> int:
-    """What integer keys start after: the largest real key (0 when none is above 0), so that
-    synthetic keys ``offset + 1, offset + 2, ...`` are never a real key's value."""
-    numbers = pd.to_numeric(real, errors="coerce").dropna()
-    top = float(numbers.max()) if len(numbers) else 0.0
-    return max(0, math.floor(top)) if math.isfinite(top) else 0
 
 
 def int_keys(fitted: FittedModel, name: str, numbers: np.ndarray) -> pd.Series:

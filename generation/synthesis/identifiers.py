@@ -9,6 +9,7 @@ column is drawn again, so no real value of an identifier column can reach the ou
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,7 @@ __all__ = [
     "IDENTIFIER_KINDS",
     "IdentifierGuard",
     "detect_identifier",
+    "int_key_offset",
     "make_salt",
     "synth_identifiers",
     "value_hashes",
@@ -263,3 +265,11 @@ def synth_identifiers(guard: IdentifierGuard, n: int, rng: np.random.Generator) 
     if guard.null_rate > 0:
         values[rng.random(n) < guard.null_rate] = None
     return values
+
+
+def int_key_offset(real: pd.Series) -> int:
+    """What integer keys start after: the largest real key (0 when none is above 0), so that
+    synthetic keys ``offset + 1, offset + 2, ...`` are never a real key's value."""
+    numbers = pd.to_numeric(real, errors="coerce").dropna()
+    top = float(numbers.max()) if len(numbers) else 0.0
+    return max(0, math.floor(top)) if math.isfinite(top) else 0

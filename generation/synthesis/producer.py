@@ -12,6 +12,7 @@ import pyarrow as pa
 from generation import engine
 from generation.synthesis.fitted import load_fitted, sample_block
 from generation.synthesis.models import SynthModel
+from generation.synthesis.sampler import make_sampler
 
 
 class ModelProducer:
@@ -20,8 +21,6 @@ class ModelProducer:
     def __init__(self, job: Any, *, block_size: int) -> None:
         model = SynthModel.objects.get(id=job.params["model_id"])
         self.fitted = load_fitted(model.directory)
-        from generation.synthesis.services import make_sampler
-
         self.sampler = make_sampler(self.fitted, categorical=True)
         self.seed = int(job.seed)
         self.conditions = job.params.get("conditions") or []

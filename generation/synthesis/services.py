@@ -16,12 +16,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.models import Job, Schema
-from generation.recovery import Heartbeat
 from generation.services import concurrent_jobs_check, job_enqueue, upload_size_check
+from generation.synthesis import argn_fit
+from generation.synthesis.catalog import SYNTHESIZERS, licence_clean
 from generation.synthesis.fitted import load_fitted, save_fitted
+from generation.synthesis.fitting import (
+    FitCancelled,
+    FitHeartbeat,
+    FitProgress,
+    fitted_columns,
+    learned_columns,
+)
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
-from generation.synthesis.spec_synth import field_name, learn_spec, spec_sampler
+from generation.synthesis.sampler import make_sampler
+from generation.synthesis.spec_synth import field_name, learn_spec
 from generation.synthesis.tables import (
     TableError,
     check_metadata,
@@ -45,80 +54,6 @@ __all__ = [
     "synthesizers_offered",
 ]
 
-#: Everything this code base can fit, with its licence and what it takes (``takes``: a single
-#: table, sequences of metadata.sequence_key, related tables).
-SYNTHESIZERS: dict[str, dict[str, Any]] = {
-    "spec": {
-        "title": "Syn-Data spec (learned spec + engine)",
-        "license": "Syn-Data's own (no SDV)",
-        "bsl": False,
-        "epochs": False,
-        "takes": ["single_table"],
-    },
-    "gaussian_copula": {
-        "title": "SDV GaussianCopula",
-        "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
-        "bsl": True,
-        "epochs": False,
-        "takes": ["single_table"],
-    },
-    "ctgan": {
-        "title": "SDV CTGAN",
-        "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
-        "bsl": True,
-        "epochs": True,
-        "takes": ["single_table"],
-    },
-    "tvae": {
-        "title": "SDV TVAE",
-        "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
-        "bsl": True,
-        "epochs": True,
-        "takes": ["single_table"],
-    },
-    "copulagan": {
-        "title": "SDV CopulaGAN",
-        "license": "Business Source License 1.1 (SDV, CTGAN, Copulas, RDT)",
-        "bsl": True,
-        "epochs": True,
-        "takes": ["single_table"],
-    },
-    "par": {
-        "title": "SDV PAR: sequences per entity (needs metadata.sequence_key)",
-        "license": "Business Source License 1.1 (SDV, DeepEcho, RDT)",
-        "bsl": True,
-        "epochs": True,
-        "takes": ["sequences"],
-    },
-    "hma": {
-        "title": "SDV HMA: related tables (multi-table datasets)",
-        "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
-        "bsl": True,
-        "epochs": False,
-        "takes": ["related_tables"],
-    },
-    "argn": {
-        "title": (
-            "TabularARGN (mostlyai-engine): deep model of single tables, sequences "
-            "(metadata.sequence_key) and related tables"
-        ),
-        "license": "Apache-2.0 (mostlyai-engine)",
-        "bsl": False,
-        "epochs": True,
-        "default_epochs": 100,
-        "takes": ["single_table", "sequences", "related_tables"],
-    },
-    "auto": {
-        "title": (
-            "Auto: best holdout quality among the candidates within a time budget; "
-            "hma (else argn) for related tables, par (else argn) for sequences"
-        ),
-        "license": "as the chosen candidate's",
-        "bsl": False,
-        "epochs": False,
-        "takes": ["single_table", "sequences", "related_tables"],
-    },
-}
 _AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
 #: Synthesizers that learn one table's rows as independent rows (``auto``'s candidates).
 SINGLE_TABLE = ("spec", "argn", "gaussian_copula", "ctgan", "tvae", "copulagan")
@@ -371,8 +306,6 @@ def model_fit_submit(
     _check_fits_dataset(synthesizer, dataset, offered)
     _check_options(synthesizer, options)
     if synthesizer == "argn":
-        from generation.synthesis import argn_fit
-
         argn_fit.check_dataset(dataset)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     info = SYNTHESIZERS[synthesizer]
@@ -457,8 +390,6 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
     if synthesizer == "spec":
         allowed: set[str] = set()
     elif synthesizer == "argn":
-        from generation.synthesis import argn_fit
-
         argn_fit.check_options(options)
         return
     elif synthesizer == "auto":
@@ -497,60 +428,6 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
             raise ApiError("options.holdout: must be between 0.05 and 0.5")
 
 
-class FitCancelled(Exception):
-    """The fit job was cancelled while it ran; raised from the epoch callback to stop it."""
-
-
-class _Heartbeat(Heartbeat):
-    """A fit's heartbeat (``recovery.Heartbeat``): a fit step without epoch callbacks (a
-    copula on many rows) may run for longer than SYNDATA_STALL_SECONDS, and only a fit whose
-    worker is gone may look stalled to the watchdog."""
-
-    def __exit__(self, *exc: object) -> None:
-        super().__exit__(*exc)
-        # A fit job's folder holds nothing but its heartbeat.
-        shutil.rmtree(self.job.directory, ignore_errors=True)
-
-
-class _Progress:
-    """Epochs done -> job.rows_done, with an ETA in job.params; stops a cancelled fit; each
-    epoch is a heartbeat too."""
-
-    def __init__(self, job: Job, offset: int = 0) -> None:
-        self.job = job
-        self.start = time.monotonic()
-        self.offset = offset
-
-    def __call__(self, done: int, total: int) -> None:
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / done * (total - done) if done else None
-        params = {**self.job.params, "epochs_done": done, "epochs_total": total}
-        params["eta_s"] = round(eta, 1) if eta is not None else None
-        self.job.params = params
-        updated = (
-            Job.objects.filter(id=self.job.id)
-            .exclude(status=Job.Status.CANCELLED)
-            .update(
-                rows_done=self.offset + done,
-                rows_total=max(self.job.rows_total, total),
-                params=params,
-            )
-        )
-        if not updated:
-            raise FitCancelled
-        from generation.recovery import job_heartbeat
-
-        job_heartbeat(self.job)
-
-
-def _learned_columns(metadata: dict[str, Any]) -> list[str]:
-    return [
-        name
-        for name, entry in metadata["columns"].items()
-        if entry["sdtype"] != "id" and not entry.get("identifier")
-    ]
-
-
 def _fit_one(
     synthesizer: str,
     frame: pd.DataFrame,
@@ -564,8 +441,6 @@ def _fit_one(
 ) -> dict[str, Any]:
     """Fit one synthesizer; returns what save_fitted needs (payload or spec)."""
     if synthesizer == "argn":
-        from generation.synthesis import argn_fit
-
         return argn_fit.fit_table(
             frame, metadata, learned=learned, options=options, seed=seed, progress=progress
         )
@@ -587,53 +462,6 @@ def _fit_one(
     return {"payload_bytes": sdv_backend.dumps(model)}
 
 
-def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
-    """``sampler(n, seed, conditions)`` over a loaded fitted model, whatever its kind
-    (``sampler(sequences, seed)`` for PAR, ``sampler(scale, seed)`` for HMA).
-
-    ``categorical``: the ``spec`` synthesizer returns text columns as pandas Categoricals
-    (cheaper for ``sample_block``; same values).
-    """
-    if fitted.meta["chosen"] == "argn":
-        from generation.synthesis import argn_fit
-
-        return argn_fit.sampler(fitted)
-    if fitted.meta["chosen"] in ("par", "hma"):
-        from generation import sdv_backend
-
-        payload = fitted.payload
-        if fitted.meta["chosen"] == "par":
-            return lambda sequences, seed: sdv_backend.sample_par(payload, sequences, seed=seed)
-        return lambda scale, seed: sdv_backend.sample_hma(payload, scale, seed=seed)
-    if fitted.meta["chosen"] == "spec":
-        return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
-    from generation import sdv_backend
-
-    payload = fitted.payload
-
-    def sampler(n: int, seed: int, conditions: list[tuple[str, Any, int]]) -> pd.DataFrame:
-        rows = sdv_backend.sample(payload, n, seed=seed, conditions=conditions)
-        if conditions and n > 0:  # keep the plain rows off the conditioned values
-            plain = rows.iloc[len(rows) - n :]
-            for column, value, _ in conditions:
-                plain = plain[plain[column] != value]
-            short = n - len(plain)
-            extra = 0
-            while short > 0 and extra < 20:
-                more = sdv_backend.sample(
-                    payload, max(short * 2, 50), seed=seed + 7919 * (extra + 1)
-                )
-                for column, value, _ in conditions:
-                    more = more[more[column] != value]
-                plain = pd.concat([plain, more.head(short)], ignore_index=True)
-                short = n - len(plain)
-                extra += 1
-            rows = pd.concat([rows.iloc[: len(rows) - n], plain], ignore_index=True)
-        return rows
-
-    return sampler
-
-
 def fit_run(*, job_id: Any) -> None:
     """Fit a model (a django-q2 task): load, fit, save its folder, record progress.
 
@@ -649,20 +477,16 @@ def fit_run(*, job_id: Any) -> None:
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
     metadata = model.dataset.metadata
     try:
-        with _Heartbeat(job):
+        with FitHeartbeat(job):
             if model.synthesizer == "argn" and (
                 is_multi_table(metadata) or metadata.get("sequence_key")
             ):
-                from generation.synthesis import argn_fit
-
                 fit = argn_fit.fit_tables if is_multi_table(metadata) else argn_fit.fit_sequences
                 fit(job, model)
             elif model.synthesizer == "auto" and (
                 is_multi_table(metadata) or metadata.get("sequence_key")
             ):
-                from generation.synthesis import argn_fit
-
-                argn_fit.fit_auto_structured(job, model, tables=is_multi_table(metadata))
+                _fit_auto_structured(job, model, tables=is_multi_table(metadata))
             elif is_multi_table(metadata):
                 _fit_hma(job, model)
             elif model.synthesizer == "par" or (
@@ -699,7 +523,7 @@ def _fit(job: Job, model: SynthModel) -> None:
     cap = settings.SYNDATA_FIT_MAX_ROWS
     if len(frame) > cap:
         frame = frame.sample(cap, random_state=model.seed % 2**32)
-    learned = _learned_columns(metadata)
+    learned = learned_columns(metadata)
     if not learned:
         raise ValueError("nothing to learn: every column is a key or an identifier")
     # Real rows the model never sees: the privacy baseline (DCR of a fresh real row). Their
@@ -727,7 +551,7 @@ def _fit(job: Job, model: SynthModel) -> None:
             options=options,
             seed=model.seed,
             table=table,
-            progress=_Progress(job),
+            progress=FitProgress(job),
         )
     meta = {
         "synthesizer": model.synthesizer,
@@ -778,14 +602,6 @@ def _fit(job: Job, model: SynthModel) -> None:
     job.params = params
 
 
-def _fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The columns' metadata as the fitted model keeps it; ``keys`` are ids there."""
-    columns = {k: dict(v) for k, v in metadata["columns"].items()}
-    for key in keys:
-        columns[key]["sdtype"] = "id"
-    return columns
-
-
 def _fit_par(job: Job, model: SynthModel) -> None:
     """PAR on whole sequences: one per value of metadata.sequence_key, in sequence_index order.
 
@@ -815,7 +631,7 @@ def _fit_par(job: Job, model: SynthModel) -> None:
     frame = frame.drop(index=holdout_index)
     frame = frame.sort_values([key, index] if index else [key], kind="stable")
     frame = frame.reset_index(drop=True)
-    learned = [c for c in _learned_columns(metadata) if c != key]
+    learned = [c for c in learned_columns(metadata) if c != key]
     if not learned:
         raise ValueError("nothing to learn: every column but the sequence key is a key")
     table = metadata.get("table") or field_name(dataset.name, set())
@@ -831,14 +647,14 @@ def _fit_par(job: Job, model: SynthModel) -> None:
         options=options,
         seed=model.seed,
         table=table,
-        progress=_Progress(job),
+        progress=FitProgress(job),
     )
     lengths = frame.groupby(key, sort=False).size()
     meta = {
         "synthesizer": model.synthesizer,
         "chosen": "par",
         "table": table,
-        "columns": _fitted_columns(metadata, (key,)),
+        "columns": fitted_columns(metadata, (key,)),
         "learned": learned,
         "sequence_key": key,
         "sequence_index": index,
@@ -925,7 +741,7 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
             "nothing would be left to learn it from"
         )
     frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
-    learned = {t: _learned_columns(tables[t]) for t in order}
+    learned = {t: learned_columns(tables[t]) for t in order}
     keys = {
         t: [
             k
@@ -941,7 +757,7 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
         primary_keys=pks,
         relationships=rels,
         seed=model.seed,
-        progress=_Progress(job),
+        progress=FitProgress(job),
     )
     fit_seconds = round(time.monotonic() - started, 3)
     for table in order:
@@ -950,7 +766,7 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
             meta={
                 "chosen": "hma",
                 "table": table,
-                "columns": _fitted_columns(tables[table], tuple(keys[table])),
+                "columns": fitted_columns(tables[table], tuple(keys[table])),
                 "learned": [c for c in learned[table] if c not in keys[table]],
                 "row_salt": make_salt(),
                 "id_salt": make_salt(),
@@ -1156,7 +972,6 @@ def _fit_auto(
     on the train split instead (``scores["refit"]`` says which).
     """
     from evaluation.metrics.quality import native_quality_report, quality_report
-    from evaluation.report import licence_clean
 
     options = model.options
     offered = {s["name"] for s in synthesizers_offered() if s["available"]}
@@ -1181,7 +996,9 @@ def _fit_auto(
         table=table,
         budget_s=budget_s,
         holdout_share=float(options.get("holdout", 0.2)),
-        score_of=native_quality_report if licence_clean() else quality_report,
+        score_of=native_quality_report
+        if licence_clean(settings.SYNDATA_SYNTHESIZERS)
+        else quality_report,
         scored=lambda i: Job.objects.filter(id=job.id).update(rows_done=i + 1),
         results=results,
     )
@@ -1214,6 +1031,57 @@ def _fit_auto(
 
 
 # --- generation from a model -----------------------------------------------------------------
+def _fit_auto_structured(job: Job, model: SynthModel, *, tables: bool) -> None:
+    """``auto`` on sequences (par, argn) or related tables (hma, argn): the offered candidates
+    in that order, the first that fits is kept; one that fails is reported with its error
+    and the next is tried (the job fails only when every candidate did)."""
+    offered = {s["name"] for s in synthesizers_offered() if s["available"]}
+    sdv = "hma" if tables else "par"
+    candidates = [c for c in (sdv, "argn") if c in offered]
+    wanted = model.options.get("candidates")
+    if wanted:
+        candidates = [c for c in candidates if c in wanted] or candidates
+    report: dict[str, Any] = {}
+    reason = (
+        "related tables"
+        if tables
+        else f"sequences of {model.dataset.metadata.get('sequence_key')!r}"
+    )
+    for cand in candidates:
+        started = time.monotonic()
+        try:
+            if cand == "argn":
+                (argn_fit.fit_tables if tables else argn_fit.fit_sequences)(job, model)
+            else:
+                (_fit_hma if tables else _fit_par)(job, model)
+        except FitCancelled:
+            raise
+        except Exception as exc:  # reported, and the next candidate is tried
+            report[cand] = {
+                "outcome": "failed",
+                "error": f"{type(exc).__name__}: {exc}"[:500],
+                "fit_seconds": round(time.monotonic() - started, 3),
+            }
+            shutil.rmtree(model.directory, ignore_errors=True)
+            continue
+        report[cand] = {"outcome": "chosen", "fit_seconds": round(time.monotonic() - started, 3)}
+        for rest in candidates[candidates.index(cand) + 1 :]:
+            report[rest] = {"outcome": "not tried", "why": f"{cand} was fitted first"}
+        auto = {"chosen": cand, "reason": reason, "candidates": report}
+        model.metrics = {**model.metrics, "auto": auto}
+        model.save(update_fields=["metrics"])
+        job.params = {**job.params, "auto": auto}
+        Job.objects.filter(id=job.id).update(params=job.params)
+        return
+    raise ValueError(
+        "auto: every candidate failed: "
+        + "; ".join(f"{c}: {r['error']}" for c, r in report.items() if "error" in r)
+    )
+
+
+# --- sampling --------------------------------------------------------------------------------
+
+
 def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
     from generation.services import JobRequest

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from generation import engine
+from generation.synthesis.identifiers import int_key_offset
 
 __all__ = ["field_name", "learn_spec", "raise_key_starts", "spec_sampler"]
 
@@ -166,8 +167,6 @@ def _shape_pattern(shape: str) -> str:
 def _key_field(col: pd.Series, entry: dict[str, Any], column: str) -> dict[str, Any]:
     """A key column as an ``id`` field none of whose values is a real key."""
     if entry.get("representation") == "int":
-        from generation.synthesis.fitted import int_key_offset
-
         return {
             "type": "id",
             "start": min(int_key_offset(col) + 1, 2**53),

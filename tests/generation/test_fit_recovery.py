@@ -15,6 +15,7 @@ from django.utils import timezone
 from generation.models import Job, SynthModel
 from generation.recovery import jobs_recover_stalled
 from generation.synthesis import services as synthesis
+from generation.synthesis.fitting import FitProgress
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import real_table, upload
 
@@ -144,5 +145,5 @@ def test_each_epoch_of_a_fit_is_a_heartbeat(alice_client: Any, fit_queue: Record
     Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING)
     job.directory.mkdir(parents=True)
     os.utime(job.directory, (time.time() - HOUR, time.time() - HOUR))
-    synthesis._Progress(job)(1, 10)
+    FitProgress(job)(1, 10)
     assert time.time() - job.directory.stat().st_mtime < 60

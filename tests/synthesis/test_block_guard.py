@@ -248,7 +248,7 @@ def test_the_spec_sampler_gives_the_same_values_as_categoricals() -> None:
 
 
 def test_integer_keys_count_on_past_the_real_ones_and_an_older_model_checks_them() -> None:
-    from generation.synthesis.fitted import int_key_offset
+    from generation.synthesis.identifiers import int_key_offset
 
     real_keys = pd.Series([7, 3, 120, 5, 44])
     assert int_key_offset(real_keys) == 120

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from generation.models import Job, SynthModel
-from generation.synthesis.services import FitCancelled, _Progress, fit_run
+from generation.synthesis.fitting import FitCancelled, FitProgress
+from generation.synthesis.services import fit_run
 from tests.synthesis.conftest import real_table, upload
 
 
@@ -37,7 +38,7 @@ def test_a_cancelled_fit_stops_at_the_next_epoch_and_leaves_no_model(alice_clien
         format="json",
     )
     job = Job.objects.get(id=resp.json()["id"])
-    progress = _Progress(job)
+    progress = FitProgress(job)
     progress(1, 100)
     assert Job.objects.get(id=job.id).rows_done == 1
     assert alice_client.post(f"/api/jobs/{job.id}/cancel").status_code == 200
@@ -155,14 +156,14 @@ def test_a_fit_job_reports_an_eta_until_its_last_epoch(alice_client: Any, monkey
     ticks = itertools.count(start=1000.0, step=2.0)
     monkeypatch.setattr(services, "time", types.SimpleNamespace(monotonic=lambda: next(ticks)))
     seen: list[tuple[int, int, Any]] = []
-    original = _Progress.__call__
+    original = FitProgress.__call__
 
-    def recording(self: _Progress, done: int, total: int) -> None:
+    def recording(self: FitProgress, done: int, total: int) -> None:
         original(self, done, total)
         params = Job.objects.get(id=self.job.id).params  # what GET /api/jobs/{id} shows
         seen.append((params["epochs_done"], params["epochs_total"], params["eta_s"]))
 
-    monkeypatch.setattr(_Progress, "__call__", recording)
+    monkeypatch.setattr(FitProgress, "__call__", recording)
     dataset = upload(alice_client, real_table("credit_scoring", rows=200, seed=2))
     resp = alice_client.post(
         f"/api/datasets/{dataset['id']}/fit",

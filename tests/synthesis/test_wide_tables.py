@@ -16,8 +16,9 @@ import pytest
 from django.conf import settings
 
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted
+from generation.synthesis.fitting import learned_columns
 from generation.synthesis.identifiers import make_salt
-from generation.synthesis.services import _learned_columns, make_sampler
+from generation.synthesis.sampler import make_sampler
 from generation.synthesis.spec_synth import learn_spec
 from generation.synthesis.tables import detect_metadata, load_frame, read_table
 from tests.synthesis.conftest import real_table
@@ -71,7 +72,7 @@ def round_trip(frame: pd.DataFrame, tmp_path: Path, rows: int) -> tuple[dict, pd
     )
     metadata = {**detect_metadata(raw, table="t", info=info), **info}
     real = load_frame(path, metadata).reset_index(drop=True)
-    learned = _learned_columns(metadata)
+    learned = learned_columns(metadata)
     spec, names = learn_spec(real, metadata, table="t", learned=learned, rows=len(real))
     spec_validate(spec=spec, path="spec")  # what a sample request runs: size and engine
     meta = {
