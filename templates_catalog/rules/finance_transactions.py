@@ -94,11 +94,14 @@ def _cards(t: Tables, _: dict[str, Any]) -> int:
     return int(bad.sum())
 
 
-def _issued_before_use(t: Tables, _: dict[str, Any]) -> int:
+def _valid_when_used(t: Tables, _: dict[str, Any]) -> int:
     tx = t["transactions"][["card_id", "ts"]].merge(
-        t["cards"][["card_id", "issued_on"]], on="card_id"
+        t["cards"][["card_id", "issued_on", "expires_on"]], on="card_id"
     )
-    return int((tx["ts"] < pd.to_datetime(tx["issued_on"])).sum())
+    early = tx["ts"] < pd.to_datetime(tx["issued_on"])
+    # A card is valid through its expiry day.
+    late = tx["ts"] >= pd.to_datetime(tx["expires_on"]) + pd.Timedelta(days=1)
+    return int((early | late).sum())
 
 
 def _currency(t: Tables, _: dict[str, Any]) -> int:
@@ -173,8 +176,9 @@ RULES = {
         "expire after they are issued.",
         _cards,
     ),
-    "cards_issued_before_use": Rule(
-        "No transaction comes before its card was issued.", _issued_before_use
+    "cards_valid_when_used": Rule(
+        "No transaction comes before its card was issued or after the day it expires.",
+        _valid_when_used,
     ),
     "currency_and_cross_border": Rule(
         "A transaction's currency is its merchant's country's (USD, CAD, GBP, EUR, MXN); "

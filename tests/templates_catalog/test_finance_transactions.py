@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from templates_catalog.rules import violations
 from tests.templates_catalog._helpers import generate
 
 SMALL = {"customers": 500, "transactions_per_card": 40}
@@ -219,3 +220,27 @@ def test_cards_are_issued_before_they_are_used(fin: dict[str, pd.DataFrame]) -> 
     first_use = fin["transactions"].groupby("card_id")["ts"].min()
     issued = pd.to_datetime(fin["cards"].set_index("card_id")["issued_on"])
     assert (first_use >= issued.loc[first_use.index]).all()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {},  # one year, the default
+        {"start_date": "2019-03-01", "end_date": "2025-09-01"},  # longer than a card's 4 years
+        {"start_date": "2024-06-01", "end_date": "2024-06-04"},  # fraud runs past end_date
+    ],
+)
+def test_no_transaction_on_an_expired_card(dates: dict[str, str]) -> None:
+    """Cards issued up to 20 years before the ledger (with the account) had expired for 27%
+    of the transactions at the default knobs."""
+    params = {"customers": 300, "transactions_per_card": 20, "fraud_rate": 0.05, **dates}
+    t = generate("finance_transactions", params, seed=6)
+    m = t["transactions"].merge(t["cards"], on="card_id")
+    assert len(m) > 1000
+    assert (m["ts"] >= pd.to_datetime(m["issued_on"])).all()
+    assert (m["ts"].dt.normalize() <= pd.to_datetime(m["expires_on"])).all()
+    assert violations("finance_transactions", t, params)["cards_valid_when_used"] == 0
+    validity = (
+        pd.to_datetime(t["cards"]["expires_on"]) - pd.to_datetime(t["cards"]["issued_on"])
+    ).dt.days
+    assert validity.min() >= 1461  # four years, longer only for a longer ledger
