@@ -158,6 +158,9 @@ def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
         lines += ["", "## Realism built in", ""]
         lines += [f"- {item}" for item in tdef.realism]
         lines += ["", f"Each is asserted by `tests/templates_catalog/test_{tdef.name}.py`."]
+    if tdef.limits:
+        lines += ["", "## Not modelled", ""]
+        lines += [f"- {item}" for item in tdef.limits]
     from templates_catalog.rules import rules_for
 
     lines += ["", "## Domain rules (checked)", ""]

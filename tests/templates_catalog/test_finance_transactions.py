@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from templates_catalog.rules import violations
+from templates_catalog.rules import rules_for, violations
 from tests.templates_catalog._helpers import generate
 
 SMALL = {"customers": 500, "transactions_per_card": 40}
@@ -244,3 +244,23 @@ def test_no_transaction_on_an_expired_card(dates: dict[str, str]) -> None:
         pd.to_datetime(t["cards"]["expires_on"]) - pd.to_datetime(t["cards"]["issued_on"])
     ).dt.days
     assert validity.min() >= 1461  # four years, longer only for a longer ledger
+
+
+def test_a_paris_or_london_postcode_matches_the_home_coordinates() -> None:
+    """The arrondissement or outward code was drawn apart from the coordinates: a 75016 (west)
+    customer could live at the 20th's (east) coordinates."""
+    params = {"customers": 600, "transactions_per_card": 1, "international_customers": 0.6}
+    t = generate("finance_transactions", params, seed=8, tables=["customers"])
+    c = t["customers"]
+    paris = c[c["country"] == "FR"]
+    west, east = paris[paris["postcode"] == "75016"], paris[paris["postcode"] == "75020"]
+    assert len(west) >= 5 and len(east) >= 5
+    assert west["home_lon"].max() < east["home_lon"].min()
+    london = c[c["country"] == "GB"]
+    assert london["postcode"].nunique() == 17
+    identity = rules_for("finance_transactions")["identity_consistent"].check
+    assert identity(t, params) == 0
+    # The rule sees a postcode moved to another district of the same city.
+    swapped = c.copy()
+    swapped.loc[west.index, "postcode"] = "75020"
+    assert identity({"customers": swapped}, params) == len(west)
