@@ -211,8 +211,8 @@ RULES = {
     ),
     "contacts_fictional": Rule(
         "E-mails are at RFC 2606 domains (example.com/.net/.org) and phones in ranges reserved "
-        "for fiction: NANP 555-0100..0199, Ofcom's London drama range 020 7946 0xxx, ARCEP's "
-        "01 99 00 xx xx.",
+        "for fiction: NANP 555-0100..0199, Ofcom's London drama range 020 7946 0xxx, Arcep's "
+        "01 99 00 xx xx (sources: docs/templates/README.md).",
         _contacts,
     ),
     "accounts_by_country": Rule(
