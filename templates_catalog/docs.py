@@ -20,6 +20,15 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "templates"
 SAMPLE_SEED = 7
 SAMPLE_ROWS = 5
 
+# Sizes that keep the sample quick yet give every table at least 5 rows (the page shows the
+# first 5; docs.sample_frames fails if a table has fewer).
+SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
+    "healthcare_ehr": {"patients": 20},
+    "finance_transactions": {"customers": 20, "transactions_per_card": 5},
+    "robotics_sensors": {"robots": 5, "duration_s": 60, "failure_rate": 300.0},
+    "retail_journeys": {"customers": 40, "products": 5, "days": 30},
+}
+
 
 def _short(value: Any, limit: int = 90) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
@@ -158,6 +167,9 @@ def render(tdef: TemplateDef, sample_params: dict[str, Any]) -> str:
         lines += ["", "## Realism built in", ""]
         lines += [f"- {item}" for item in tdef.realism]
         lines += ["", f"Each is asserted by `tests/templates_catalog/test_{tdef.name}.py`."]
+    if tdef.limits:
+        lines += ["", "## What agrees and what does not", ""]
+        lines += [f"- {item}" for item in tdef.limits]
     from templates_catalog.rules import rules_for
 
     lines += ["", "## Domain rules (checked)", ""]

@@ -69,6 +69,7 @@ class TemplateDef:
     checks: list[Check] = field(default_factory=list)
     domain: str = ""
     realism: list[str] = field(default_factory=list)  # what the tests check, for the docs
+    limits: list[str] = field(default_factory=list)  # what is not modelled, said on the page
 
 
 class TemplateError(Exception):
@@ -266,6 +267,7 @@ def _load_file(path: Path) -> TemplateDef:
         checks=checks,
         domain=doc.get("domain", ""),
         realism=list(doc.get("realism", [])),
+        limits=list(doc.get("limits", [])),
     )
 
 

@@ -40,9 +40,10 @@ def violations(template: str, tables: Tables, params: dict[str, Any]) -> dict[st
 # --- contact data: never a real person's -----------------------------------------------------
 RESERVED_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 
-# Ranges set aside for fiction (drama, documentation) by the numbering authorities:
+# Ranges set aside for fiction (drama, documentation) by the numbering authorities, those the
+# templates emit (sources, and the DE and AU ranges no template uses: docs/templates/README.md):
 # NANPA 555-0100..0199 (US/CA), Ofcom's drama ranges 07700 900000-900999, 020 7946 0000-0999
-# and 01632 960000-960999 (GB), ARCEP's 01 99 00 xx xx (FR).
+# and 01632 960000-960999 (GB), Arcep's 01 99 00 xx xx (FR; decision 2018-0881, art. 2.5.12).
 FICTIONAL_PHONES = re.compile(
     r"\+1 [2-9]\d\d-555-01\d\d"
     r"|\(\d{3}\) 555-01\d\d"

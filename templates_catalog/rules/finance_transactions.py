@@ -39,6 +39,47 @@ CITIES: dict[str, tuple[str, str, str, float, float]] = {
     "London": ("GB", "+44 20 ", "", 51.51, -0.13),
     "Paris": ("FR", "+33 1 ", "750", 48.86, 2.35),
 }
+# Paris arrondissements and London outward codes -> approximate centre (lat, lon) and the
+# half-width (degrees) of the box around it that home coordinates keep to.
+DISTRICTS: dict[str, tuple[float, float, float]] = {
+    "75001": (48.8625, 2.3364, 0.004),
+    "75002": (48.8683, 2.3428, 0.004),
+    "75003": (48.863, 2.36, 0.004),
+    "75004": (48.8543, 2.3576, 0.004),
+    "75005": (48.8445, 2.3497, 0.008),
+    "75006": (48.8491, 2.3327, 0.008),
+    "75007": (48.8562, 2.3122, 0.008),
+    "75008": (48.8727, 2.3125, 0.008),
+    "75009": (48.877, 2.3375, 0.008),
+    "75010": (48.8762, 2.3608, 0.008),
+    "75011": (48.8591, 2.38, 0.008),
+    "75012": (48.8396, 2.3876, 0.008),
+    "75013": (48.8283, 2.3623, 0.008),
+    "75014": (48.8292, 2.3266, 0.008),
+    "75015": (48.8401, 2.293, 0.008),
+    "75016": (48.8637, 2.2769, 0.008),
+    "75017": (48.8873, 2.3067, 0.008),
+    "75018": (48.8925, 2.3484, 0.008),
+    "75019": (48.8871, 2.3848, 0.008),
+    "75020": (48.8634, 2.4011, 0.008),
+    "EC1A": (51.5186, -0.1, 0.004),
+    "EC2V": (51.5152, -0.0935, 0.004),
+    "WC1E": (51.522, -0.133, 0.004),
+    "WC2N": (51.5087, -0.124, 0.004),
+    "SW1A": (51.503, -0.138, 0.004),
+    "W1D": (51.5135, -0.132, 0.004),
+    "SW3": (51.49, -0.168, 0.008),
+    "SW11": (51.465, -0.164, 0.008),
+    "SE1": (51.499, -0.09, 0.008),
+    "SE10": (51.482, 0.0, 0.008),
+    "E1": (51.517, -0.059, 0.008),
+    "E14": (51.505, -0.02, 0.008),
+    "N1": (51.538, -0.099, 0.008),
+    "NW1": (51.533, -0.143, 0.008),
+    "NW3": (51.554, -0.175, 0.008),
+    "W2": (51.515, -0.18, 0.008),
+    "W11": (51.514, -0.205, 0.008),
+}
 TEST_BINS = ("411111", "401288", "555555", "222300", "378282", "371449", "601111", "601100")
 
 
@@ -53,6 +94,15 @@ def _identity(t: Tables, _: dict[str, Any]) -> int:
     bad |= ~np.array([p.startswith(q) for p, q in zip(m["postcode"], m["zip_pre"], strict=True)])
     bad |= (m["country"] == "US") & ~m["postcode"].str.fullmatch(r"\d{5}")
     bad |= np.hypot(m["home_lat"] - m["lat0"], m["home_lon"] - m["lon0"]) > 1.0  # ~100 km
+    # In London and Paris the coordinates lie in the postcode's district (its box).
+    d = m["postcode"].map(DISTRICTS)
+    intl = m["country"].isin(["GB", "FR"])
+    box = pd.DataFrame(d[intl].tolist(), index=d[intl].index, columns=["dlat", "dlon", "hw"])
+    tol = box["hw"] + 1e-5  # coordinates keep 5 decimals
+    off = ((m.loc[intl, "home_lat"] - box["dlat"]).abs() > tol) | (
+        (m.loc[intl, "home_lon"] - box["dlon"]).abs() > tol
+    )
+    bad |= intl & off.reindex(m.index, fill_value=False)
     bad |= m["currency"].ne(m["country"].map(CURRENCY))
     return int(bad.sum())
 
@@ -94,11 +144,14 @@ def _cards(t: Tables, _: dict[str, Any]) -> int:
     return int(bad.sum())
 
 
-def _issued_before_use(t: Tables, _: dict[str, Any]) -> int:
+def _valid_when_used(t: Tables, _: dict[str, Any]) -> int:
     tx = t["transactions"][["card_id", "ts"]].merge(
-        t["cards"][["card_id", "issued_on"]], on="card_id"
+        t["cards"][["card_id", "issued_on", "expires_on"]], on="card_id"
     )
-    return int((tx["ts"] < pd.to_datetime(tx["issued_on"])).sum())
+    early = tx["ts"] < pd.to_datetime(tx["issued_on"])
+    # A card is valid through its expiry day.
+    late = tx["ts"] >= pd.to_datetime(tx["expires_on"]) + pd.Timedelta(days=1)
+    return int((early | late).sum())
 
 
 def _currency(t: Tables, _: dict[str, Any]) -> int:
@@ -152,13 +205,14 @@ RULES = {
     "identity_consistent": Rule(
         "A customer's country, home city, coordinates (within ~100 km of the metro), postcode "
         "(the metro's ZIP prefix, Paris arrondissement, London district), phone (the metro's "
-        "area code) and currency agree.",
+        "area code) and currency agree; in London and Paris the coordinates lie within about "
+        "1 km of the postcode district's centre.",
         _identity,
     ),
     "contacts_fictional": Rule(
         "E-mails are at RFC 2606 domains (example.com/.net/.org) and phones in ranges reserved "
-        "for fiction: NANP 555-0100..0199, Ofcom's London drama range 020 7946 0xxx, ARCEP's "
-        "01 99 00 xx xx.",
+        "for fiction: NANP 555-0100..0199, Ofcom's London drama range 020 7946 0xxx, Arcep's "
+        "01 99 00 xx xx (sources: docs/templates/README.md).",
         _contacts,
     ),
     "accounts_by_country": Rule(
@@ -173,8 +227,9 @@ RULES = {
         "expire after they are issued.",
         _cards,
     ),
-    "cards_issued_before_use": Rule(
-        "No transaction comes before its card was issued.", _issued_before_use
+    "cards_valid_when_used": Rule(
+        "No transaction comes before its card was issued or after the day it expires.",
+        _valid_when_used,
     ),
     "currency_and_cross_border": Rule(
         "A transaction's currency is its merchant's country's (USD, CAD, GBP, EUR, MXN); "

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from templates_catalog.rules import rules_for, violations
 from tests.templates_catalog._helpers import generate
 
 SMALL = {"customers": 500, "transactions_per_card": 40}
@@ -219,3 +220,47 @@ def test_cards_are_issued_before_they_are_used(fin: dict[str, pd.DataFrame]) -> 
     first_use = fin["transactions"].groupby("card_id")["ts"].min()
     issued = pd.to_datetime(fin["cards"].set_index("card_id")["issued_on"])
     assert (first_use >= issued.loc[first_use.index]).all()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {},  # one year, the default
+        {"start_date": "2019-03-01", "end_date": "2025-09-01"},  # longer than a card's 4 years
+        {"start_date": "2024-06-01", "end_date": "2024-06-04"},  # fraud runs past end_date
+    ],
+)
+def test_no_transaction_on_an_expired_card(dates: dict[str, str]) -> None:
+    """Cards issued up to 20 years before the ledger (with the account) had expired for 27%
+    of the transactions at the default knobs."""
+    params = {"customers": 300, "transactions_per_card": 20, "fraud_rate": 0.05, **dates}
+    t = generate("finance_transactions", params, seed=6)
+    m = t["transactions"].merge(t["cards"], on="card_id")
+    assert len(m) > 1000
+    assert (m["ts"] >= pd.to_datetime(m["issued_on"])).all()
+    assert (m["ts"].dt.normalize() <= pd.to_datetime(m["expires_on"])).all()
+    assert violations("finance_transactions", t, params)["cards_valid_when_used"] == 0
+    validity = (
+        pd.to_datetime(t["cards"]["expires_on"]) - pd.to_datetime(t["cards"]["issued_on"])
+    ).dt.days
+    assert validity.min() >= 1461  # four years, longer only for a longer ledger
+
+
+def test_a_paris_or_london_postcode_matches_the_home_coordinates() -> None:
+    """The arrondissement or outward code was drawn apart from the coordinates: a 75016 (west)
+    customer could live at the 20th's (east) coordinates."""
+    params = {"customers": 600, "transactions_per_card": 1, "international_customers": 0.6}
+    t = generate("finance_transactions", params, seed=8, tables=["customers"])
+    c = t["customers"]
+    paris = c[c["country"] == "FR"]
+    west, east = paris[paris["postcode"] == "75016"], paris[paris["postcode"] == "75020"]
+    assert len(west) >= 5 and len(east) >= 5
+    assert west["home_lon"].max() < east["home_lon"].min()
+    london = c[c["country"] == "GB"]
+    assert london["postcode"].nunique() == 17
+    identity = rules_for("finance_transactions")["identity_consistent"].check
+    assert identity(t, params) == 0
+    # The rule sees a postcode moved to another district of the same city.
+    swapped = c.copy()
+    swapped.loc[west.index, "postcode"] = "75020"
+    assert identity({"customers": swapped}, params) == len(west)

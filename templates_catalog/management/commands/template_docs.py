@@ -8,16 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from templates_catalog.docs import write_all
-
-# Sizes that keep the sample quick yet give every table at least 5 rows (the page shows the
-# first 5; docs.sample_frames fails if a table has fewer).
-SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
-    "healthcare_ehr": {"patients": 20},
-    "finance_transactions": {"customers": 20, "transactions_per_card": 5},
-    "robotics_sensors": {"robots": 5, "duration_s": 60, "failure_rate": 300.0},
-    "retail_journeys": {"customers": 40, "products": 5, "days": 30},
-}
+from templates_catalog.docs import SAMPLE_PARAMS, write_all
 
 
 class Command(BaseCommand):
