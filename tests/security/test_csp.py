@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from generation import services
+from tests.conftest import run_metrics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,6 +87,7 @@ def test_every_page_has_a_strict_enforced_policy(alice_client: Any) -> None:
 
     resp = alice_client.post("/api/generate", {"schema": SPEC, "seed": 1}, format="json")
     services.job_run(job_id=resp.json()["id"])
+    run_metrics(resp.json()["id"])
     report = alice_client.get(f"/api/metrics/{resp.json()['id']}?format=html")
     assert_strict(report, "metrics report")
     # The report runs no script at all.
