@@ -1,5 +1,6 @@
 // Validation of a spec against the published JSON Schema of the language (draft 2020-12).
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
+import standaloneCode from 'ajv/dist/standalone'
 
 export interface SchemaError {
   path: string
@@ -38,6 +39,20 @@ export function compileSpecSchema(schema: object): ValidateFunction {
     console.warn('JSON Schema: tagged unions are checked branch by branch:', e)
     return new Ajv2020({ allErrors: true, strict: false }).compile(schema)
   }
+}
+
+/**
+ * The ES module source of the spec schema's validator (Ajv standalone code, the same options
+ * as compileSpecSchema), for the build: see vite.config.ts. Browsers then never compile it.
+ */
+export function specValidatorSource(schema: object): string {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    discriminator: true,
+    code: { source: true, esm: true },
+  })
+  return standaloneCode(ajv, ajv.compile(forAjv(schema) as object))
 }
 
 function pointerToPath(pointer: string): string {

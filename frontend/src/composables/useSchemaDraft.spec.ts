@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { effectScope } from 'vue'
-import { resetSpecValidatorCache, useSchemaDraft } from './useSchemaDraft'
+import { useSchemaDraft } from './useSchemaDraft'
 import PUBLISHED from './__fixtures__/spec-jsonschema.json'
 
 function respond(body: unknown, status = 200): Response {
@@ -15,7 +15,6 @@ describe('useSchemaDraft', () => {
   afterEach(() => {
     vi.unstubAllGlobals()
     vi.useRealTimers()
-    resetSpecValidatorCache()
   })
 
   it('shows the server’s errors at their line, and syntax errors without asking it', async () => {

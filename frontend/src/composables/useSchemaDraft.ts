@@ -3,7 +3,8 @@ import { stringify as yamlStringify } from 'yaml'
 import type { ValidateFunction } from 'ajv'
 import { api, ApiError, unwrap } from '@/api/client'
 import type { SpecValidation } from '@/api/types'
-import { compileSpecSchema, schemaErrors } from './jsonSchema'
+import specValidator from 'virtual:spec-validator'
+import { schemaErrors } from './jsonSchema'
 import { parseSpec, placeProblems, type SpecLanguage, type SpecProblem } from './specText'
 
 export const EXAMPLE_SPEC = {
@@ -25,18 +26,10 @@ export function specToText(value: unknown, language: SpecLanguage): string {
   return language === 'yaml' ? yamlStringify(value, { indent: 2 }) : JSON.stringify(value, null, 2)
 }
 
-let jsonSchemaPromise: Promise<ValidateFunction | null> | null = null
-
-/** The published JSON Schema of the spec language, compiled once; null when unavailable. */
+/** The published JSON Schema of the spec language's validator, compiled when the app was built
+ * (no code is compiled in the browser: the Content-Security-Policy has no 'unsafe-eval'). */
 export function loadSpecValidator(): Promise<ValidateFunction | null> {
-  jsonSchemaPromise ??= unwrap(api.GET('/api/schemas/jsonschema'))
-    .then((schema) => compileSpecSchema(schema as object))
-    .catch(() => null)
-  return jsonSchemaPromise
-}
-
-export function resetSpecValidatorCache(): void {
-  jsonSchemaPromise = null
+  return Promise.resolve(specValidator)
 }
 
 /** Paths of the spec itself: `spec.tables.t` / `schema.tables.t` -> `tables.t`. */

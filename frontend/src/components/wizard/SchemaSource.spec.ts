@@ -3,7 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { defineComponent, effectScope, h, type EffectScope } from 'vue'
 import { NInput, NMessageProvider, NSelect } from 'naive-ui'
 import SchemaSource from './SchemaSource.vue'
-import { resetSpecValidatorCache, useSchemaDraft } from '@/composables/useSchemaDraft'
+import { useSchemaDraft } from '@/composables/useSchemaDraft'
 import type { SavedSchema } from '@/api/types'
 
 function respond(body: unknown, status = 200): Response {
@@ -78,7 +78,6 @@ describe('SchemaSource', () => {
     scope?.stop()
     scope = null
     vi.unstubAllGlobals()
-    resetSpecValidatorCache()
     document.body.innerHTML = ''
   })
 
