@@ -1212,6 +1212,16 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     else:
         real = {t: meta["rows_real"][t] for t in meta["order"]}
     spec = {"tables": {t: {"rows": n, "fields": {"row": {"type": "id"}}} for t, n in real.items()}}
+    # Expected rows, as the producer's plan will have them (producer._sequence_plans and
+    # _multi_plans), known here without planning: the row limit is checked on it.
+    asked = int(
+        rows if rows is not None else real[meta["order"][0] if chosen == "hma" else meta["table"]]
+    )
+    if chosen == "par":
+        estimate = {meta["table"]: round(asked * max(1.0, float(meta["mean_sequence_length"])))}
+    else:
+        root = meta["order"][0]
+        estimate = {t: round(asked * n / max(1, real[root])) for t, n in real.items()}
     return JobRequest(
         kind=Job.Kind.MODEL,
         spec=spec,
@@ -1225,6 +1235,7 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
             "conditions": [],
             **({"sequences": rows or meta["sequences_real"]} if chosen == "par" else {}),
         },
+        estimate=estimate,
     )
 
 
