@@ -390,3 +390,80 @@ def test_a_unique_pattern_too_small_for_the_rows_is_refused_everywhere(
     small = {"tables": {"t": {**UNIQUE_TOO_FEW["tables"]["t"], "rows": 50}}}
     resp = alice_client.post("/api/generate", {"schema": small, "rows": 101}, format="json")
     assert resp.status_code == 400 and _shape(resp)["details"][0]["path"] == f"schema.{path}"
+
+
+def _chunked_post(
+    path: str, body: bytes, content_type: str, token: str, *, terminated: bool = True
+) -> tuple[int, dict[str, Any]]:
+    """POST through the WSGI middleware of syndata_site.wsgi as gunicorn calls it for a chunked
+    body: no CONTENT_LENGTH, the body's stream ending at its end (``wsgi.input_terminated``)."""
+    import io
+    import json
+    import sys
+
+    from django.test.client import ClientHandler
+
+    from syndata_site.chunked import ChunkedBodies
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": content_type,
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "HTTP_AUTHORIZATION": f"Token {token}",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    handler = ClientHandler(enforce_csrf_checks=False)  # Django's, as the test client runs it
+
+    def django_app(environ: dict[str, Any], start_response: Any) -> Any:
+        response = handler(environ)
+        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
+        return response
+
+    status: list[str] = []
+    result = ChunkedBodies(django_app)(environ, lambda s, headers, *a: status.append(s))
+    data = b"".join(result)
+    getattr(result, "close", lambda: None)()
+    return int(status[0].split()[0]), json.loads(data)
+
+
+def test_a_chunked_upload_without_content_length_is_read_within_the_limit(
+    alice: Any, settings: Any
+) -> None:
+    """It answered "file: is required" (Django read no body); now it is read to its end,
+    and one over the upload limit is refused while being read."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+    from rest_framework.authtoken.models import Token
+
+    from generation.synthesis.models import Dataset
+    from syndata_site import wsgi
+
+    assert wsgi.application.__class__.__name__ == "ChunkedBodies"
+    token = Token.objects.create(user=alice).key
+    body = encode_multipart(BOUNDARY, {"file": _csv("chunked.csv", 200), "name": "chunked"})
+    status, doc = _chunked_post("/api/datasets", body, MULTIPART_CONTENT, token)
+    assert status == 201, doc
+    assert doc["rows"] == 200 and Dataset.objects.get(id=doc["id"]).name == "chunked"
+
+    settings.SYNDATA_DATASET_MAX_BYTES = 1000
+    huge = encode_multipart(BOUNDARY, {"file": _csv("huge.csv", 30_000)})
+    status, doc = _chunked_post("/api/datasets", huge, MULTIPART_CONTENT, token)
+    assert status == 400 and doc["error"]["code"] == "limit_upload_size"
+    assert doc["error"]["message"].startswith("file: the request body is over the limit")
+    assert Dataset.objects.count() == 1
+
+    # A server that cannot tell where a chunked body ends: a 411 that says what to send.
+    status, doc = _chunked_post("/api/datasets", body, MULTIPART_CONTENT, token, terminated=False)
+    assert status == 411 and "Content-Length is required" in doc["error"]["message"]
