@@ -44,22 +44,49 @@ class JobRequest:
     template: str = ""
     schema: Schema | None = None
     params: dict[str, Any] | None = None
+    # Expected rows per table when the spec alone does not say (par and hma models).
+    estimate: dict[str, int] | None = None
 
 
-def spec_validate(*, spec: Any, path: str = "schema") -> engine.Spec:
-    """Validate a spec, turning engine errors into one 400 with every path."""
+def spec_validate(*, spec: Any, path: str = "schema", rows: int | None = None) -> engine.Spec:
+    """Validate a spec, turning engine errors into one 400 with every path.
+
+    Unique fields are checked against the rows the spec (or ``rows``, a job's override) is
+    expected to make, so a spec that cannot be generated is refused wherever it is given:
+    saved, validated or generated.
+    """
+    return _spec_checked(spec=spec, path=path, rows=rows)[0]
+
+
+def _spec_checked(
+    *,
+    spec: Any,
+    path: str,
+    rows: int | None,
+    seed: int = 0,
+    estimate: dict[str, int] | None = None,
+    limit: bool = False,
+) -> tuple[engine.Spec, dict[str, int]]:
+    """The parsed spec and its expected rows per table (``estimate`` when the caller knows
+    them better), checked in order: the spec, the row limit (``limit``), unique capacity."""
     spec_size_check(spec=spec, path=path)
     try:
-        return engine.parse_spec(spec)
+        parsed = engine.parse_spec(spec)
+        counts = estimate or engine.estimate_rows(parsed, rows, seed=seed)
+        if limit:
+            rows_limit_check(sum(counts.values()))
+        engine.check_unique_capacity(parsed, counts)
     except engine.SpecError as exc:
-        details = [
-            {"path": f"{path}.{i.path}" if i.path else path, "message": i.message}
-            for i in exc.issues
-        ]
-        first = details[0]
-        raise ApiError(
-            f"{first['path']}: {first['message']}", code="invalid_spec", details=details
-        ) from None
+        raise _spec_error(exc, path) from None
+    return parsed, counts
+
+
+def _spec_error(exc: engine.SpecError, path: str) -> ApiError:
+    details = [
+        {"path": ".".join(p for p in (path, i.path) if p), "message": i.message} for i in exc.issues
+    ]
+    first = details[0]
+    return ApiError(f"{first['path']}: {first['message']}", code="invalid_spec", details=details)
 
 
 def spec_size_check(*, spec: Any, path: str = "schema") -> None:
@@ -138,11 +165,24 @@ def _sha256(path: Path) -> str:
 
 
 def job_submit(*, user: Any, request: JobRequest) -> Job:
-    """Create a queued job for a request and enqueue it once the row is committed."""
+    """Create a queued job for a request and enqueue it once the row is committed.
+
+    Every limit is checked on what the request asks before any work that grows with it: the
+    rows on an estimate (engine.estimate_rows, bounded work). A job expected to be small is
+    planned here; a larger one is planned by the worker that runs it (job_run).
+    """
     if request.format not in engine.FORMATS:
         raise ApiError(f"format: must be one of {', '.join(engine.FORMATS)}", code="invalid")
-    spec = spec_validate(spec=request.spec)
+    rows_check(request.rows)
     seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
+    spec, estimate = _spec_checked(
+        spec=request.spec,
+        path="schema",
+        rows=request.rows,
+        seed=seed,
+        estimate=request.estimate,
+        limit=True,
+    )
     block_size = settings.SYNDATA_BLOCK_SIZE
     job = Job(
         owner=user,
@@ -155,9 +195,33 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
         seed=seed,
         engine_version=engine.ENGINE_VERSION,
     )
-    # The plan the workers will follow (the producer's, from what the job row keeps).
-    plans = producer_for(job).plans()
-    rows_total = sum(p.rows for p in plans.values())
+    if sum(estimate.values()) <= settings.SYNDATA_PLAN_INLINE_ROWS:
+        try:
+            _plan_record(job, producer_for(job).plans())
+        except engine.SpecError as exc:
+            raise _spec_error(exc, "schema") from None
+    else:  # blocks_total 0: not planned yet; the rows are an estimate until a worker plans
+        job.rows_total = sum(estimate.values())
+        job.blocks_total = 0
+        job.tables = {name: {"rows": n, "blocks": 0} for name, n in estimate.items()}
+    disk_space_check()
+    with transaction.atomic():
+        concurrent_jobs_check(user=user)
+        job.save(force_insert=True)
+        job_enqueue(job=job)
+    return job
+
+
+def rows_check(rows: int | None) -> None:
+    """400 naming ``rows`` when a job's row count is outside what the engine takes."""
+    try:
+        engine.rows_check(rows)
+    except engine.SpecError as exc:
+        raise _spec_error(exc, "") from None
+
+
+def rows_limit_check(rows_total: int) -> None:
+    """400 ``limit_rows_per_job`` when a job would make more rows than SYNDATA_MAX_ROWS_PER_JOB."""
     limit = settings.SYNDATA_MAX_ROWS_PER_JOB
     if rows_total > limit:
         raise ApiError(
@@ -166,15 +230,34 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
             code="limit_rows_per_job",
             details=[{"path": "rows", "message": f"at most {limit} rows", "limit": limit}],
         )
-    disk_space_check()
+
+
+def _plan_record(job: Job, plans: dict[str, engine.TablePlan]) -> None:
+    """Rows and blocks of the plan on the job (rows_total: the limit is checked on it)."""
+    rows_total = sum(p.rows for p in plans.values())
+    rows_limit_check(rows_total)
     job.rows_total = rows_total
     job.blocks_total = sum(p.n_blocks for p in plans.values())
     job.tables = {name: {"rows": p.rows, "blocks": p.n_blocks} for name, p in plans.items()}
-    with transaction.atomic():
-        concurrent_jobs_check(user=user)
-        job.save(force_insert=True)
-        job_enqueue(job=job)
-    return job
+
+
+def _plan_on_worker(job: Job) -> Any:
+    """Plan a job submitted unplanned (blocks_total 0); its producer, or None when the real
+    plan is refused (over the limit, unique values too few: the estimate was under), which
+    fails the job with the reason."""
+    try:
+        producer = producer_for(job)
+        _plan_record(job, producer.plans())
+    except engine.SpecError as exc:
+        _job_fail(job, _spec_error(exc, "schema").message)
+        return None
+    except ApiError as exc:
+        _job_fail(job, exc.message)
+        return None
+    Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
+        rows_total=job.rows_total, blocks_total=job.blocks_total, tables=job.tables
+    )
+    return producer
 
 
 def job_enqueue(
@@ -233,18 +316,24 @@ def job_run(*, job_id: Any) -> None:
     job = Job.objects.filter(id=job_id).first()
     if job is None or job.is_finished:
         return
+    producer = None
+    if job.blocks_total == 0:
+        producer = _plan_on_worker(job)
+        if producer is None:
+            return
+        _PRODUCERS[job.id] = producer
     if job.blocks_total > 1:
-        _fan_out(job)
+        _fan_out(job, producer)
         return
-    job_run_sequential(job=job)
+    job_run_sequential(job=job, producer=producer)
 
 
-def job_run_sequential(*, job: Job) -> None:
+def job_run_sequential(*, job: Job, producer: Any = None) -> None:
     """Make every block in this task, writing each table's file straight through."""
     if not _start(job):
         return
     try:
-        _generate(job)
+        _generate(job, producer)
     except _Cancelled:
         job_files_remove(job=job)
         return
@@ -274,7 +363,7 @@ def metrics_enqueue(*, job: Job) -> None:
         )
 
 
-def _fan_out(job: Job) -> None:
+def _fan_out(job: Job, producer: Any = None) -> None:
     """Enqueue one task per block, block 0 of each table first, as one django-q2 group.
 
     Any worker on any machine can make any block (blocks are deterministic), so the job is
@@ -283,7 +372,7 @@ def _fan_out(job: Job) -> None:
     if not _start(job):
         return
     job.directory.mkdir(parents=True, exist_ok=True)
-    plans = producer_for(job).plans()
+    plans = (producer or producer_for(job)).plans()
     order = [(name, 0) for name in plans]
     order += [(name, i) for name, plan in plans.items() for i in range(1, plan.n_blocks)]
     job_id = str(job.id)
@@ -487,8 +576,8 @@ class _Cancelled(Exception):
     pass
 
 
-def _generate(job: Job) -> None:
-    producer = producer_for(job)
+def _generate(job: Job, producer: Any = None) -> None:
+    producer = producer or producer_for(job)
     plans = producer.plans()
     out_dir = job.directory
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -662,14 +751,22 @@ def job_preview(*, job: Job, table: str | None, limit: int) -> dict[str, Any]:
 
 
 def spec_check(*, spec: Any) -> dict[str, Any]:
-    """Validate without saving: ``{"valid", "errors": [{"path", "message"}], "tables"}``."""
+    """Validate without saving: ``{"valid", "errors": [{"path", "message"}], "tables"}``.
+
+    ``tables``: rows per table, planned when small, else expected (engine.estimate_rows).
+    """
     try:
         parsed = spec_validate(spec=spec, path="spec")
+        counts = engine.estimate_rows(parsed)
+        if sum(counts.values()) <= settings.SYNDATA_PLAN_INLINE_ROWS:
+            try:
+                counts = {n: p.rows for n, p in engine.plan_tables(parsed).items()}
+            except engine.SpecError as exc:
+                raise _spec_error(exc, "spec") from None
     except ApiError as exc:
         errors = list(exc.details or [{"path": "spec", "message": exc.message}])
         return {"valid": False, "errors": errors, "tables": {}}
-    plans = engine.plan_tables(parsed)
-    return {"valid": True, "errors": [], "tables": {n: p.rows for n, p in plans.items()}}
+    return {"valid": True, "errors": [], "tables": counts}
 
 
 def schema_create(*, user: Any, name: str, spec: Any, description: str = "") -> Schema:

@@ -275,6 +275,9 @@ SYNDATA_CSV_NEUTRALIZE_FORMULAS = env_bool("SYNDATA_CSV_NEUTRALIZE_FORMULAS", Tr
 SYNDATA_EMAIL_DOMAINS = env_list("SYNDATA_EMAIL_DOMAINS", [])
 SYNDATA_BLOCK_SIZE = env_int("SYNDATA_BLOCK_SIZE", 100_000)
 SYNDATA_MAX_ROWS_PER_JOB = env_int("SYNDATA_MAX_ROWS_PER_JOB", 50_000_000)
+# A job expected to have more rows than this is planned (its child counts drawn) by a worker,
+# not in the web request; the request checks the limits on an estimate (engine.estimate_rows).
+SYNDATA_PLAN_INLINE_ROWS = env_int("SYNDATA_PLAN_INLINE_ROWS", 1_000_000)
 # A job whose files have not changed for this long gets its lost blocks enqueued again
 # (generation/recovery.py: a worker killed mid-task takes its task with it on Redis).
 SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)

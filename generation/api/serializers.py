@@ -39,6 +39,7 @@ class GenerateSerializer(serializers.Serializer):
     rows = serializers.IntegerField(
         required=False,
         min_value=0,
+        max_value=engine.MAX_ROWS,
         help_text=(
             "Rows of the root table(s). model_id of a par model: sequences (the job's "
             "rows_total is then the rows made); of an hma model: rows of the parent table."
@@ -115,7 +116,10 @@ class JobColumnSerializer(serializers.Serializer):
 
 class JobTableSerializer(serializers.Serializer):
     rows = serializers.IntegerField(help_text="Rows the table will have.")
-    blocks = serializers.IntegerField(help_text="Blocks it is made in.")
+    blocks = serializers.IntegerField(
+        help_text="Blocks it is made in; 0 until a worker has planned a large job "
+        "(its rows are then expected rows)."
+    )
     columns = JobColumnSerializer(
         many=True, required=False, help_text="Known once its first block is written."
     )

@@ -29,6 +29,7 @@ __all__ = [
     "ENGINE_VERSION",
     "FORMATS",
     "MAX_MATRIX_FIELDS",
+    "MAX_ROWS",
     "BlockPlan",
     "ColumnReference",
     "EngineError",
@@ -40,6 +41,7 @@ __all__ = [
     "TableSpec",
     "block_rng",
     "compile_spec",
+    "estimate_rows",
     "extension_for",
     "generate_block",
     "json_schema",
@@ -49,6 +51,8 @@ __all__ = [
     "parse_spec",
     "plan_tables",
     "reference_for",
+    "rows_check",
+    "check_unique_capacity",
     "spec_notes",
 ]
 
@@ -68,23 +72,43 @@ def plan_tables(
         block_size: rows per block of root tables (child blocks hold whole parent rows).
         seed: the job's seed; child row counts are random, so they depend on it.
     """
-    if rows is not None and not 0 <= int(rows) <= 1_000_000_000:
-        raise SpecError.at("rows", "must be between 0 and 1000000000")
+    rows_check(rows)
     if block_size < 1:
         raise ValueError("block_size must be >= 1")
     compiled = compile_spec(spec)
     plans = plan_all(compiled, spec, rows, block_size, seed, parent_columns)
-    _check_unique_capacity(spec, plans)
+    check_unique_capacity(spec, {name: p.rows for name, p in plans.items()})
     return {name: plans[name] for name in compiled.order}
 
 
-def _check_unique_capacity(spec: Spec, plans: dict[str, TablePlan]) -> None:
+MAX_ROWS = 1_000_000_000
+
+
+def rows_check(rows: int | None) -> None:
+    """The ``rows`` override of a job: 0..MAX_ROWS (SpecError at ``rows`` otherwise)."""
+    if rows is not None and not 0 <= int(rows) <= MAX_ROWS:
+        raise SpecError.at("rows", f"must be between 0 and {MAX_ROWS}")
+
+
+def estimate_rows(spec: Spec, rows: int | None = None, *, seed: int = 0) -> dict[str, int]:
+    """Expected rows per table, in time independent of the row counts (see
+    relations.estimate_all): what limits are checked on before any plan is made."""
+    from generation.engine.relations import estimate_all
+
+    rows_check(rows)
+    compiled = compile_spec(spec)
+    counts = estimate_all(compiled, spec, rows, seed)
+    return {name: counts[name] for name in compiled.order}
+
+
+def check_unique_capacity(spec: Spec, counts: dict[str, int]) -> None:
+    """SpecError naming every unique field whose values cannot fill its table's rows."""
     from generation.engine.fields.models import IntField, StringField
     from generation.engine.fields.patterns import pattern_combinations
 
     issues = []
     for tname, t in spec.tables.items():
-        n = plans[tname].rows
+        n = counts[tname]
         for fname, f in t.fields.items():
             if isinstance(f, IntField) and f.unique:
                 span = int(f.max) - int(f.min) + 1  # type: ignore[arg-type]

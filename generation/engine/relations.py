@@ -149,4 +149,47 @@ def child_structure(
     return parent_index, index, np.repeat(c, c), pblock
 
 
-__all__ += ["child_structure", "BLOCK_SIZE"]
+# What estimate_all plans for real: this many root rows, and at most this many rows of a child
+# table are kept as the parents of its own children (whole parents; always at least one).
+ESTIMATE_ROOTS = 1000
+ESTIMATE_ROWS = 100_000
+_ONE_BLOCK = 1 << 62  # block size of the sample: every sampled table is a single block
+
+
+def estimate_all(compiled: Any, spec: Any, rows: int | None, seed: int) -> dict[str, int]:
+    """Expected rows per table from a bounded sample, whatever the row counts asked.
+
+    Root tables give their count. A child's counts are drawn (by the same streams and
+    expressions as the real plan) for a sample of its parent's rows only: at most
+    ESTIMATE_ROOTS root rows, at most ESTIMATE_ROWS child rows kept as parents further down,
+    and scaled up by how many real parent rows each sampled one stands for. The work is
+    bounded by those constants (and a parent's largest per_parent count), not by ``rows``.
+    """
+    ctx = PlanContext({}, seed, spec)
+    expected: dict[str, int] = {}
+    weight: dict[str, float] = {}  # real rows each sampled row of a table stands for
+    for name in compiled.order:
+        t = spec.tables[name]
+        if t.parent is None:
+            n = t.rows if rows is None else int(rows)
+            sampled = min(n, ESTIMATE_ROOTS)
+            ctx.plans[name] = TablePlan(name, sampled, _ONE_BLOCK, context=ctx)
+            expected[name] = n
+            weight[name] = n / sampled if sampled else 0.0
+            continue
+        parent_rows = ctx.plans[t.parent].block(0).rows
+        counts = children_counts(t, name, seed, 0, parent_rows, ctx)
+        expected[name] = round(float(counts.sum()) * weight[t.parent])
+        # Whole parents from the first, as long as their children fit ESTIMATE_ROWS.
+        kept_parents = max(1, int(np.searchsorted(np.cumsum(counts), ESTIMATE_ROWS, "right")))
+        kept_parents = min(kept_parents, len(counts))
+        kept = int(counts[:kept_parents].sum())
+        layout = np.array([[0, 0, kept_parents, 0, kept]], dtype=np.int64)
+        ctx.plans[name] = TablePlan(
+            name, kept, _ONE_BLOCK, parent=t.parent, layout=layout, context=ctx
+        )
+        weight[name] = expected[name] / kept if kept else 0.0
+    return expected
+
+
+__all__ += ["child_structure", "estimate_all", "BLOCK_SIZE"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -304,7 +306,7 @@ def model_fit_submit(
     if not isinstance(options, dict):
         raise ApiError("options: must be an object")
     _check_fits_dataset(synthesizer, dataset, offered)
-    _check_options(synthesizer, options)
+    _check_options(synthesizer, options, dataset.metadata.get("columns"))
     if synthesizer == "argn":
         argn_fit.check_dataset(dataset)
     seed = seed if seed is not None else secrets.randbelow(2**31)
@@ -384,7 +386,10 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
         )
 
 
-def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
+def _check_options(
+    synthesizer: str, options: dict[str, Any], dataset_columns: dict[str, Any] | None = None
+) -> None:
+    """400 naming the first option that is not one of the synthesizer's, or out of range."""
     from generation import sdv_backend
 
     if synthesizer == "spec":
@@ -402,30 +407,107 @@ def _check_options(synthesizer: str, options: dict[str, Any]) -> None:
                 f"options.{key}: not an option of {synthesizer}"
                 + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else " (it has none)")
             )
-    if "epochs" in options:
-        epochs = options["epochs"]
-        if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= 10_000:
-            raise ApiError("options.epochs: must be an integer between 1 and 10000")
-    for name, top in (("sample_size", 100), ("segment_size", 100_000)):
-        value = options.get(name)
-        if name in options and (
-            value is not None
-            and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top)
-        ):
-            raise ApiError(f"options.{name}: must be an integer between 1 and {top}")
-    if "time_budget_s" in options:
-        budget = options["time_budget_s"]
-        if not isinstance(budget, int | float) or not 1 <= budget <= 86_400:
-            raise ApiError("options.time_budget_s: must be a number of seconds in 1..86400")
-    if "candidates" in options:
-        cands = options["candidates"]
-        if not isinstance(cands, list) or not cands or any(c not in SINGLE_TABLE for c in cands):
-            names = ", ".join(SINGLE_TABLE)
-            raise ApiError(f"options.candidates: must be a non-empty list of {names}")
-    if "holdout" in options:
-        holdout = options["holdout"]
-        if not isinstance(holdout, int | float) or not 0.05 <= holdout <= 0.5:
-            raise ApiError("options.holdout: must be between 0.05 and 0.5")
+    columns = dataset_columns or {}
+    for key, value in options.items():
+        problem = _OPTION_CHECKS[key](value, columns)
+        if problem:
+            raise ApiError(f"options.{key}: {problem}")
+    if synthesizer in ("ctgan", "copulagan"):
+        # CTGAN trains on batches of pac rows per discriminator input, in pairs: any other
+        # size fails an assertion in the middle of the fit.
+        batch, pac = options.get("batch_size", 500), options.get("pac", 10)
+        if batch % 2 or batch % pac:
+            raise ApiError(
+                f"options.batch_size: {batch} must be even and a multiple of pac ({pac})"
+            )
+
+
+def _integer(lo: int, hi: int) -> Callable[[Any, Any], str | None]:
+    def check(value: Any, columns: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+        return None if ok else f"must be an integer between {lo} and {hi}"
+
+    return check
+
+
+def _number(lo: float, hi: float, *, low_open: bool = False) -> Callable[[Any, Any], str | None]:
+    def check(value: Any, columns: Any) -> str | None:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = number and math.isfinite(value) and (lo < value if low_open else lo <= value)
+        return (
+            None
+            if ok and value <= hi
+            else f"must be a number in {'(' if low_open else '['}{lo:g}, {hi:g}]"
+        )
+
+    return check
+
+
+def _layers(value: Any, columns: Any) -> str | None:
+    ints = isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 4096 for v in value
+    )
+    return (
+        None
+        if ints and 1 <= len(value) <= 8
+        else "must be a list of 1..8 layer sizes, each 1..4096"
+    )
+
+
+#: SDV's univariate distributions (GaussianCopulaSynthesizer._DISTRIBUTIONS).
+DISTRIBUTIONS = ("norm", "beta", "truncnorm", "gamma", "uniform", "gaussian_kde")
+
+
+def _distribution(value: Any, columns: Any) -> str | None:
+    return None if value in DISTRIBUTIONS else f"must be one of {', '.join(DISTRIBUTIONS)}"
+
+
+def _distributions(value: Any, columns: dict[str, Any]) -> str | None:
+    if not isinstance(value, dict):
+        return "must be an object {numerical column: distribution}"
+    for column, name in value.items():
+        if (columns.get(column) or {}).get("sdtype") != "numerical":
+            return f"{column!r} is not a numerical column of the dataset"
+        if name not in DISTRIBUTIONS:
+            return f"{column}: must be one of {', '.join(DISTRIBUTIONS)}"
+    return None
+
+
+def _candidates(value: Any, columns: Any) -> str | None:
+    ok = isinstance(value, list) and value and all(c in SINGLE_TABLE for c in value)
+    return None if ok else f"must be a non-empty list of {', '.join(SINGLE_TABLE)}"
+
+
+def _boolean(value: Any, columns: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _segment_size(value: Any, columns: Any) -> str | None:
+    return None if value is None else _integer(1, 100_000)(value, columns)
+
+
+#: The range of every option any synthesizer takes (sdv_backend.allowed_options and auto's),
+#: checked at submit: a value out of range would fail the fit later, or never end.
+_OPTION_CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
+    "epochs": _integer(1, 10_000),
+    "batch_size": _integer(1, 10_000),
+    "pac": _integer(1, 100),
+    "embedding_dim": _integer(1, 4096),
+    "generator_dim": _layers,
+    "discriminator_dim": _layers,
+    "compress_dims": _layers,
+    "decompress_dims": _layers,
+    "generator_lr": _number(0, 1, low_open=True),
+    "discriminator_lr": _number(0, 1, low_open=True),
+    "default_distribution": _distribution,
+    "numerical_distributions": _distributions,
+    "enforce_min_max_values": _boolean,
+    "sample_size": _integer(1, 100),
+    "segment_size": _segment_size,
+    "time_budget_s": _number(1, 86_400),
+    "candidates": _candidates,
+    "holdout": _number(0.05, 0.5),
+}
 
 
 def _fit_one(
@@ -1146,6 +1228,16 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     else:
         real = {t: meta["rows_real"][t] for t in meta["order"]}
     spec = {"tables": {t: {"rows": n, "fields": {"row": {"type": "id"}}} for t, n in real.items()}}
+    # Expected rows, as the producer's plan will have them (producer._sequence_plans and
+    # _multi_plans), known here without planning: the row limit is checked on it.
+    asked = int(
+        rows if rows is not None else real[meta["order"][0] if chosen == "hma" else meta["table"]]
+    )
+    if chosen == "par":
+        estimate = {meta["table"]: round(asked * max(1.0, float(meta["mean_sequence_length"])))}
+    else:
+        root = meta["order"][0]
+        estimate = {t: round(asked * n / max(1, real[root])) for t, n in real.items()}
     return JobRequest(
         kind=Job.Kind.MODEL,
         spec=spec,
@@ -1159,6 +1251,7 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
             "conditions": [],
             **({"sequences": rows or meta["sequences_real"]} if sequences else {}),
         },
+        estimate=estimate,
     )
 
 

@@ -438,6 +438,18 @@ def _check_against_data(
         _check_primary_key(pk, read_columns(path, out, [pk])[pk])
 
 
+def _check_datetime_format(where: str, value: Any) -> None:
+    """A format pandas can parse with (load_frame): "%Y%Y" or "%Q" would fail every fit."""
+    if not isinstance(value, str) or "%" not in value:
+        raise TableError(f"{where}: must be a strftime format such as '%Y-%m-%d'")
+    try:
+        pd.to_datetime(pd.Series(["2000-01-01"], dtype="string"), format=value, errors="coerce")
+    except (ValueError, re.error) as exc:
+        raise TableError(
+            f"{where}: {value!r} is not a usable strftime format ({exc}); e.g. '%Y-%m-%d'"
+        ) from None
+
+
 def check_metadata(
     metadata: dict[str, Any], edits: dict[str, Any], *, path: Path | None = None
 ) -> dict[str, Any]:
@@ -463,7 +475,12 @@ def check_metadata(
             )
     checked: dict[str, str] = {}  # edited column -> the field that changed how it is read
     guessed: set[str] = set()  # made datetime without a format: the default is a guess
-    for name, change in (edits.get("columns") or {}).items():
+    columns = edits.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise TableError(
+            "metadata.columns: must be an object {column: {sdtype, datetime_format, identifier}}"
+        )
+    for name, change in columns.items():
         if name not in out["columns"]:
             raise TableError(f"metadata.columns.{name}: unknown column")
         if not isinstance(change, dict):
@@ -480,8 +497,8 @@ def check_metadata(
                     guessed.add(name)  # the data's own format, where it has one (below)
                 checked.setdefault(name, "sdtype")
             elif key == "datetime_format":
-                if value is not None and (not isinstance(value, str) or "%" not in value):
-                    raise TableError(f"{where}: must be a strftime format such as '%Y-%m-%d'")
+                if value is not None:
+                    _check_datetime_format(where, value)
                 entry["datetime_format"] = value
                 checked[name] = "datetime_format"
                 guessed.discard(name)
@@ -495,6 +512,8 @@ def check_metadata(
                 raise TableError(f"{where}: cannot be edited (sdtype, datetime_format, identifier)")
     if "primary_key" in edits:
         pk = edits["primary_key"]
+        if pk is not None and not isinstance(pk, str):
+            raise TableError("metadata.primary_key: must be one column's name, or null")
         if pk is not None and pk not in out["columns"]:
             raise TableError(f"metadata.primary_key: unknown column {pk!r}")
         out["primary_key"] = pk

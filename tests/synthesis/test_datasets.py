@@ -283,3 +283,28 @@ def test_it_refuses_a_primary_key_with_empty_values(alice_client: Any) -> None:
     assert resp.status_code == 400, resp.json()
     message = resp.json()["error"]["message"]
     assert message.startswith("metadata.primary_key:") and "1 empty values" in message
+
+
+@pytest.mark.parametrize(
+    ("metadata", "where"),
+    [
+        ({"columns": {"Status": {"datetime_format": "%Y%Y"}}}, "columns.Status.datetime_format"),
+        ({"columns": {"Status": {"datetime_format": "%Q"}}}, "columns.Status.datetime_format"),
+        ({"columns": [1]}, "columns"),
+        ({"primary_key": {"a": 1}}, "primary_key"),
+        ({"primary_key": ["Status"]}, "primary_key"),
+    ],
+    ids=["format-regex", "format-directive", "columns-list", "pk-object", "pk-list"],
+)
+def test_malformed_metadata_edits_are_a_400_naming_the_field(
+    alice_client: Any, metadata: dict[str, Any], where: str
+) -> None:
+    """Each of these was a 500 (re.error, AttributeError, TypeError); nothing is saved."""
+    dataset = upload(alice_client, real_table("credit_scoring", rows=100, seed=1))
+    resp = _patch(alice_client, dataset["id"], metadata)
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["error"]["message"].startswith(f"metadata.{where}: ")
+    assert (
+        alice_client.get(f"/api/datasets/{dataset['id']}").json()["metadata"]
+        == (dataset["metadata"])
+    )

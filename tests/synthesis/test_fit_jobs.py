@@ -232,3 +232,57 @@ def test_epoch_synthesizers_are_built_for_cuda_exactly_when_it_is_there(
     assert kwargs["TVAESynthesizer"]["enable_gpu"] is cuda
     assert "enable_gpu" not in kwargs["GaussianCopulaSynthesizer"]  # no torch in a copula
     assert kwargs["PARSynthesizer"]["cuda"] is cuda
+
+
+@pytest.mark.parametrize(
+    ("synthesizer", "options", "where"),
+    [
+        ("ctgan", {"batch_size": 0}, "batch_size"),  # was a ZeroDivisionError in the fit
+        ("tvae", {"batch_size": -5}, "batch_size"),
+        ("ctgan", {"batch_size": 30, "pac": 4}, "batch_size"),  # CTGAN's assertion
+        ("ctgan", {"pac": 0}, "pac"),
+        ("ctgan", {"generator_lr": 0}, "generator_lr"),
+        ("ctgan", {"discriminator_lr": 2}, "discriminator_lr"),
+        ("ctgan", {"embedding_dim": True}, "embedding_dim"),
+        ("ctgan", {"generator_dim": []}, "generator_dim"),
+        ("tvae", {"compress_dims": [128, 0]}, "compress_dims"),
+        ("gaussian_copula", {"default_distribution": "cauchy"}, "default_distribution"),
+        (
+            "gaussian_copula",
+            {"numerical_distributions": {"Home": "beta"}},
+            "numerical_distributions",
+        ),
+        ("gaussian_copula", {"enforce_min_max_values": "yes"}, "enforce_min_max_values"),
+        ("auto", {"time_budget_s": True}, "time_budget_s"),
+        ("auto", {"holdout": 0.9}, "holdout"),
+    ],
+)
+def test_an_out_of_range_fit_option_is_a_400_naming_it(
+    alice_client: Any, synthesizer: str, options: dict[str, Any], where: str
+) -> None:
+    dataset = upload(alice_client, real_table("credit_scoring", rows=100))
+    body = {"synthesizer": synthesizer, "options": options}
+    resp = alice_client.post(f"/api/datasets/{dataset['id']}/fit", body, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["error"]["message"].startswith(f"options.{where}: ")
+    assert not Job.objects.exists() and not SynthModel.objects.exists()
+
+
+def test_every_option_a_synthesizer_takes_has_its_range_checked() -> None:
+    from generation import sdv_backend
+    from generation.synthesis import services
+
+    taken = set().union(*(sdv_backend.allowed_options(s) for s in services.SYNTHESIZERS))
+    assert taken | services._AUTO_OPTIONS <= set(services._OPTION_CHECKS)
+
+
+def test_in_range_fit_options_are_accepted(alice_client: Any) -> None:
+    dataset = upload(alice_client, real_table("credit_scoring", rows=100))
+    url = f"/api/datasets/{dataset['id']}/fit"
+    for synthesizer, options in (
+        ("ctgan", {"batch_size": 40, "pac": 4, "generator_dim": [64, 64], "generator_lr": 1e-3}),
+        ("gaussian_copula", {"numerical_distributions": {"Age": "beta"}}),
+    ):
+        body = {"synthesizer": synthesizer, "options": options}
+        resp = alice_client.post(url, body, format="json")
+        assert resp.status_code == 202, resp.content

@@ -576,7 +576,7 @@ export interface components {
         JobTable: {
             /** @description Rows the table will have. */
             rows: number;
-            /** @description Blocks it is made in. */
+            /** @description Blocks it is made in; 0 until a worker has planned a large job (its rows are then expected rows). */
             blocks: number;
             /** @description Known once its first block is written. */
             columns?: components["schemas"]["JobColumn"][];

@@ -20,7 +20,7 @@ class JobTable:
     """
     Attributes:
         rows (int): Rows the table will have.
-        blocks (int): Blocks it is made in.
+        blocks (int): Blocks it is made in; 0 until a worker has planned a large job (its rows are then expected rows).
         columns (list[JobColumn] | Unset): Known once its first block is written.
     """
 
