@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from generation.api import paging
 from generation.api.serializers import ErrorSerializer, JobSerializer
-from generation.services import upload_size_check
+from generation.specs import upload_size_check
 from generation.synthesis.models import Dataset, SynthModel
 from syndata_site.errors import ApiError
 from syndata_site.lazy import LazyModule

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from generation import downloads, engine, selectors, services
+from generation import downloads, engine, selectors, services, specs
 from generation.api import paging
 from generation.api.serializers import (
     ErrorSerializer,
@@ -262,7 +262,7 @@ class SchemaListView(APIView):
     def post(self, request: Request) -> Response:
         body = SchemaSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        schema = services.schema_create(user=request.user, **body.validated_data)
+        schema = specs.schema_create(user=request.user, **body.validated_data)
         return Response(SchemaSerializer(schema).data, status=status.HTTP_201_CREATED)
 
 
@@ -294,13 +294,13 @@ class SchemaDetailView(APIView):
         schema = selectors.schema_get_for(user=request.user, schema_id=schema_id)
         body = SchemaSerializer(schema, data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
-        schema = services.schema_update(schema=schema, **body.validated_data)
+        schema = specs.schema_update(schema=schema, **body.validated_data)
         return Response(SchemaSerializer(schema).data)
 
     @extend_schema(operation_id="schemas_destroy", responses={204: None})
     def delete(self, request: Request, schema_id: str) -> Response:
         schema = selectors.schema_get_for(user=request.user, schema_id=schema_id)
-        services.schema_delete(schema=schema)
+        specs.schema_delete(schema=schema)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -314,7 +314,7 @@ class SchemaValidateView(APIView):
     def post(self, request: Request) -> Response:
         body = SpecValidateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(services.spec_check(spec=body.validated_data["spec"]))
+        return Response(specs.spec_check(spec=body.validated_data["spec"]))
 
 
 class SchemaJsonSchemaView(APIView):

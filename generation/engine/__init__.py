@@ -97,7 +97,7 @@ def estimate_rows(spec: Spec, rows: int | None = None, *, seed: int = 0) -> dict
 
     rows_check(rows)
     compiled = compile_spec(spec)
-    counts = estimate_all(compiled, spec, rows, seed)
+    counts = estimate_all(compiled, spec, rows, seed, parent_columns)
     return {name: counts[name] for name in compiled.order}
 
 

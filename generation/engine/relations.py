@@ -156,7 +156,13 @@ ESTIMATE_ROWS = 100_000
 _ONE_BLOCK = 1 << 62  # block size of the sample: every sampled table is a single block
 
 
-def estimate_all(compiled: Any, spec: Any, rows: int | None, seed: int) -> dict[str, int]:
+def estimate_all(
+    compiled: Any,
+    spec: Any,
+    rows: int | None,
+    seed: int,
+    columns: Callable[..., dict[str, Any]],
+) -> dict[str, int]:
     """Expected rows per table from a bounded sample, whatever the row counts asked.
 
     Root tables give their count. A child's counts are drawn (by the same streams and
@@ -165,7 +171,7 @@ def estimate_all(compiled: Any, spec: Any, rows: int | None, seed: int) -> dict[
     and scaled up by how many real parent rows each sampled one stands for. The work is
     bounded by those constants (and a parent's largest per_parent count), not by ``rows``.
     """
-    ctx = PlanContext({}, seed, spec)
+    ctx = PlanContext({}, seed, spec, columns)
     expected: dict[str, int] = {}
     weight: dict[str, float] = {}  # real rows each sampled row of a table stands for
     for name in compiled.order:

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.models import Job, Schema
-from generation.services import concurrent_jobs_check, job_enqueue, upload_size_check
+from generation.services import job_enqueue
+from generation.specs import concurrent_jobs_check, upload_size_check
 from generation.synthesis import argn_fit
 from generation.synthesis.catalog import SYNTHESIZERS, licence_clean
 from generation.synthesis.fitted import load_fitted, save_fitted

@@ -150,11 +150,11 @@ def test_a_fit_job_reports_an_eta_until_its_last_epoch(alice_client: Any, monkey
     import itertools
     import types
 
-    from generation.synthesis import services
+    from generation.synthesis import fitting
 
     # A clock that moves 2 s each time it is read: an epoch "takes" 2 s, whatever the machine.
     ticks = itertools.count(start=1000.0, step=2.0)
-    monkeypatch.setattr(services, "time", types.SimpleNamespace(monotonic=lambda: next(ticks)))
+    monkeypatch.setattr(fitting, "time", types.SimpleNamespace(monotonic=lambda: next(ticks)))
     seen: list[tuple[int, int, Any]] = []
     original = FitProgress.__call__
 

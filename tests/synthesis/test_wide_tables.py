@@ -60,7 +60,7 @@ def wide_frame(
 
 def round_trip(frame: pd.DataFrame, tmp_path: Path, rows: int) -> tuple[dict, pd.DataFrame]:
     """Upload-like read, learn, the API's check, save, load, sample: (spec, sampled rows)."""
-    from generation.services import spec_validate
+    from generation.specs import spec_validate
 
     path = tmp_path / "table.csv"
     frame.to_csv(path, index=False)
