@@ -103,6 +103,13 @@ class SynthesizerSerializer(serializers.Serializer):
     license = serializers.CharField()
     bsl = serializers.BooleanField()
     epochs = serializers.BooleanField()
+    takes = serializers.ChoiceField(
+        choices=["table", "tables", "sequences", "any"],
+        help_text=(
+            "What it learns: one table of independent rows, related tables (a multi-table "
+            "dataset), sequences (a table with metadata.sequence_key), or any of them."
+        ),
+    )
     available = serializers.BooleanField()
 
 

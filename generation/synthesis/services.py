@@ -45,49 +45,57 @@ __all__ = [
     "synthesizers_offered",
 ]
 
-#: Everything this code base can fit, with its licence.
+#: Everything this code base can fit, with its licence and what it learns (``takes``: one
+#: table of independent rows, related ``tables``, ``sequences`` of one table, or ``any``).
 SYNTHESIZERS: dict[str, dict[str, Any]] = {
     "spec": {
         "title": "Syn-Data spec (learned spec + engine)",
         "license": "Syn-Data's own (no SDV)",
         "bsl": False,
         "epochs": False,
+        "takes": "table",
     },
     "gaussian_copula": {
         "title": "SDV GaussianCopula",
         "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
         "bsl": True,
         "epochs": False,
+        "takes": "table",
     },
     "ctgan": {
         "title": "SDV CTGAN",
         "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": "table",
     },
     "tvae": {
         "title": "SDV TVAE",
         "license": "Business Source License 1.1 (SDV, CTGAN, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": "table",
     },
     "copulagan": {
         "title": "SDV CopulaGAN",
         "license": "Business Source License 1.1 (SDV, CTGAN, Copulas, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": "table",
     },
     "par": {
         "title": "SDV PAR: sequences per entity (needs metadata.sequence_key)",
         "license": "Business Source License 1.1 (SDV, DeepEcho, RDT)",
         "bsl": True,
         "epochs": True,
+        "takes": "sequences",
     },
     "hma": {
         "title": "SDV HMA: related tables (multi-table datasets)",
         "license": "Business Source License 1.1 (SDV, Copulas, RDT)",
         "bsl": True,
         "epochs": False,
+        "takes": "tables",
     },
     "auto": {
         "title": (
@@ -97,6 +105,7 @@ SYNTHESIZERS: dict[str, dict[str, Any]] = {
         "license": "as the chosen candidate's",
         "bsl": False,
         "epochs": False,
+        "takes": "any",
     },
 }
 _AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
@@ -350,7 +359,12 @@ def model_fit_submit(
         job = Job.objects.create(
             owner=user,
             kind=Job.Kind.FIT,
-            params={"dataset_id": str(dataset.id), "synthesizer": synthesizer, "options": options},
+            params={
+                "dataset_id": str(dataset.id),
+                "dataset_name": dataset.name,  # the job's name in lists, kept if renamed
+                "synthesizer": synthesizer,
+                "options": options,
+            },
             format="",
             seed=seed,
             rows_total=epochs,
@@ -1134,7 +1148,11 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
     from generation.services import JobRequest
 
-    model = SynthModel.objects.filter(id=data["model_id"], owner=user).first()
+    model = (
+        SynthModel.objects.filter(id=data["model_id"], owner=user)
+        .select_related("dataset", "fit_job")
+        .first()
+    )
     if model is None:
         raise ApiError("model_id: no such model", code="not_found", status_code=404)
     job = model.fit_job
@@ -1167,6 +1185,7 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
         params={
             "model_id": str(model.id),
             "dataset_id": str(model.dataset_id),
+            "dataset_name": model.dataset.name,
             "synthesizer": fitted.meta["chosen"],
             "conditions": conditions,
         },
@@ -1200,6 +1219,7 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
         params={
             "model_id": str(model.id),
             "dataset_id": str(model.dataset_id),
+            "dataset_name": model.dataset.name,
             "synthesizer": chosen,
             "conditions": [],
             **({"sequences": rows or meta["sequences_real"]} if chosen == "par" else {}),

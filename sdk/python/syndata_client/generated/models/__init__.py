@@ -12,6 +12,8 @@ from .error_item import ErrorItem
 from .fit_request_request import FitRequestRequest
 from .fit_request_request_options import FitRequestRequestOptions
 from .format_enum import FormatEnum
+from .generate_estimate import GenerateEstimate
+from .generate_estimate_tables import GenerateEstimateTables
 from .generate_request import GenerateRequest
 from .generate_request_conditions_item import GenerateRequestConditionsItem
 from .generate_request_params import GenerateRequestParams
@@ -53,6 +55,7 @@ from .spec_validation_tables import SpecValidationTables
 from .status_enum import StatusEnum
 from .synth_model import SynthModel
 from .synthesizer import Synthesizer
+from .takes_enum import TakesEnum
 from .template import Template
 from .token_created import TokenCreated
 from .token_info import TokenInfo
@@ -71,6 +74,8 @@ __all__ = (
     "FitRequestRequest",
     "FitRequestRequestOptions",
     "FormatEnum",
+    "GenerateEstimate",
+    "GenerateEstimateTables",
     "GenerateRequest",
     "GenerateRequestConditionsItem",
     "GenerateRequestParams",
@@ -110,6 +115,7 @@ __all__ = (
     "StatusEnum",
     "SynthModel",
     "Synthesizer",
+    "TakesEnum",
     "Template",
     "TokenCreated",
     "TokenInfo",

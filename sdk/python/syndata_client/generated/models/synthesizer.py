@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.takes_enum import TakesEnum
+
 T = TypeVar("T", bound="Synthesizer")
 
 
@@ -18,6 +20,10 @@ class Synthesizer:
         license_ (str):
         bsl (bool):
         epochs (bool):
+        takes (TakesEnum): * `table` - table
+            * `tables` - tables
+            * `sequences` - sequences
+            * `any` - any
         available (bool):
     """
 
@@ -26,6 +32,7 @@ class Synthesizer:
     license_: str
     bsl: bool
     epochs: bool
+    takes: TakesEnum
     available: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,6 +47,8 @@ class Synthesizer:
 
         epochs = self.epochs
 
+        takes = self.takes.value
+
         available = self.available
 
         field_dict: dict[str, Any] = {}
@@ -51,6 +60,7 @@ class Synthesizer:
                 "license": license_,
                 "bsl": bsl,
                 "epochs": epochs,
+                "takes": takes,
                 "available": available,
             }
         )
@@ -70,6 +80,8 @@ class Synthesizer:
 
         epochs = d.pop("epochs")
 
+        takes = TakesEnum(d.pop("takes"))
+
         available = d.pop("available")
 
         synthesizer = cls(
@@ -78,6 +90,7 @@ class Synthesizer:
             license_=license_,
             bsl=bsl,
             epochs=epochs,
+            takes=takes,
             available=available,
         )
 
