@@ -71,6 +71,28 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
     rows on an estimate (engine.estimate_rows, bounded work). A job expected to be small is
     planned here; a larger one is planned by the worker that runs it (job_run).
     """
+    job = _job_planned(user=user, request=request)
+    disk_space_check()
+    with transaction.atomic():
+        concurrent_jobs_check(user=user)
+        job.save(force_insert=True)
+        job_enqueue(job=job)
+    return job
+
+
+def job_estimate(*, user: Any, request: JobRequest) -> dict[str, Any]:
+    """What ``job_submit`` would make (rows per table, in total), checked the same way but
+    nothing saved or sampled: the dashboard's review before launch."""
+    job = _job_planned(user=user, request=request)
+    return {
+        "tables": {name: t["rows"] for name, t in job.tables.items()},
+        "rows_total": job.rows_total,
+        "limit": settings.SYNDATA_MAX_ROWS_PER_JOB,
+    }
+
+
+def _job_planned(*, user: Any, request: JobRequest) -> Job:
+    """An unsaved job for a request with its plan (tables, rows, blocks); limits checked."""
     if request.format not in engine.FORMATS:
         raise ApiError(f"format: must be one of {', '.join(engine.FORMATS)}", code="invalid")
     rows_check(request.rows)
@@ -104,11 +126,6 @@ def job_submit(*, user: Any, request: JobRequest) -> Job:
         job.rows_total = sum(estimate.values())
         job.blocks_total = 0
         job.tables = {name: {"rows": n, "blocks": 0} for name, n in estimate.items()}
-    disk_space_check()
-    with transaction.atomic():
-        concurrent_jobs_check(user=user)
-        job.save(force_insert=True)
-        job_enqueue(job=job)
     return job
 
 

@@ -347,6 +347,38 @@ def knob_values(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def size_knobs(name: str) -> dict[str, str]:
+    """``{table: knob}`` for the tables whose row count is one knob (the root tables)."""
+    tdef = load_templates().get(name)
+    if tdef is None:
+        return {}
+    out = {}
+    for table, tspec in tdef.spec.get("tables", {}).items():
+        rows = tspec.get("rows") if isinstance(tspec, dict) else None
+        if isinstance(rows, dict) and set(rows) == {"$param"}:
+            out[table] = rows["$param"]
+    return out
+
+
+def check_rows_and_knobs(name: str, params: dict[str, Any], rows: int | None) -> None:
+    """``rows`` on a template sets its root tables' rows, as their size knobs do: giving
+    both would silently drop the knob, so it is a 400 naming the knob and its table."""
+    if rows is None or not isinstance(params, dict):
+        return
+    clash = {t: k for t, k in size_knobs(name).items() if k in params}
+    if clash:
+        sized = ", ".join(f"params.{k} sizes {t}" for t, k in clash.items())
+        raise ApiError(
+            f"rows: give either rows or the size knob, not both ({sized}; rows would replace "
+            "it): leave rows empty to size each table by its knob",
+            details=[{"path": "rows", "message": f"conflicts with {sized}"}]
+            + [
+                {"path": f"params.{k}", "message": f"conflicts with rows (sizes {t})"}
+                for t, k in clash.items()
+            ],
+        )
+
+
 def template_spec(name: str, params: dict[str, Any]) -> dict[str, Any]:
     """The spec of a template with its knobs set; unknown names and bad values are 400s."""
     values = knob_values(name, params)

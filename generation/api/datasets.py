@@ -104,7 +104,11 @@ class SynthesizerSerializer(serializers.Serializer):
     bsl = serializers.BooleanField()
     epochs = serializers.BooleanField()
     takes = serializers.ListField(
-        child=serializers.ChoiceField(["single_table", "sequences", "related_tables"])
+        child=serializers.ChoiceField(["single_table", "sequences", "related_tables"]),
+        help_text=(
+            "What it learns: one table of independent rows (single_table), related tables (a "
+            "multi-table dataset), sequences (a table with metadata.sequence_key)."
+        ),
     )
     available = serializers.BooleanField()
 

@@ -13,6 +13,7 @@ from syndata_site.openapi import ErrorItemSerializer, ErrorSerializer
 __all__ = [
     "ArtifactSerializer",
     "ErrorSerializer",
+    "GenerateEstimateSerializer",
     "GenerateRequestSerializer",
     "GenerateSerializer",
     "JobSerializer",
@@ -38,10 +39,11 @@ class GenerateSerializer(serializers.Serializer):
     model_id = serializers.UUIDField(required=False, help_text="A fitted model's id.")
     rows = serializers.IntegerField(
         required=False,
-        min_value=0,
+        min_value=1,
         max_value=engine.MAX_ROWS,
         help_text=(
-            "Rows of the root table(s). model_id of a par model: sequences (the job's "
+            "Rows of the root table(s), at least 1. A template: its root tables' rows, in "
+            "place of their size knob (giving both is a 400). model_id of a par model: sequences (the job's "
             "rows_total is then the rows made); of an hma model: rows of the parent table."
         ),
     )
@@ -64,6 +66,14 @@ class GenerateSerializer(serializers.Serializer):
 
 
 GenerateRequestSerializer = GenerateSerializer  # the body of POST /api/generate
+
+
+class GenerateEstimateSerializer(serializers.Serializer):
+    tables = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Rows per table the job would make."
+    )
+    rows_total = serializers.IntegerField()
+    limit = serializers.IntegerField(help_text="SYNDATA_MAX_ROWS_PER_JOB.")
 
 
 _DATETIME = serializers.DateTimeField()

@@ -6,6 +6,7 @@ from generation.api import datasets, views
 
 urlpatterns = [
     path("generate", views.GenerateView.as_view(), name="generate"),
+    path("generate/estimate", views.GenerateEstimateView.as_view(), name="generate-estimate"),
     path("jobs", views.JobListView.as_view(), name="job-list"),
     path("jobs/<str:job_id>", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<str:job_id>/cancel", views.JobCancelView.as_view(), name="job-cancel"),

@@ -14,6 +14,7 @@ from generation import downloads, engine, selectors, services, specs
 from generation.api import paging
 from generation.api.serializers import (
     ErrorSerializer,
+    GenerateEstimateSerializer,
     GenerateRequestSerializer,
     JobSerializer,
     JobSpecSerializer,
@@ -46,6 +47,23 @@ class GenerateView(APIView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+class GenerateEstimateView(APIView):
+    @extend_schema(
+        operation_id="generate_estimate",
+        request=GenerateRequestSerializer,
+        responses={200: GenerateEstimateSerializer},
+        summary=(
+            "What POST /api/generate would make with this body (rows per table, in total), "
+            "checked the same way (400s alike) but nothing started or sampled."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        body = GenerateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job_request = _job_request(request.user, body.validated_data)
+        return Response(services.job_estimate(user=request.user, request=job_request))
+
+
 def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
     common = {"rows": data.get("rows"), "format": data["format"], "seed": data.get("seed")}
     if "schema" in data:
@@ -54,8 +72,9 @@ def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
         saved = selectors.schema_get_for(user=user, schema_id=data["schema_id"])
         return services.JobRequest(kind=Job.Kind.SCHEMA, spec=saved.spec, schema=saved, **common)
     if "template" in data:
-        from templates_catalog.registry import template_spec
+        from templates_catalog.registry import check_rows_and_knobs, template_spec
 
+        check_rows_and_knobs(data["template"], data.get("params") or {}, data.get("rows"))
         spec = template_spec(data["template"], data.get("params") or {})
         return services.JobRequest(
             kind=Job.Kind.TEMPLATE,

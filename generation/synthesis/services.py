@@ -318,7 +318,12 @@ def model_fit_submit(
         job = Job.objects.create(
             owner=user,
             kind=Job.Kind.FIT,
-            params={"dataset_id": str(dataset.id), "synthesizer": synthesizer, "options": options},
+            params={
+                "dataset_id": str(dataset.id),
+                "dataset_name": dataset.name,  # the job's name in lists, kept if renamed
+                "synthesizer": synthesizer,
+                "options": options,
+            },
             format="",
             seed=seed,
             rows_total=epochs,
@@ -1169,7 +1174,11 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
     from generation.services import JobRequest
 
-    model = SynthModel.objects.filter(id=data["model_id"], owner=user).first()
+    model = (
+        SynthModel.objects.filter(id=data["model_id"], owner=user)
+        .select_related("dataset", "fit_job")
+        .first()
+    )
     if model is None:
         raise ApiError("model_id: no such model", code="not_found", status_code=404)
     job = model.fit_job
@@ -1203,6 +1212,7 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
         params={
             "model_id": str(model.id),
             "dataset_id": str(model.dataset_id),
+            "dataset_name": model.dataset.name,
             "synthesizer": fitted.meta["chosen"],
             "conditions": conditions,
         },
@@ -1248,6 +1258,7 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
         params={
             "model_id": str(model.id),
             "dataset_id": str(model.dataset_id),
+            "dataset_name": model.dataset.name,
             "synthesizer": chosen,
             "conditions": [],
             **({"sequences": rows or meta["sequences_real"]} if sequences else {}),

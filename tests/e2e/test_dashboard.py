@@ -89,9 +89,13 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
             page.click(f"[data-testid=source-{source}]")
             _assert_fits_tablet(page, f"wizard, {source}")
         page.click("[data-testid=source-template]")
-        page.click("[data-testid=next-output]")
-        page.fill("#rows", str(ROWS))
+        # A template's tables are sized by its knobs (the root table's knob is named after it);
+        # the output step has no rows field for it.
+        size = next(k for k in template["knobs"] if k["name"] in template["tables"])
+        page.fill(f"#knob-{size['name']}", str(ROWS))
         page.keyboard.press("Tab")
+        page.click("[data-testid=next-output]")
+        expect(page.locator("[data-testid=rows-hidden]")).to_be_visible()
         page.click("[data-testid=seed-random]")
         assert page.input_value("#seed").isdigit()
         _assert_fits_tablet(page, "wizard, output")

@@ -161,6 +161,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/generate/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What POST /api/generate would make with this body (rows per table, in total), checked the same way (400s alike) but nothing started or sampled. */
+        post: operations["generate_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -472,6 +489,15 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "csv" | "jsonl" | "json" | "parquet";
+        GenerateEstimate: {
+            /** @description Rows per table the job would make. */
+            tables: {
+                [key: string]: number;
+            };
+            rows_total: number;
+            /** @description SYNDATA_MAX_ROWS_PER_JOB. */
+            limit: number;
+        };
         /** @description Exactly one source: an inline ``schema``, a ``template``, a saved ``schema_id`` or a ``model_id``. */
         GenerateRequest: {
             /** @description An inline spec in the engine's language. */
@@ -492,7 +518,7 @@ export interface components {
              * @description A fitted model's id.
              */
             model_id?: string;
-            /** @description Rows of the root table(s). model_id of a par model: sequences (the job's rows_total is then the rows made); of an hma model: rows of the parent table. */
+            /** @description Rows of the root table(s), at least 1. A template: its root tables' rows, in place of their size knob (giving both is a 400). model_id of a par model: sequences (the job's rows_total is then the rows made); of an hma model: rows of the parent table. */
             rows?: number;
             /** @default csv */
             format: components["schemas"]["FormatEnum"];
@@ -807,6 +833,7 @@ export interface components {
             license: string;
             bsl: boolean;
             epochs: boolean;
+            /** @description What it learns: one table of independent rows (single_table), related tables (a multi-table dataset), sequences (a table with metadata.sequence_key). */
             takes: components["schemas"]["TakesEnum"][];
             available: boolean;
         };
@@ -1913,6 +1940,77 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    generate_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateEstimate"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,9 +36,38 @@ export interface DatasetMetadata {
   table?: string
   rows?: number
   primary_key?: string | null
+  sequence_key?: string | null
+  sequence_index?: string | null
   columns: Record<string, ColumnMeta>
   [key: string]: unknown
 }
+
+/** One table of a multi-table dataset (its metadata carries `tables` and `relationships`). */
+export interface TableMeta extends DatasetMetadata {
+  file?: string
+}
+export interface Relationship {
+  parent_table: string
+  parent_primary_key: string
+  child_table: string
+  child_foreign_key: string
+}
+export interface MultiMetadata {
+  tables: Record<string, TableMeta>
+  relationships: Relationship[]
+}
+/** The edits PATCH /api/datasets/{id} takes for one table's columns and keys. */
+export interface TableEdits {
+  columns: Record<string, ColumnMeta>
+  primary_key: string | null
+}
+/** ... and for a multi-table dataset: per table, plus the relationships (replaced whole). */
+export interface MultiEdits {
+  tables: Record<string, TableEdits>
+  relationships: Relationship[]
+}
+/** What a synthesizer learns (GET /api/synthesizers `takes`). */
+export type DataKind = 'table' | 'tables' | 'sequences'
 
 export const FORMATS: OutputFormat[] = ['csv', 'jsonl', 'json', 'parquet']
 export const STATUSES: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']

@@ -73,3 +73,24 @@ export function randomSeed(): number {
   globalThis.crypto.getRandomValues(buf)
   return buf[0]! >>> 1
 }
+
+/** A job's name after its source: the template; the dataset and synthesizer of a fit or
+ * model job; the tables of a schema job. Shown in the list and the detail, searched by. */
+export function jobName(job: {
+  kind: string
+  template?: string | null
+  params?: unknown
+  tables?: unknown
+}): string {
+  const p = (job.params ?? {}) as Record<string, unknown>
+  if (job.template) return job.template
+  const dataset = typeof p.dataset_name === 'string' ? p.dataset_name : null
+  const synth = typeof p.synthesizer === 'string' ? p.synthesizer : null
+  if (job.kind === 'fit')
+    return `fit ${synth ?? ''} on ${dataset ?? 'a dataset'}`.replace('  ', ' ')
+  if (job.kind === 'model') return `${dataset ?? 'dataset'} · ${synth ?? 'model'} sample`
+  const tables = Object.keys((job.tables ?? {}) as Record<string, unknown>)
+  if (job.kind === 'schema' && tables.length)
+    return `schema: ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? '…' : ''}`
+  return job.kind
+}

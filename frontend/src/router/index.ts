@@ -29,6 +29,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'New dataset' },
   },
   {
+    path: '/compare',
+    name: 'compare',
+    component: () => import('@/views/CompareView.vue'),
+    meta: { title: 'Compare models' },
+  },
+  {
     path: '/token',
     name: 'token',
     component: () => import('@/views/TokenView.vue'),

@@ -12,6 +12,8 @@ from .error_item import ErrorItem
 from .fit_request_request import FitRequestRequest
 from .fit_request_request_options import FitRequestRequestOptions
 from .format_enum import FormatEnum
+from .generate_estimate import GenerateEstimate
+from .generate_estimate_tables import GenerateEstimateTables
 from .generate_request import GenerateRequest
 from .generate_request_conditions_item import GenerateRequestConditionsItem
 from .generate_request_params import GenerateRequestParams
@@ -72,6 +74,8 @@ __all__ = (
     "FitRequestRequest",
     "FitRequestRequestOptions",
     "FormatEnum",
+    "GenerateEstimate",
+    "GenerateEstimateTables",
     "GenerateRequest",
     "GenerateRequestConditionsItem",
     "GenerateRequestParams",

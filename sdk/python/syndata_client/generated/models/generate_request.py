@@ -28,8 +28,9 @@ class GenerateRequest:
         params (GenerateRequestParams | Unset): Template knobs.
         schema_id (UUID | Unset): A saved schema's id.
         model_id (UUID | Unset): A fitted model's id.
-        rows (int | Unset): Rows of the root table(s). model_id of a par model: sequences (the job's rows_total is then
-            the rows made); of an hma model: rows of the parent table.
+        rows (int | Unset): Rows of the root table(s), at least 1. A template: its root tables' rows, in place of their
+            size knob (giving both is a 400). model_id of a par model: sequences (the job's rows_total is then the rows
+            made); of an hma model: rows of the parent table.
         format_ (FormatEnum | Unset): * `csv` - csv
             * `jsonl` - jsonl
             * `json` - json

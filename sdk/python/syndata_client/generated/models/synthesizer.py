@@ -20,7 +20,8 @@ class Synthesizer:
         license_ (str):
         bsl (bool):
         epochs (bool):
-        takes (list[TakesEnum]):
+        takes (list[TakesEnum]): What it learns: one table of independent rows (single_table), related tables (a multi-
+            table dataset), sequences (a table with metadata.sequence_key).
         available (bool):
     """
 
