@@ -28,7 +28,13 @@ class ModelProducer:
         self.stats_dir = job.directory / "stats"
         self.chosen = self.fitted.meta["chosen"]
         rows = job.params.get("rows")
-        if self.chosen == "par":
+        self.sequence_spec = None
+        if self.fitted.meta.get("sequence"):  # spec sequences: the engine makes the blocks
+            from generation.synthesis.sequence_fit import sequence_plans
+
+            self.sequence_spec = engine.parse_spec(job.spec)
+            self._plans = sequence_plans(job.spec, self.fitted.meta, rows, block_size)
+        elif self.chosen == "par":
             self._plans = _sequence_plans(self.fitted.meta, rows, block_size)
         elif self.chosen == "hma":
             self.tables = {
@@ -52,6 +58,14 @@ class ModelProducer:
         )
 
     def make_block(self, table: str, index: int) -> pa.Table:
+        if self.sequence_spec is not None:
+            from generation.synthesis.sequence_fit import sequence_block
+
+            frame, dropped = sequence_block(
+                self.fitted, self.sequence_spec, self._plans[table].block(index), self.seed
+            )
+            self._stats(table, index, len(frame), dropped)
+            return _to_arrow(frame)
         if self.chosen == "par":
             return self._sequence_block(table, index)
         if self.chosen == "hma":

@@ -558,6 +558,8 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
         if fitted.meta["chosen"] == "par":
             return lambda sequences, seed: sdv_backend.sample_par(payload, sequences, seed=seed)
         return lambda scale, seed: sdv_backend.sample_hma(payload, scale, seed=seed)
+    if fitted.meta.get("sequence"):
+        return None  # blocks come from the engine: sequence_fit.sequence_block
     if fitted.meta["chosen"] == "spec":
         return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
     from generation import sdv_backend
@@ -605,6 +607,15 @@ def fit_run(*, job_id: Any) -> None:
         with _Heartbeat(job):
             if is_multi_table(metadata):
                 _fit_hma(job, model)
+            elif model.synthesizer == "spec" and metadata.get("sequence_key"):
+                from generation.synthesis.sequence_fit import fit_spec_sequences
+
+                fit_spec_sequences(  # the series language, per entity profile
+                    job,
+                    model,
+                    learned_columns=_learned_columns(metadata),
+                    fitted_columns=_fitted_columns(metadata, (metadata["sequence_key"],)),
+                )
             elif model.synthesizer == "par" or (
                 model.synthesizer == "auto" and metadata.get("sequence_key")
             ):
@@ -1147,6 +1158,11 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
         )
     fitted = load_fitted(model.directory)
     chosen = fitted.meta["chosen"]
+    if fitted.meta.get("sequence"):  # a spec model of sequences
+        from generation.services import JobRequest
+        from generation.synthesis.sequence_fit import sequence_job_request
+
+        return JobRequest(**sequence_job_request(model, fitted, data))
     if chosen in ("par", "hma"):
         return _structured_job_request(model, fitted.meta, data)
     conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
