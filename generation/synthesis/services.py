@@ -411,6 +411,13 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
             "synthesizer: par learns sequences and needs metadata.sequence_key (the entity "
             f"column; set it with PATCH /api/datasets/{dataset.id})"
         )
+    if synthesizer == "spec" and key:  # checked before the fit: which entity, where
+        from generation.synthesis.sequence_synth import sequence_issues
+
+        frame = load_frame(dataset.absolute_path, metadata)
+        issues = sequence_issues(frame, key, metadata.get("sequence_index"))
+        if issues:
+            raise ApiError(issues[0])
     if synthesizer == "auto" and key and "par" not in usable:
         raise ApiError(
             f"synthesizer: auto would choose par for the sequences of {key!r}, and par is not "

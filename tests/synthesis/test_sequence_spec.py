@@ -199,3 +199,20 @@ def test_spec_learns_sequences_through_the_api(alice_client: Any, sensor: pd.Dat
     )
     assert resp.status_code == 400
     assert resp.json()["error"]["message"].startswith("conditions.0.column:")
+
+
+def test_a_fit_on_broken_sequences_is_a_400_naming_the_entity(alice_client: Any) -> None:
+    frame = known_table(entities=3, days=20)
+    frame = pd.concat([frame, frame.iloc[[25]]], ignore_index=True)  # S1 repeats a day
+    dataset = upload(alice_client, frame, "known.csv")
+    resp = alice_client.patch(
+        f"/api/datasets/{dataset['id']}",
+        {"metadata": {"sequence_key": "site", "sequence_index": "day"}},
+        format="json",
+    )
+    assert resp.status_code == 200, resp.json()
+    resp = alice_client.post(
+        f"/api/datasets/{dataset['id']}/fit", {"synthesizer": "spec"}, format="json"
+    )
+    assert resp.status_code == 400
+    assert "repeats within entity 'S1'" in resp.json()["error"]["message"]
