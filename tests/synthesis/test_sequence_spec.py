@@ -17,6 +17,7 @@ from generation.synthesis.sequence_synth import (
     sequence_issues,
 )
 from tests.conftest import SAMPLE_DATA
+from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.synthesis.conftest import fit_now, generate_now, upload
 
 AMPLITUDE, PHI, SD, TREND = 6.0, 0.7, 1.0, 0.01
@@ -176,6 +177,7 @@ def test_spec_learns_sequences_through_the_api(alice_client: Any, sensor: pd.Dat
     for _, seq in rows.groupby("origin"):
         assert pd.to_datetime(seq["time_hour"]).is_monotonic_increasing
     metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
+    validate_document(alice_client, metrics)  # typed in the OpenAPI schema
     temporal = metrics["tables"]["weather"]["temporal"]
     assert metrics["summary"]["temporal"] == temporal["score"] > 0.7
     assert temporal["columns"]["temp"]["lag1_synthetic"] > 0.9
