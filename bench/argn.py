@@ -32,8 +32,10 @@ import numpy as np  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation.synthesis import argn_backend  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
+from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
-from generation.synthesis.services import _fit_one, _learned_columns, make_sampler  # noqa: E402
+from generation.synthesis.sampler import make_sampler  # noqa: E402
+from generation.synthesis.services import _fit_one  # noqa: E402
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 SEED = 7
@@ -51,7 +53,7 @@ def main() -> None:
     metadata = detect_metadata(raw, table=args.table, info=info)
     frame = load_frame(path, metadata)
     train = frame.sample(min(args.rows, len(frame)), random_state=SEED).reset_index(drop=True)
-    learned = _learned_columns(metadata)
+    learned = learned_columns(metadata)
     options = {"epochs": args.epochs, "model_size": args.model_size}
 
     t0, c0 = time.perf_counter(), time.process_time()

@@ -49,13 +49,10 @@ from evaluation.metrics.privacy import privacy_report  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation import sdv_backend  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
+from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
-from generation.synthesis.services import (  # noqa: E402
-    _fit_one,
-    _learned_columns,
-    auto_select,
-    make_sampler,
-)
+from generation.synthesis.sampler import make_sampler  # noqa: E402
+from generation.synthesis.services import _fit_one, auto_select  # noqa: E402
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 DATA = REPO / "sample_data"
@@ -96,7 +93,7 @@ def _syndata(
     options: dict[str, Any],
     workdir: Path,
 ) -> dict[str, Any]:
-    learned = _learned_columns(metadata)
+    learned = learned_columns(metadata)
     chosen = synthesizer
     auto_scores: dict[str, Any] = {}
     t0, c0 = time.perf_counter(), time.process_time()
@@ -154,7 +151,7 @@ def _fit(
         synthesizer,
         train,
         metadata,
-        learned=_learned_columns(metadata),
+        learned=learned_columns(metadata),
         options=options,
         seed=SEED,
         table="table",
@@ -383,7 +380,7 @@ def main() -> None:
     print("-" * len(header))
     for name in args.tables.split(","):
         frame, train, holdout, metadata = _load(name, args.fit_rows)
-        learned = _learned_columns(metadata)
+        learned = learned_columns(metadata)
         rows_out: dict[str, Any] = {}
         plan = [
             ("spec", {}),

@@ -97,7 +97,7 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
             "real": _corr(train[heat_cols]),
             "synthetic": _corr(synthetic[heat_cols]),
         }
-    return {
+    document = {
         "job": str(job.id),
         "kind": "model",
         "model_id": str(model.id),
@@ -130,6 +130,33 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
             }
         },
     }
+    if meta.get("sequence_key"):  # sequences: how they move in time, beside shapes and pairs
+        real_rows = real_all.drop(index=holdout_index)
+        temporal = _temporal(meta, real_rows, synthetic, sdtypes)
+        document["tables"][table]["temporal"] = temporal
+        document["summary"]["temporal"] = temporal["score"]
+    return document
+
+
+def _temporal(
+    meta: dict[str, Any], real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str]
+) -> dict[str, Any]:
+    """evaluation/metrics/temporal.py on whole real sequences (at most the metrics' cap of
+    rows, entity by entity) and the synthetic head."""
+    from evaluation.metrics.temporal import temporal_report
+
+    key, index = meta["sequence_key"], meta.get("sequence_index")
+    sizes = real.groupby(key, sort=False).size()
+    keep = sizes.index[np.cumsum(sizes.to_numpy()) <= max(settings.SYNDATA_METRICS_SAMPLE_ROWS, 1)]
+    real = real[real[key].isin(keep if len(keep) else sizes.index[:1])]
+    return temporal_report(
+        real,
+        synthetic,
+        key=key,
+        index=index,
+        numeric=[c for c, t in sdtypes.items() if t == "numerical" and c != index],
+        categorical=[c for c, t in sdtypes.items() if t in ("categorical", "boolean")],
+    )
 
 
 def _at_most(frame: pd.DataFrame, cap: int) -> pd.DataFrame:

@@ -30,6 +30,12 @@ class MetricsSummarySerializer(serializers.Serializer):
     share_closer_than_holdout_p5 = serializers.FloatField(required=False, allow_null=True)
     identifier_leaks = serializers.IntegerField(required=False, allow_null=True)
     referential_integrity = serializers.FloatField(required=False, allow_null=True)
+    temporal = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, "
+        "cross-correlation, step changes, state runs; tables.<t>.temporal has the details).",
+    )
 
 
 class MetricsSampleSerializer(serializers.Serializer):
@@ -73,7 +79,9 @@ class MetricsDocumentSerializer(serializers.Serializer):
     tables = serializers.DictField(
         child=serializers.DictField(),
         help_text="Per table: per-column details (KS, distances, histogram data), correlation "
-        "matrices for heatmaps, privacy (DCR) and diversity.",
+        "matrices for heatmaps, privacy (DCR) and diversity; sequence jobs add temporal "
+        "(per-column acf_real/acf_synthetic, lag1_errors, seasonal_power, "
+        "cross_correlations, runs, lengths, examples).",
     )
     referential_integrity = serializers.DictField(
         child=serializers.FloatField(), required=False, help_text="Multi-table model jobs."

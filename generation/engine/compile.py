@@ -267,7 +267,10 @@ class _Compiler:
                 base["type"] = f.type
                 for key, override in f.conditional.cases.items():
                     cpath = f"{fpath}.conditional.cases.{key}"
-                    bad = sorted(set(override) & CASE_FORBIDDEN)
+                    forbidden = CASE_FORBIDDEN
+                    if getattr(f, "signal", None) is not None:
+                        forbidden = CASE_FORBIDDEN - {"signal"}  # per-entity-group signals
+                    bad = sorted(set(override) & forbidden)
                     if bad:
                         self.err(
                             f"{cpath}.{bad[0]}",
@@ -306,6 +309,11 @@ class _Compiler:
                     else:
                         deps.add(sname)
                 ct.events[fname] = list(f.signal_events)
+            if getattr(f, "markov", None) is not None and t.series is None:
+                self.err(
+                    f"{fpath}.markov",
+                    "state chains belong to series tables (give the table a series)",
+                )
             if getattr(f, "signal", None) is not None:
                 if t.series is None:
                     self.err(
@@ -544,12 +552,11 @@ class _Compiler:
                     fname in ct.exprs
                     or getattr(f, "after", None) is not None
                     or getattr(f, "unique", False)
-                    or getattr(f, "signal", None) is not None
                 )
                 if bad:
                     self.err(
                         f"{path}.correlations.{i}.fields",
-                        f"{fname!r} is derived, 'after', unique or a signal; correlate sampled fields",
+                        f"{fname!r} is derived, 'after' or unique; correlate sampled fields",
                     )
                 if corr.factors is not None or fname in in_factors:
                     other = in_factors.get(fname, in_matrix.get(fname, i))

@@ -12,7 +12,7 @@ import numpy as np
 
 from generation.engine.timeutil import parse_datetime_seconds, parse_duration
 
-__all__ = ["series_times", "signal_values"]
+__all__ = ["markov_codes", "series_times", "signal_scale", "signal_values"]
 
 
 def _entity_starts(index: np.ndarray) -> np.ndarray:
@@ -76,9 +76,14 @@ def signal_values(
     n_entities: int,
     rng: np.random.Generator,
     rng_entity: np.random.Generator,
+    innovations: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Values of a signal on the rows of a block, the dropout mask, and the injected event of
-    each row (0 none, 1 spike, 2 stuck, 3 dropout; a later kind overrides an earlier one)."""
+    each row (0 none, 1 spike, 2 stuck, 3 dropout; a later kind overrides an earlier one).
+
+    ``innovations``: uniforms of the table's copula (the field is in ``correlations``); their
+    normal scores drive the AR noise (else the white noise), so that correlated signal fields
+    move together at the same step."""
     n = len(index)
     events = np.zeros(n, dtype=np.int8)
     t = t_us.astype(float) / 1e6
@@ -94,7 +99,8 @@ def signal_values(
         x += s.amplitude * np.cos(2 * np.pi * (t / period - s.peak))
     if sig.ar is not None and n:
         phi, sd = sig.ar.phi, sig.ar.sd
-        e = rng.standard_normal(n) * sd
+        e = _normals(innovations, rng, n) * sd
+        innovations = None  # used: the white noise below draws its own
         start = index == 0
         e[start] = e[start] / np.sqrt(1 - phi * phi)  # stationary start of each entity
         from scipy.signal import lfilter  # on first use: see engine/_special.py
@@ -111,7 +117,7 @@ def signal_values(
         c = np.cumsum(steps)
         x += c - c[first]
     if sig.noise is not None and sig.noise.sd > 0:
-        x += rng.standard_normal(n) * sig.noise.sd
+        x += _normals(innovations, rng, n) * sig.noise.sd
     if sig.spikes is not None and n:
         hit = rng.random(n) < sig.spikes.rate
         sign = {
@@ -131,3 +137,49 @@ def signal_values(
         mask = in_run if in_run.any() else None
         events[in_run] = 3
     return x, mask, events
+
+
+def _normals(u: np.ndarray | None, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Standard normals: the normal scores of copula uniforms when given, else fresh draws."""
+    if u is None:
+        return rng.standard_normal(n)
+    from generation.engine._special import ndtri
+
+    return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+
+
+def signal_scale(sig: Any) -> float:
+    """The stationary standard deviation of a signal around its level (entity level, seasons,
+    AR, white noise; trend and random walk are not stationary and left out). A signal field
+    with a ``dist`` is standardised by it and mapped through the dist's quantiles."""
+    var = sig.entity_sd**2 + sum(s.amplitude**2 / 2.0 for s in sig.seasonality)
+    if sig.ar is not None:
+        var += sig.ar.sd**2 / (1.0 - sig.ar.phi**2)
+    if sig.noise is not None:
+        var += sig.noise.sd**2
+    return float(np.sqrt(var)) if var > 0 else 1.0
+
+
+def markov_codes(
+    start: np.ndarray, transitions: np.ndarray, index: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """Category codes of a Markov chain per entity: the first row of each entity draws from
+    the cumulative ``start`` weights, each next row from the row of ``transitions``
+    (cumulative, one row per state) of the state before it. Vectorised over entities: one
+    numpy step per position in the longest entity of the block."""
+    n = len(index)
+    k = len(start)
+    codes = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return codes
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(int(index.max()) + 2))
+    rows = order[bounds[0] : bounds[1]]
+    codes[rows] = np.minimum(np.searchsorted(start, u[rows], side="right"), k - 1)
+    for step in range(1, len(bounds) - 1):
+        rows = order[bounds[step] : bounds[step + 1]]
+        if not len(rows):
+            break
+        cum = transitions[codes[rows - 1]]  # each row's previous state's cumulative weights
+        codes[rows] = np.minimum((cum <= u[rows, None]).sum(axis=1), k - 1)
+    return codes

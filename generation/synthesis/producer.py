@@ -31,7 +31,13 @@ class ModelProducer:
         # par and argn on sequences, hma and argn on related tables: blocks of one layout.
         self.layout = structure(self.fitted.meta)
         rows = job.params.get("rows")
-        if self.layout == "sequences":
+        self.sequence_spec = None
+        if self.fitted.meta.get("sequence"):  # spec sequences: the engine makes the blocks
+            from generation.synthesis.sequence_fit import sequence_plans
+
+            self.sequence_spec = engine.parse_spec(job.spec)
+            self._plans = sequence_plans(job.spec, self.fitted.meta, rows, block_size)
+        elif self.layout == "sequences":
             self._plans = _sequence_plans(self.fitted.meta, rows, block_size)
         elif self.layout == "tables":
             self.tables = {
@@ -55,6 +61,14 @@ class ModelProducer:
         )
 
     def make_block(self, table: str, index: int) -> pa.Table:
+        if self.sequence_spec is not None:
+            from generation.synthesis.sequence_fit import sequence_block
+
+            frame, dropped = sequence_block(
+                self.fitted, self.sequence_spec, self._plans[table].block(index), self.seed
+            )
+            self._stats(table, index, len(frame), dropped)
+            return _to_arrow(frame)
         if self.layout == "sequences":
             return self._sequence_block(table, index)
         if self.layout == "tables":

@@ -29,6 +29,8 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
         if fitted.meta["chosen"] == "par":
             return lambda sequences, seed: sdv_backend.sample_par(payload, sequences, seed=seed)
         return lambda scale, seed: sdv_backend.sample_hma(payload, scale, seed=seed)
+    if fitted.meta.get("sequence"):
+        return None  # blocks come from the engine: sequence_fit.sequence_block
     if fitted.meta["chosen"] == "spec":
         return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
     from generation import sdv_backend

@@ -384,6 +384,13 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
             "synthesizer: par learns sequences and needs metadata.sequence_key (the entity "
             f"column; set it with PATCH /api/datasets/{dataset.id})"
         )
+    if synthesizer == "spec" and key:  # checked before the fit: which entity, where
+        from generation.synthesis.sequence_synth import sequence_issues
+
+        frame = load_frame(dataset.absolute_path, metadata)
+        issues = sequence_issues(frame, key, metadata.get("sequence_index"))
+        if issues:
+            raise ApiError(issues[0])
     if synthesizer == "auto" and key and not {"par", "argn"} & usable:
         raise ApiError(
             f"synthesizer: auto would choose par or argn for the sequences of {key!r}, and "
@@ -577,6 +584,15 @@ def fit_run(*, job_id: Any) -> None:
                 _fit_auto_structured(job, model, tables=is_multi_table(metadata))
             elif is_multi_table(metadata):
                 _fit_hma(job, model)
+            elif model.synthesizer == "spec" and metadata.get("sequence_key"):
+                from generation.synthesis.sequence_fit import fit_spec_sequences
+
+                fit_spec_sequences(  # the series language, per entity profile
+                    job,
+                    model,
+                    learned_columns=learned_columns(metadata),
+                    fitted_columns=fitted_columns(metadata, (metadata["sequence_key"],)),
+                )
             elif model.synthesizer == "par" or (
                 model.synthesizer == "auto" and metadata.get("sequence_key")
             ):
@@ -1192,6 +1208,11 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     fitted = load_fitted(model.directory)
     from generation.synthesis.relational import structure
 
+    if fitted.meta.get("sequence"):  # a spec model of sequences
+        from generation.services import JobRequest
+        from generation.synthesis.sequence_fit import sequence_job_request
+
+        return JobRequest(**sequence_job_request(model, fitted, data))
     if structure(fitted.meta) != "rows":
         return _structured_job_request(model, fitted.meta, data)
     conditions = _check_conditions(fitted.meta, data.get("conditions") or [])

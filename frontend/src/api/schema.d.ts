@@ -650,7 +650,7 @@ export interface components {
             /** @description Absent from documents computed before it was stated. */
             sample?: components["schemas"]["MetricsSample"];
             summary: components["schemas"]["MetricsSummary"];
-            /** @description Per table: per-column details (KS, distances, histogram data), correlation matrices for heatmaps, privacy (DCR) and diversity. */
+            /** @description Per table: per-column details (KS, distances, histogram data), correlation matrices for heatmaps, privacy (DCR) and diversity; sequence jobs add temporal (per-column acf_real/acf_synthetic, lag1_errors, seasonal_power, cross_correlations, runs, lengths, examples). */
             tables: {
                 [key: string]: {
                     [key: string]: unknown;
@@ -744,6 +744,11 @@ export interface components {
             identifier_leaks?: number | null;
             /** Format: double */
             referential_integrity?: number | null;
+            /**
+             * Format: double
+             * @description Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, cross-correlation, step changes, state runs; tables.<t>.temporal has the details).
+             */
+            temporal?: number | null;
         };
         PatchedDatasetPatchRequest: {
             name?: string;

@@ -119,6 +119,26 @@ class Signal(Model):
     dropouts: Runs | None = None
 
 
+class Markov(Model):
+    transitions: dict[str, dict[str, float]] = Field(
+        ...,
+        description="Per state: the weights of the next row's state (series tables); the "
+        "first row of each entity draws from values.",
+    )
+
+    @field_validator("transitions")
+    @classmethod
+    def _transitions(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        if not v:
+            raise ValueError("must name at least one state")
+        if len(v) > 200:
+            raise ValueError("at most 200 states")
+        for state, row in v.items():
+            if any(w < 0 for w in row.values()) or sum(row.values()) <= 0:
+                raise ValueError(f"{state}: weights must be >= 0 and sum to > 0")
+        return v
+
+
 class _Base(Model):
     nulls: float = Field(0.0, ge=0, le=1, description="Share of nulls (sparsity).")
     not_null: bool = False
@@ -179,8 +199,8 @@ class _Numeric(_Base):
                 raise ValueError("outliers.value: must lie within min and max")
         if self.expr is not None and (self.dist is not None or self.signal is not None):
             raise ValueError("expr: a derived field takes no dist or signal")
-        if self.signal is not None and self.dist is not None:
-            raise ValueError("signal: a signal field takes no dist")
+        if self.signal is not None and self.dist is not None and self.drift is not None:
+            raise ValueError("drift: a signal field with a dist takes no drift")
         return self
 
     def default_dist(self, integer: bool) -> Any:
@@ -298,6 +318,7 @@ class CategoryField(_Base):
     signal_events: list[str] | None = Field(
         None, min_length=1, max_length=20, description="Label the anomalies of these signals."
     )
+    markov: Markov | None = Field(None, description="State runs: a Markov chain per entity.")
 
     @model_validator(mode="after")
     def _check_values(self) -> CategoryField:
@@ -313,6 +334,14 @@ class CategoryField(_Base):
             return self
         if len(self.values) == 0:
             raise ValueError("values: must name at least one value")
+        if self.markov is not None:
+            known = set(self.labels())
+            for state, row in self.markov.transitions.items():
+                for label in [state, *row]:
+                    if label not in known:
+                        raise ValueError(f"markov.transitions.{state}: {label!r} is not a value")
+            if self.drift is not None or self.balance or self.upsample:
+                raise ValueError("markov: takes no drift, balance or upsample")
         if len(self.values) > MAX_CATEGORIES:
             raise ValueError(f"values: at most {MAX_CATEGORIES} values")
         if isinstance(self.values, dict):

@@ -130,10 +130,17 @@ def _numeric(
             st.n_entities,
             rng,
             ent_rng,
+            u,
         )
         st.events[name] = (
             events if idx is None else _scatter_events(st.n, idx, events, st.events.get(name))
         )
+        if f.dist is not None:  # the signal's normal scores through the dist's quantiles
+            from generation.engine._special import ndtr
+            from generation.engine.series import signal_scale
+
+            z = (x - f.signal.level) / signal_scale(f.signal)
+            x = _marginal(f.dist, f.min, f.max, integer).ppf(np.clip(ndtr(z), 1e-9, 1 - 1e-9))
     else:
         dist = f.default_dist(integer)
         if u is None:
@@ -236,6 +243,20 @@ def _category(
     cum[-1] = 1.0
     if u is None:
         u = rng.random(m)
+    if f.markov is not None and st.ct.parent is not None:
+        from generation.engine.series import markov_codes
+
+        pos = {label: i for i, label in enumerate(labels)}
+        trans = np.tile(np.asarray(weights, float), (len(labels), 1))  # unlisted: as values
+        for state, row in f.markov.transitions.items():
+            w = np.zeros(len(labels))
+            for label, weight in row.items():
+                w[pos[label]] = weight
+            trans[pos[state]] = w / w.sum()
+        tcum = np.cumsum(trans, axis=1)
+        tcum[:, -1] = 1.0
+        codes = markov_codes(cum, tcum, _sub(st.index, idx), u)
+        return Col("cat", codes.astype(np.int32), None, labels)
     codes = np.minimum(np.searchsorted(cum, u, side="right"), len(labels) - 1)
     if f.drift is not None:
         t = _drift_t(st, f, idx)

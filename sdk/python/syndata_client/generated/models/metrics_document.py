@@ -34,7 +34,8 @@ class MetricsDocument:
             * `model` - model
         summary (MetricsSummary): Headline figures; the model-only ones are absent from conformance documents.
         tables (MetricsDocumentTables): Per table: per-column details (KS, distances, histogram data), correlation
-            matrices for heatmaps, privacy (DCR) and diversity.
+            matrices for heatmaps, privacy (DCR) and diversity; sequence jobs add temporal (per-column
+            acf_real/acf_synthetic, lag1_errors, seasonal_power, cross_correlations, runs, lengths, examples).
         engine_version (str | Unset):
         model_id (UUID | Unset):
         synthesizer (str | Unset): The fitted synthesizer.

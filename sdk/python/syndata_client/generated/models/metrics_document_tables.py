@@ -18,7 +18,8 @@ T = TypeVar("T", bound="MetricsDocumentTables")
 @_attrs_define
 class MetricsDocumentTables:
     """Per table: per-column details (KS, distances, histogram data), correlation matrices for heatmaps, privacy (DCR) and
-    diversity.
+    diversity; sequence jobs add temporal (per-column acf_real/acf_synthetic, lag1_errors, seasonal_power,
+    cross_correlations, runs, lengths, examples).
 
     """
 

@@ -28,6 +28,8 @@ class MetricsSummary:
         share_closer_than_holdout_p5 (float | None | Unset):
         identifier_leaks (int | None | Unset):
         referential_integrity (float | None | Unset):
+        temporal (float | None | Unset): Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, cross-
+            correlation, step changes, state runs; tables.<t>.temporal has the details).
     """
 
     utility: float | None
@@ -42,6 +44,7 @@ class MetricsSummary:
     share_closer_than_holdout_p5: float | None | Unset = UNSET
     identifier_leaks: int | None | Unset = UNSET
     referential_integrity: float | None | Unset = UNSET
+    temporal: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +114,12 @@ class MetricsSummary:
         else:
             referential_integrity = self.referential_integrity
 
+        temporal: float | None | Unset
+        if isinstance(self.temporal, Unset):
+            temporal = UNSET
+        else:
+            temporal = self.temporal
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -139,6 +148,8 @@ class MetricsSummary:
             field_dict["identifier_leaks"] = identifier_leaks
         if referential_integrity is not UNSET:
             field_dict["referential_integrity"] = referential_integrity
+        if temporal is not UNSET:
+            field_dict["temporal"] = temporal
 
         return field_dict
 
@@ -258,6 +269,15 @@ class MetricsSummary:
             d.pop("referential_integrity", UNSET)
         )
 
+        def _parse_temporal(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        temporal = _parse_temporal(d.pop("temporal", UNSET))
+
         metrics_summary = cls(
             utility=utility,
             uniqueness_rate=uniqueness_rate,
@@ -271,6 +291,7 @@ class MetricsSummary:
             share_closer_than_holdout_p5=share_closer_than_holdout_p5,
             identifier_leaks=identifier_leaks,
             referential_integrity=referential_integrity,
+            temporal=temporal,
         )
 
         metrics_summary.additional_properties = d
