@@ -27,6 +27,7 @@ import pandas as pd
 
 from generation import engine
 from generation.synthesis.identifiers import int_key_offset
+from generation.synthesis.spec_pairs import learn_conditionals
 
 __all__ = ["field_name", "learn_spec", "raise_key_starts", "spec_sampler"]
 
@@ -88,10 +89,13 @@ def _numeric_field(col: pd.Series, rep: str, points: int = _QUANTILE_POINTS) -> 
             "values": [_round_sig(v) for v in qs],
         }
         field["min"], field["max"] = _round_sig(lo), _round_sig(hi)
-        if lo == hi:
-            field.pop("max")
+        if qs[1] == qs[0]:
+            # The points bound the values already; a min on a plateau (a column of mostly
+            # zeros) would truncate away the plateau, as the engine reads F(min) at its top.
+            field.pop("min")
     if rep != "int":
-        field["precision"] = _decimals(values[: min(len(values), 5000)])
+        # from the distinct values: a column of mostly zeros has its decimals in the rest
+        field["precision"] = _decimals(uniq[:: max(1, len(uniq) // 5000)])
     return field
 
 
@@ -274,9 +278,51 @@ def learn_spec(
     """Learn a spec for the ``learned`` columns of ``frame``; the other columns of the table
     that are keys or identifiers join it as fields of synthetic values (see the module).
 
+    Conditionals (spec_pairs) make the dependence closer to the real rows; where that makes
+    a sample mostly copies of real rows (a table whose columns one column determines), the
+    guard would drop the common rows and skew what is left: fewer conditionals, then.
+
     Returns:
         The spec and the mapping of its learned field names to column names.
     """
+    for limit in _CONDITIONAL_LIMITS:
+        spec, names = _learn(frame, metadata, table, learned, rows, max_bytes, limit)
+        if limit == 0 or _copy_rate(spec, names, frame, metadata) <= MAX_COPY_RATE:
+            return spec, names
+    raise AssertionError("unreachable")
+
+
+# Conditional columns tried in turn until a sample has few copies of real rows.
+_CONDITIONAL_LIMITS = (24, 6, 2, 0)
+MAX_COPY_RATE = 0.05
+_COPY_SAMPLE = 2000
+
+
+def _copy_rate(
+    spec: dict[str, Any], names: dict[str, str], frame: pd.DataFrame, metadata: dict[str, Any]
+) -> float:
+    """The share of a sample of the spec equal to a row of ``frame`` on the learned columns."""
+    from generation.synthesis.fitted import row_hashes
+
+    fields = next(iter(spec["tables"].values()))["fields"]
+    if not any("conditional" in f for n, f in fields.items() if n in names):
+        return 0.0
+    columns = list(names.values())
+    sample = spec_sampler(spec, names)(min(_COPY_SAMPLE, max(len(frame), 1)), 1, [])
+    real = set(row_hashes(frame, columns, metadata["columns"], "spec-copy-check!").tolist())
+    ours = row_hashes(sample, columns, metadata["columns"], "spec-copy-check!")
+    return float(np.mean([h in real for h in ours.tolist()])) if len(ours) else 0.0
+
+
+def _learn(
+    frame: pd.DataFrame,
+    metadata: dict[str, Any],
+    table: str,
+    learned: list[str],
+    rows: int,
+    max_bytes: int,
+    limit: int,
+) -> tuple[dict[str, Any], dict[str, str]]:
     fields: dict[str, Any] = {}
     names: dict[str, str] = {}
     taken: set[str] = set()
@@ -304,21 +350,38 @@ def learn_spec(
             field["nulls"] = round(nulls, 6)
         fields[name] = field
         orders[name] = order
+    # Pairs the copula misses (a category's numbers, nulls tied to another column): the
+    # columns that lose most get a conditional on their strongest driver (spec_pairs).
+    fields, within = learn_conditionals(
+        frame,
+        fields,
+        names,
+        new_name=lambda base: field_name(base, taken),
+        max_bytes=max_bytes // 3,
+        limit=limit,
+    )
     spec_table: dict[str, Any] = {"rows": rows, "fields": fields}
-    # Rank correlations of every pair of varying columns, through the copula.
+    # Rank correlations of every pair of varying columns, through the copula (a conditional
+    # column by its rank within its case: the case gives its marginal).
     candidates = [
         n
         for n, f in fields.items()
-        if f.get("nulls", 0) < 1
+        if n in names
+        and f.get("nulls", 0) < 1
         and (f.get("dist") or {}).get("kind") != "constant"
         and not (f["type"] == "category" and len(f["values"]) < 2)
     ]
     if len(candidates) >= 2:
         codes = pd.DataFrame(
             {
-                n: _codes(frame[names[n]], metadata["columns"][names[n]]["sdtype"], orders[n])
+                n: (
+                    within[n].to_numpy()
+                    if n in within
+                    else _codes(frame[names[n]], metadata["columns"][names[n]]["sdtype"], orders[n])
+                )
                 for n in candidates
-            }
+            },
+            index=frame.index,
         )
         if len(candidates) > engine.MAX_MATRIX_FIELDS:  # wide: a factor structure
             spec_table["correlations"] = [{"fields": candidates, **_factor_structure(codes)}]
@@ -489,6 +552,7 @@ def _categories_through_codes(spec_table: dict[str, Any], taken: set[str]) -> No
         if (
             name in corr["fields"]
             and field["type"] == "category"
+            and "conditional" not in field
             and isinstance(field["values"], dict)
             and 2 <= len(field["values"]) <= _MAX_CODED
         ):
@@ -575,6 +639,16 @@ def spec_sampler(
                 code = fields[fields[on]["expr"][4:-1]]
                 order = list(values)
                 code["dist"]["weights"] = [chosen[label] for label in order]
+        cases = (field.get("conditional") or {}).get("cases", {})
+        for case in cases.values():  # a conditional column (spec_pairs): each case too
+            if field["type"] == "bool" and "p" in case:
+                if keep.get("True") != keep.get("False"):
+                    case["p"] = field["p"]
+            elif "values" in case:
+                kept = {k: v for k, v in case["values"].items() if keep.get(k, False)}
+                case["values"] = kept or {k: v for k, v in field["values"].items()}
+            if exact:
+                case.pop("nulls", None)
         if exact:  # conditioned rows hold the value, never a null
             field.pop("nulls", None)
         return engine.parse_spec(doc)
