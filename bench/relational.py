@@ -38,7 +38,7 @@ from django.core.management import call_command  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from evaluation.models import MetricsReport  # noqa: E402
 from generation import services as job_services  # noqa: E402
-from generation.synthesis import services  # noqa: E402
+from generation.synthesis import datasets, model_requests, services  # noqa: E402
 
 DATA = REPO / "sample_data"
 FLIGHT_COLUMNS = ["carrier", "flight", "tailnum", "origin", "dest", "dep_delay", "distance"]
@@ -61,7 +61,7 @@ def _run(user: Any, dataset: Any, synthesizer: str, options: dict[str, Any], row
     fit_s = time.perf_counter() - t0
     fit.refresh_from_db()
     assert fit.status == "succeeded", fit.error
-    request = services.model_job_request(
+    request = model_requests.model_job_request(
         user=user, data={"model_id": fit.params["model_id"], "rows": rows, "format": "csv"}
     )
     job = job_services.job_submit(user=user, request=request)
@@ -121,7 +121,7 @@ def main() -> None:
     planes = pd.read_csv(DATA / "planes.csv").head(args.planes)
     flights = pd.read_csv(DATA / "flights_jan2013.csv")[FLIGHT_COLUMNS]
     flights = flights[flights["tailnum"].isin(planes["tailnum"]) | flights.index.isin(range(300))]
-    dataset = services.dataset_create_tables(
+    dataset = datasets.dataset_create_tables(
         user=user, uploads=[_csv(planes, "planes.csv"), _csv(flights, "flights.csv")]
     )
     ours = _run(user, dataset, "hma", {}, rows=len(planes))
@@ -148,7 +148,7 @@ def main() -> None:
 
     weather = pd.read_csv(DATA / "sensor_nyc_weather.csv")[WEATHER_COLUMNS]
     weather = weather.groupby("origin").head(args.hours).reset_index(drop=True)
-    dataset = services.dataset_create(user=user, upload=_csv(weather, "weather.csv"))
+    dataset = datasets.dataset_create(user=user, upload=_csv(weather, "weather.csv"))
     ours = _run(user, dataset, "par", {"epochs": args.epochs}, rows=3)
     frame = weather.assign(time_hour=pd.to_datetime(weather["time_hour"]).dt.tz_localize(None))
     fit_s, sample_s, bare = sdv_bare.bare_structured(

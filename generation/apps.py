@@ -23,7 +23,7 @@ def ensure_purge_schedule(**kwargs: Any) -> None:
 # What every worker needs for its first job (the engine's samplers, the writers, the metrics),
 # imported once by the qcluster's sentinel before it forks its workers: each worker then
 # starts with them (shared, copy-on-write) instead of paying about a second of imports in
-# the middle of its first job. The web process stays lazy (see syndata_site.lazy).
+# the middle of its first job. The web process stays lazy (its views import pandas on first use).
 WORKER_PRELOAD = (
     "pandas",
     "scipy.stats",

@@ -18,8 +18,8 @@ PACKAGES = ("generation", "evaluation", "syndata_site", "templates_catalog")
 KNOWN_CIRCLES: list[set[str]] = []
 
 MAX_LINES = 800
-#: Modules over MAX_LINES still to be split (the same rule: only shrinks).
-KNOWN_LONG = {"generation/synthesis/services.py"}
+#: Modules over MAX_LINES still to be split (the same rule: only shrinks; it is empty).
+KNOWN_LONG: set[str] = set()
 
 
 def circles() -> list[set[str]]:

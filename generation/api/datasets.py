@@ -18,10 +18,10 @@ from generation.api.serializers import ErrorSerializer, JobSerializer
 from generation.specs import upload_size_check
 from generation.synthesis.models import Dataset, SynthModel
 from syndata_site.errors import ApiError
-from syndata_site.lazy import LazyModule
 
-# pandas and the synthesis layer load with the first dataset request, not with the web server.
-services = LazyModule("generation.synthesis.services")
+# The views below import the synthesis layer where they use it: pandas and the synthesizers
+# load with the first dataset request, not with every web process (tests/generation/
+# test_web_imports.py).
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
 
@@ -162,9 +162,13 @@ class DatasetListView(APIView):
             )
         name = _upload_name(request)
         if len(uploads) > 1 or (uploads[0].name or "").lower().endswith(".zip"):
-            dataset = services.dataset_create_tables(user=request.user, uploads=uploads, name=name)
+            from generation.synthesis.datasets import dataset_create_tables  # pandas: on first use
+
+            dataset = dataset_create_tables(user=request.user, uploads=uploads, name=name)
         else:
-            dataset = services.dataset_create(user=request.user, upload=uploads[0], name=name)
+            from generation.synthesis.datasets import dataset_create  # pandas: on first use
+
+            dataset = dataset_create(user=request.user, upload=uploads[0], name=name)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
 
@@ -203,12 +207,16 @@ class DatasetDetailView(APIView):
         dataset = _dataset_for(request.user, dataset_id)
         if not isinstance(request.data, dict):
             raise ApiError("body: must be a JSON object")
-        dataset = services.dataset_update(dataset=dataset, changes=dict(request.data))
+        from generation.synthesis.datasets import dataset_update  # pandas: on first use
+
+        dataset = dataset_update(dataset=dataset, changes=dict(request.data))
         return Response(DatasetSerializer(dataset).data)
 
     @extend_schema(operation_id="datasets_destroy", responses={204: None, **ERRORS})
     def delete(self, request: Request, dataset_id: str) -> Response:
-        services.dataset_delete(dataset=_dataset_for(request.user, dataset_id))
+        from generation.synthesis.datasets import dataset_delete  # pandas: on first use
+
+        dataset_delete(dataset=_dataset_for(request.user, dataset_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -226,7 +234,9 @@ class DatasetFitView(APIView):
         body = FitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        job = services.model_fit_submit(
+        from generation.synthesis.services import model_fit_submit  # pandas: on first use
+
+        job = model_fit_submit(
             user=request.user,
             dataset=dataset,
             synthesizer=data["synthesizer"],
@@ -258,4 +268,6 @@ class SynthesizerListView(APIView):
         operation_id="synthesizers_list", responses={200: SynthesizerSerializer(many=True)}
     )
     def get(self, request: Request) -> Response:
-        return Response(services.synthesizers_offered())
+        from generation.synthesis.services import synthesizers_offered  # pandas: on first use
+
+        return Response(synthesizers_offered())

@@ -83,7 +83,8 @@ def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
             params={"template_params": data.get("params") or {}},
             **common,
         )
-    from generation.synthesis.services import model_job_request
+    # pandas and the synthesizers load on a model request only, not in every web process
+    from generation.synthesis.model_requests import model_job_request
 
     return model_job_request(user=user, data=data)
 

@@ -34,7 +34,6 @@ from generation.synthesis.identifiers import (
     int_key_offset,
     value_hashes,
 )
-from generation.synthesis.spec_synth import raise_key_starts
 
 __all__ = ["FittedModel", "int_keys", "load_fitted", "row_hashes", "sample_block"]
 
@@ -182,6 +181,15 @@ def save_fitted(
     if spec is not None:
         (directory / "spec.json").write_text(json.dumps(spec, indent=1))
     (directory / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
+
+
+def raise_key_starts(spec_doc: dict[str, Any], offset: int) -> None:
+    """Start every sequence key of the spec past ``offset`` (the largest real integer key of
+    the whole table, which the spec learned from only a part of), in place."""
+    for table in spec_doc["tables"].values():
+        for entry in table["fields"].values():
+            if entry.get("type") == "id" and entry.get("strategy", "sequence") == "sequence":
+                entry["start"] = max(int(entry.get("start", 1)), min(offset + 1, 2**53))
 
 
 def int_keys(fitted: FittedModel, name: str, numbers: np.ndarray) -> pd.Series:

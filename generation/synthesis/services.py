@@ -1,14 +1,15 @@
-"""Writes for learning from real data: datasets, fits, model-based generation requests."""
+"""Writes for fitting models: submitting a fit (checked against the dataset and the options),
+running it as a worker task (single tables, sequences, related tables, auto), saving the model.
+
+Datasets are in datasets.py, options in fit_options.py, auto's choice in auto.py, and the
+generate requests a model makes in model_requests.py."""
 
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 import shutil
 import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,13 @@ from django.utils import timezone
 
 from generation.models import Job, Schema
 from generation.services import job_enqueue
-from generation.specs import concurrent_jobs_check, upload_size_check
+from generation.specs import concurrent_jobs_check
 from generation.synthesis import argn_fit
+from generation.synthesis.auto import Deadline, auto_select
 from generation.synthesis.catalog import SYNTHESIZERS, licence_clean
-from generation.synthesis.fitted import load_fitted, save_fitted
+from generation.synthesis.datasets import is_multi_table
+from generation.synthesis.fit_options import check_options
+from generation.synthesis.fitted import save_fitted
 from generation.synthesis.fitting import (
     FitCancelled,
     FitHeartbeat,
@@ -32,36 +36,16 @@ from generation.synthesis.fitting import (
 )
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
-from generation.synthesis.sampler import make_sampler
 from generation.synthesis.spec_synth import field_name, learn_spec
 from generation.synthesis.tables import (
     TableError,
-    check_metadata,
-    detect_metadata,
     load_frame,
-    read_table,
 )
 from syndata_site.errors import ApiError
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "SYNTHESIZERS",
-    "dataset_create",
-    "dataset_create_tables",
-    "dataset_delete",
-    "dataset_update",
-    "fit_run",
-    "model_fit_submit",
-    "model_job_request",
-    "synthesizers_offered",
-]
-
-_AUTO_OPTIONS = {"candidates", "time_budget_s", "holdout", "epochs"}
-#: Synthesizers that learn one table's rows as independent rows (``auto``'s candidates).
-SINGLE_TABLE = ("spec", "argn", "gaussian_copula", "ctgan", "tvae", "copulagan")
-_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq")
-MAX_TABLES = 20
+__all__ = ["fit_run", "model_fit_submit", "synthesizers_offered"]
 
 
 def synthesizers_offered() -> list[dict[str, Any]]:
@@ -87,211 +71,6 @@ def synthesizers_offered() -> list[dict[str, Any]]:
 
 
 # --- datasets -------------------------------------------------------------------------------
-def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Dataset:
-    """Stream an uploaded file to disk, check it, detect its metadata; nothing left on error."""
-    size = getattr(upload, "size", None)
-    if size is not None:
-        upload_size_check(size=size)
-    filename = Path(getattr(upload, "name", "") or "upload.csv").name
-    dataset = Dataset(owner=user, name=(name or Path(filename).stem or "dataset")[:200])
-    directory = dataset.directory
-    suffix = Path(filename).suffix.lower()
-    suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".parquet", ".pq") else ".csv"
-    target = directory / f"data{suffix}"
-    try:
-        directory.mkdir(parents=True, exist_ok=False)
-        written = 0
-        with target.open("wb") as sink:
-            for chunk in upload.chunks():
-                written += len(chunk)
-                upload_size_check(size=written, exact=False)
-                sink.write(chunk)
-        try:
-            frame, info = read_table(
-                target,
-                filename=filename,
-                max_columns=settings.SYNDATA_DATASET_MAX_COLUMNS,
-                min_rows=settings.SYNDATA_DATASET_MIN_ROWS,
-            )
-        except TableError as exc:
-            raise ApiError(str(exc), code="invalid_file") from None
-        if info["format"] == "parquet" and suffix not in (".parquet", ".pq"):
-            final = directory / "data.parquet"
-            target.replace(final)
-            target = final
-        metadata = detect_metadata(frame, table=field_name(dataset.name, set()), info=info)
-        dataset.path = str(target.relative_to(settings.MEDIA_ROOT))
-        dataset.format = info["format"]
-        dataset.size = target.stat().st_size
-        dataset.rows = len(frame)
-        dataset.columns = frame.shape[1]
-        dataset.metadata = metadata
-        dataset.save()
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    return dataset
-
-
-def is_multi_table(metadata: dict[str, Any]) -> bool:
-    return "tables" in metadata
-
-
-def _zip_members(upload: Any) -> list[tuple[str, Any]]:
-    """(file name, file object) of each table in an uploaded zip, size-checked."""
-    import zipfile
-
-    try:
-        archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, OSError):
-        raise ApiError("file: is not a readable zip archive", code="invalid_file") from None
-    members = [
-        info
-        for info in archive.infolist()
-        if not info.is_dir()
-        and not Path(info.filename).name.startswith(".")
-        and "__MACOSX" not in info.filename
-    ]
-    upload_size_check(
-        size=sum(info.file_size for info in members), what="the zip's tables once extracted"
-    )
-    out = []
-    for info in members:
-        if Path(info.filename).suffix.lower() not in _TABLE_SUFFIXES:
-            raise ApiError(
-                f"file: {info.filename} in the zip is not a CSV or Parquet file "
-                f"({', '.join(_TABLE_SUFFIXES)})",
-                code="invalid_file",
-            )
-        out.append((Path(info.filename).name, archive.open(info)))
-    return out
-
-
-def _chunks(source: Any) -> Any:
-    """An upload's chunks, or a file object's (a zip member) read 1 MiB at a time."""
-    if hasattr(source, "chunks"):
-        yield from source.chunks()
-        return
-    while chunk := source.read(1 << 20):
-        yield chunk
-
-
-def dataset_create_tables(*, user: Any, uploads: list[Any], name: str | None = None) -> Dataset:
-    """A multi-table dataset from several uploaded files (the ``file`` field repeated) or a
-    zip of CSV/Parquet files: one table per file, named from the file's stem; relationships
-    detected (a child column whose values are mostly a parent's unique key)."""
-    from generation.synthesis.relational import detect_relationships, mark_keys
-
-    sources: list[tuple[str, Any]] = []
-    for upload in uploads:
-        filename = Path(getattr(upload, "name", "") or "upload.csv").name
-        if filename.lower().endswith(".zip"):
-            sources.extend(_zip_members(upload))
-        else:
-            sources.append((filename, upload))
-    if len(sources) < 2:
-        raise ApiError(
-            "file: a multi-table upload needs at least 2 tables (send one file per table, "
-            "or a zip of them); a single table is uploaded as one file",
-            code="invalid_file",
-        )
-    if len(sources) > MAX_TABLES:
-        raise ApiError(f"file: {len(sources)} tables, over the limit of {MAX_TABLES}")
-    first = Path(sources[0][0]).stem
-    dataset = Dataset(owner=user, name=(name or f"{first} and {len(sources) - 1} more")[:200])
-    directory = dataset.directory
-    taken: set[str] = set()
-    tables: dict[str, Any] = {}
-    frames: dict[str, pd.DataFrame] = {}
-    written = 0
-    try:
-        (directory / "tables").mkdir(parents=True, exist_ok=False)
-        for filename, source in sources:
-            stem = Path(filename).stem
-            table = field_name(stem, set())
-            if table in taken:
-                raise ApiError(f"file: two tables are named {table!r} ({filename})")
-            taken.add(table)
-            suffix = Path(filename).suffix.lower()
-            suffix = suffix if suffix in _TABLE_SUFFIXES else ".csv"
-            target = directory / "tables" / f"{table}{suffix}"
-            with target.open("wb") as sink:
-                for chunk in _chunks(source):
-                    written += len(chunk)
-                    upload_size_check(size=written, what="the tables in all", exact=False)
-                    sink.write(chunk)
-            try:
-                frame, info = read_table(
-                    target,
-                    filename=filename,
-                    max_columns=settings.SYNDATA_DATASET_MAX_COLUMNS,
-                    min_rows=settings.SYNDATA_DATASET_MIN_ROWS,
-                )
-            except TableError as exc:
-                raise ApiError(
-                    str(exc).replace("file:", f"file {filename}:", 1), code="invalid_file"
-                ) from None
-            meta = detect_metadata(frame, table=table, info=info)
-            meta["sequence_key"] = meta["sequence_index"] = None  # sequences: single tables
-            meta["file"] = str(target.relative_to(directory))
-            tables[table] = meta
-            frames[table] = frame
-        metadata = mark_keys(
-            {"tables": tables, "relationships": detect_relationships(frames, tables)}
-        )
-        formats = {t["format"] for t in tables.values()}
-        dataset.path = str(directory.relative_to(settings.MEDIA_ROOT))
-        dataset.format = formats.pop() if len(formats) == 1 else "mixed"
-        dataset.size = sum(f.stat().st_size for f in (directory / "tables").iterdir())
-        dataset.rows = sum(len(f) for f in frames.values())
-        dataset.columns = sum(f.shape[1] for f in frames.values())
-        dataset.metadata = metadata
-        dataset.save()
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    return dataset
-
-
-def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
-    unknown = set(changes) - {"name", "metadata"}
-    if unknown:
-        raise ApiError(f"{sorted(unknown)[0]}: cannot be changed (name, metadata)")
-    if "name" in changes:
-        if not isinstance(changes["name"], str):  # str(None) would rename it "None"
-            raise ApiError("name: must be a string")
-        name = changes["name"].strip()
-        if not name or len(name) > 200:
-            raise ApiError("name: must be 1..200 characters")
-        dataset.name = name
-    if "metadata" in changes:
-        if not isinstance(changes["metadata"], dict):
-            raise ApiError("metadata: must be an object")
-        try:
-            if is_multi_table(dataset.metadata):
-                from generation.synthesis.relational import check_multi_metadata
-
-                dataset.metadata = check_multi_metadata(
-                    dataset.metadata, changes["metadata"], directory=dataset.directory
-                )
-            else:
-                dataset.metadata = check_metadata(
-                    dataset.metadata, changes["metadata"], path=dataset.absolute_path
-                )
-        except TableError as exc:
-            raise ApiError(str(exc)) from None
-    dataset.save()
-    return dataset
-
-
-def dataset_delete(*, dataset: Dataset) -> None:
-    for model in dataset.synth_models.all():
-        shutil.rmtree(model.directory, ignore_errors=True)
-    shutil.rmtree(dataset.directory, ignore_errors=True)
-    dataset.delete()
-
-
-# --- fitting ---------------------------------------------------------------------------------
 def model_fit_submit(
     *, user: Any, dataset: Dataset, synthesizer: str, options: dict[str, Any], seed: int | None
 ) -> Job:
@@ -307,7 +86,7 @@ def model_fit_submit(
     if not isinstance(options, dict):
         raise ApiError("options: must be an object")
     _check_fits_dataset(synthesizer, dataset, offered)
-    _check_options(synthesizer, options, dataset.metadata.get("columns"))
+    check_options(synthesizer, options, dataset.metadata.get("columns"))
     if synthesizer == "argn":
         argn_fit.check_dataset(dataset)
     seed = seed if seed is not None else secrets.randbelow(2**31)
@@ -397,130 +176,6 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
             "neither is offered here; pick a single-table synthesizer explicitly, or clear "
             "metadata.sequence_key"
         )
-
-
-def _check_options(
-    synthesizer: str, options: dict[str, Any], dataset_columns: dict[str, Any] | None = None
-) -> None:
-    """400 naming the first option that is not one of the synthesizer's, or out of range."""
-    from generation import sdv_backend
-
-    if synthesizer == "spec":
-        allowed: set[str] = set()
-    elif synthesizer == "argn":
-        argn_fit.check_options(options)
-        return
-    elif synthesizer == "auto":
-        allowed = _AUTO_OPTIONS
-    else:
-        allowed = sdv_backend.allowed_options(synthesizer)
-    for key in options:
-        if key not in allowed:
-            raise ApiError(
-                f"options.{key}: not an option of {synthesizer}"
-                + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else " (it has none)")
-            )
-    columns = dataset_columns or {}
-    for key, value in options.items():
-        problem = _OPTION_CHECKS[key](value, columns)
-        if problem:
-            raise ApiError(f"options.{key}: {problem}")
-    if synthesizer in ("ctgan", "copulagan"):
-        # CTGAN trains on batches of pac rows per discriminator input, in pairs: any other
-        # size fails an assertion in the middle of the fit.
-        batch, pac = options.get("batch_size", 500), options.get("pac", 10)
-        if batch % 2 or batch % pac:
-            raise ApiError(
-                f"options.batch_size: {batch} must be even and a multiple of pac ({pac})"
-            )
-
-
-def _integer(lo: int, hi: int) -> Callable[[Any, Any], str | None]:
-    def check(value: Any, columns: Any) -> str | None:
-        ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
-        return None if ok else f"must be an integer between {lo} and {hi}"
-
-    return check
-
-
-def _number(lo: float, hi: float, *, low_open: bool = False) -> Callable[[Any, Any], str | None]:
-    def check(value: Any, columns: Any) -> str | None:
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        ok = number and math.isfinite(value) and (lo < value if low_open else lo <= value)
-        return (
-            None
-            if ok and value <= hi
-            else f"must be a number in {'(' if low_open else '['}{lo:g}, {hi:g}]"
-        )
-
-    return check
-
-
-def _layers(value: Any, columns: Any) -> str | None:
-    ints = isinstance(value, list) and all(
-        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 4096 for v in value
-    )
-    return (
-        None
-        if ints and 1 <= len(value) <= 8
-        else "must be a list of 1..8 layer sizes, each 1..4096"
-    )
-
-
-#: SDV's univariate distributions (GaussianCopulaSynthesizer._DISTRIBUTIONS).
-DISTRIBUTIONS = ("norm", "beta", "truncnorm", "gamma", "uniform", "gaussian_kde")
-
-
-def _distribution(value: Any, columns: Any) -> str | None:
-    return None if value in DISTRIBUTIONS else f"must be one of {', '.join(DISTRIBUTIONS)}"
-
-
-def _distributions(value: Any, columns: dict[str, Any]) -> str | None:
-    if not isinstance(value, dict):
-        return "must be an object {numerical column: distribution}"
-    for column, name in value.items():
-        if (columns.get(column) or {}).get("sdtype") != "numerical":
-            return f"{column!r} is not a numerical column of the dataset"
-        if name not in DISTRIBUTIONS:
-            return f"{column}: must be one of {', '.join(DISTRIBUTIONS)}"
-    return None
-
-
-def _candidates(value: Any, columns: Any) -> str | None:
-    ok = isinstance(value, list) and value and all(c in SINGLE_TABLE for c in value)
-    return None if ok else f"must be a non-empty list of {', '.join(SINGLE_TABLE)}"
-
-
-def _boolean(value: Any, columns: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _segment_size(value: Any, columns: Any) -> str | None:
-    return None if value is None else _integer(1, 100_000)(value, columns)
-
-
-#: The range of every option any synthesizer takes (sdv_backend.allowed_options and auto's),
-#: checked at submit: a value out of range would fail the fit later, or never end.
-_OPTION_CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
-    "epochs": _integer(1, 10_000),
-    "batch_size": _integer(1, 10_000),
-    "pac": _integer(1, 100),
-    "embedding_dim": _integer(1, 4096),
-    "generator_dim": _layers,
-    "discriminator_dim": _layers,
-    "compress_dims": _layers,
-    "decompress_dims": _layers,
-    "generator_lr": _number(0, 1, low_open=True),
-    "discriminator_lr": _number(0, 1, low_open=True),
-    "default_distribution": _distribution,
-    "numerical_distributions": _distributions,
-    "enforce_min_max_values": _boolean,
-    "sample_size": _integer(1, 100),
-    "segment_size": _segment_size,
-    "time_budget_s": _number(1, 86_400),
-    "candidates": _candidates,
-    "holdout": _number(0.05, 0.5),
-}
 
 
 def _fit_one(
@@ -935,132 +590,6 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
 #: With as few rows as a small holdout has, sampling noise decides between close candidates
 #: (flights: 400 rows ranked GaussianCopula over ``spec``; 2,000 and more rank them as the
 #: full evaluation does); the real side stays the holdout, never seen by the candidates.
-AUTO_SCORE_ROWS = 5000
-#: Holdout rows kept for scoring (a seeded sample of the split, when it is larger).
-AUTO_SCORE_HOLDOUT_CAP = 20_000
-
-
-class _Deadline:
-    """An ``auto`` candidate's epoch callback: stops its training (``True``, see
-    ``sdv_backend.ProgressFn``) once the time budget is spent, and remembers how far it got."""
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self.done = 0
-        self.total = 0
-        self.stopped = False
-
-    def __call__(self, done: int, total: int) -> bool | None:
-        self.done, self.total = done, total
-        if done < total and time.monotonic() >= self.deadline:
-            self.stopped = True
-            return True
-        return None
-
-
-def auto_select(
-    frame: pd.DataFrame,
-    metadata: dict[str, Any],
-    learned: list[str],
-    *,
-    candidates: list[str],
-    epochs: int,
-    seed: int,
-    table: str,
-    budget_s: float,
-    holdout_share: float,
-    score_of: Any,
-    scored: Any = None,
-    results: dict[str, Any] | None = None,
-) -> tuple[str, dict[str, Any]]:
-    """``auto``'s choice: fit each candidate on a train split while the time budget lasts and
-    keep the one whose samples score best against the holdout split: (chosen, scores).
-
-    A candidate that would start after the budget is spent is skipped; one with epochs
-    (CTGAN, TVAE, CopulaGAN) that is still training when it runs out stops after its current
-    epoch and is scored as it is: ``scores[name]`` says which, why, and the epochs done. The
-    first candidate always runs, so there is a model. ``score_of(real, synthetic, metadata)``
-    is the quality report; ``scored(i)`` is called after each candidate (progress);
-    ``results`` (when given) receives each candidate's fit on the split. The caller refits
-    the winner on every row.
-    """
-    from generation.synthesis.fitted import FittedModel
-
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(frame))
-    cut = max(1, int(len(frame) * holdout_share))
-    holdout = frame.iloc[order[:cut][:AUTO_SCORE_HOLDOUT_CAP]].reset_index(drop=True)
-    train = frame.iloc[order[cut:]].reset_index(drop=True)
-    started = time.monotonic()
-    deadline = started + budget_s
-    scores: dict[str, Any] = {}
-    best: tuple[float, str] | None = None
-    for i, cand in enumerate(candidates):
-        if best is not None and time.monotonic() >= deadline:
-            scores[cand] = {"skipped": f"time budget of {budget_s:g}s spent before it started"}
-            continue
-        t0 = time.monotonic()
-        stop = _Deadline(deadline)
-        try:
-            result = _fit_one(
-                cand,
-                train,
-                metadata,
-                learned=learned,
-                options={"epochs": epochs} if SYNTHESIZERS[cand]["epochs"] else {},
-                seed=seed,
-                table=table,
-                progress=stop,
-            )
-            meta = {
-                "chosen": cand,
-                "columns": metadata["columns"],
-                "learned": learned,
-                "spec_names": result.get("spec_names"),
-            }
-            payload = (
-                result.get("payload_bytes") if "payload_bytes" in result else result.get("spec")
-            )
-            payload = result.get("argn", payload)
-            fitted = FittedModel(Path(), meta, np.zeros(0, np.uint64), {}, payload)
-            synthetic = make_sampler(fitted)(max(len(holdout), AUTO_SCORE_ROWS), seed, [])
-            report = score_of(holdout[learned], synthetic[learned], metadata)
-        except FitCancelled:
-            raise
-        except Exception as exc:  # reported and skipped: another candidate may still win
-            logger.warning("auto candidate %s failed", cand, exc_info=True)
-            scores[cand] = {
-                "outcome": "failed",
-                "error": f"{type(exc).__name__}: {exc}"[:500],
-                "fit_seconds": round(time.monotonic() - t0, 3),
-            }
-            if scored is not None:
-                scored(i)
-            continue
-        scores[cand] = {
-            "outcome": "scored",
-            "quality": report["score"],
-            "fit_seconds": round(time.monotonic() - t0, 3),
-        }
-        if SYNTHESIZERS[cand]["epochs"]:
-            scores[cand]["epochs_done"] = stop.done
-        if stop.stopped:
-            scores[cand]["stopped"] = (
-                f"time budget of {budget_s:g}s spent after {stop.done} of {stop.total} epochs"
-            )
-        if results is not None:
-            results[cand] = result
-        if best is None or report["score"] > best[0]:
-            best = (report["score"], cand)
-        if scored is not None:
-            scored(i)
-    if best is None:
-        errors = "; ".join(f"{c}: {scores[c].get('error')}" for c in candidates)
-        raise ValueError(f"auto: every candidate failed ({errors})")
-    scores["chosen"] = best[1]
-    return best[1], scores
-
-
 def _fit_auto(
     job: Job,
     model: SynthModel,
@@ -1103,6 +632,7 @@ def _fit_auto(
         score_of=native_quality_report
         if licence_clean(settings.SYNDATA_SYNTHESIZERS)
         else quality_report,
+        fit_one=_fit_one,
         scored=lambda i: Job.objects.filter(id=job.id).update(rows_done=i + 1),
         results=results,
     )
@@ -1114,7 +644,7 @@ def _fit_auto(
         )
         return chosen, results[chosen], scores, frame
     # The winner is chosen on the split, then refitted on all the training rows it may see.
-    stop = _Deadline(deadline)
+    stop = Deadline(deadline, time.monotonic)
     result = _fit_one(
         chosen,
         frame,
@@ -1184,149 +714,3 @@ def _fit_auto_structured(job: Job, model: SynthModel, *, tables: bool) -> None:
 
 
 # --- sampling --------------------------------------------------------------------------------
-
-
-def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
-    """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
-    from generation.services import JobRequest
-
-    model = (
-        SynthModel.objects.filter(id=data["model_id"], owner=user)
-        .select_related("dataset", "fit_job")
-        .first()
-    )
-    if model is None:
-        raise ApiError("model_id: no such model", code="not_found", status_code=404)
-    job = model.fit_job
-    if job is None or job.status != Job.Status.SUCCEEDED or not model.path:
-        status = job.status if job else "failed"
-        raise ApiError(
-            f"model_id: the model is not ready (its fit job is {status})",
-            code="not_ready",
-            status_code=409,
-        )
-    fitted = load_fitted(model.directory)
-    from generation.synthesis.relational import structure
-
-    if fitted.meta.get("sequence"):  # a spec model of sequences
-        from generation.services import JobRequest
-        from generation.synthesis.sequence_fit import sequence_job_request
-
-        return JobRequest(**sequence_job_request(model, fitted, data))
-    if structure(fitted.meta) != "rows":
-        return _structured_job_request(model, fitted.meta, data)
-    conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
-    table = fitted.meta["table"]
-    rows = data.get("rows")
-    if fitted.meta["chosen"] == "spec":
-        spec = dict(fitted.payload)
-    else:  # the row plan only: the model, not the engine, makes the rows
-        spec = {
-            "tables": {table: {"rows": fitted.meta["rows_real"], "fields": {"row": {"type": "id"}}}}
-        }
-    return JobRequest(
-        kind=Job.Kind.MODEL,
-        spec=spec,
-        rows=rows,
-        format=data["format"],
-        seed=data.get("seed"),
-        params={
-            "model_id": str(model.id),
-            "dataset_id": str(model.dataset_id),
-            "dataset_name": model.dataset.name,
-            "synthesizer": fitted.meta["chosen"],
-            "conditions": conditions,
-        },
-    )
-
-
-def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[str, Any]) -> Any:
-    """PAR: ``rows`` counts sequences (default: as many as the real table had); the rows
-    produced are what the job's rows_total reports at the end. HMA: ``rows`` counts rows of
-    the root (parent) table (default: as many as the real one); children follow."""
-    from generation.services import JobRequest
-    from generation.synthesis.relational import structure
-
-    chosen = meta["chosen"]
-    sequences = structure(meta) == "sequences"
-    if data.get("conditions"):
-        raise ApiError(f"conditions: not supported for {chosen} models of sequences or tables")
-    rows = data.get("rows")
-    if rows is not None and rows < 1:
-        unit = "sequence" if sequences else f"{meta['order'][0]} row"
-        raise ApiError(f"rows: a {chosen} model makes at least 1 {unit}")
-    if sequences:
-        real = {meta["table"]: meta["sequences_real"]}
-    else:
-        real = {t: meta["rows_real"][t] for t in meta["order"]}
-    spec = {"tables": {t: {"rows": n, "fields": {"row": {"type": "id"}}} for t, n in real.items()}}
-    # Expected rows, as the producer's plan will have them (producer._sequence_plans and
-    # _multi_plans), known here without planning: the row limit is checked on it.
-    asked = int(
-        rows if rows is not None else real[meta["order"][0] if chosen == "hma" else meta["table"]]
-    )
-    if chosen == "par":
-        estimate = {meta["table"]: round(asked * max(1.0, float(meta["mean_sequence_length"])))}
-    else:
-        root = meta["order"][0]
-        estimate = {t: round(asked * n / max(1, real[root])) for t, n in real.items()}
-    return JobRequest(
-        kind=Job.Kind.MODEL,
-        spec=spec,
-        rows=rows,
-        format=data["format"],
-        seed=data.get("seed"),
-        params={
-            "model_id": str(model.id),
-            "dataset_id": str(model.dataset_id),
-            "dataset_name": model.dataset.name,
-            "synthesizer": chosen,
-            "conditions": [],
-            **({"sequences": rows or meta["sequences_real"]} if sequences else {}),
-        },
-        estimate=estimate,
-    )
-
-
-def _check_conditions(meta: dict[str, Any], conditions: Any) -> list[dict[str, Any]]:
-    if not isinstance(conditions, list):
-        raise ApiError("conditions: must be a list of {column, value, fraction}")
-    out = []
-    total = 0.0
-    for i, cond in enumerate(conditions):
-        path = f"conditions.{i}"
-        if not isinstance(cond, dict):
-            raise ApiError(f"{path}: must be an object {{column, value, fraction}}")
-        extra = set(cond) - {"column", "value", "fraction"}
-        if extra:
-            raise ApiError(f"{path}.{sorted(extra)[0]}: is not allowed here")
-        column = cond.get("column")
-        if column not in meta["columns"]:
-            raise ApiError(f"{path}.column: unknown column {column!r}")
-        if column not in meta["categories"]:
-            raise ApiError(
-                f"{path}.column: {column!r} is not categorical or boolean; "
-                f"conditions work on {', '.join(meta['categories']) or 'no column of this table'}"
-            )
-        value = cond.get("value")
-        label = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        if isinstance(value, bool):
-            label = "True" if value else "False"
-        known = meta["categories"][column]
-        if label not in known:
-            shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-            raise ApiError(f"{path}.value: {value!r} is not a value of {column} ({shown})")
-        fraction = cond.get("fraction")
-        if (
-            isinstance(fraction, bool)
-            or not isinstance(fraction, int | float)
-            or not 0 < fraction <= 1
-        ):
-            raise ApiError(f"{path}.fraction: must be a number in (0, 1]")
-        total += float(fraction)
-        out.append({"column": column, "value": label, "fraction": float(fraction)})
-    if total > 1 + 1e-9:
-        raise ApiError(f"conditions: fractions add up to {total:g}, more than 1")
-    if len({c["column"] for c in out}) > 1:
-        raise ApiError("conditions: all conditions must be on the same column")
-    return out

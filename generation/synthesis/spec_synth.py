@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from generation import engine
+from generation.synthesis.fitted import row_hashes
 from generation.synthesis.identifiers import int_key_offset
 from generation.synthesis.spec_pairs import learn_conditionals
 
-__all__ = ["field_name", "learn_spec", "raise_key_starts", "spec_sampler"]
+__all__ = ["field_name", "learn_spec", "spec_sampler"]
 
 _QUANTILE_POINTS = 201
 # A learned spec is sampled through the API's spec check: it keeps under the per-spec limit
@@ -257,15 +258,6 @@ def _learned_only(spec_doc: dict[str, Any], names: dict[str, str]) -> dict[str, 
     return doc
 
 
-def raise_key_starts(spec_doc: dict[str, Any], offset: int) -> None:
-    """Start every sequence key of the spec past ``offset`` (the largest real integer key of
-    the whole table, which the spec learned from only a part of), in place."""
-    for table in spec_doc["tables"].values():
-        for field in table["fields"].values():
-            if field.get("type") == "id" and field.get("strategy", "sequence") == "sequence":
-                field["start"] = max(int(field.get("start", 1)), min(offset + 1, 2**53))
-
-
 def learn_spec(
     frame: pd.DataFrame,
     metadata: dict[str, Any],
@@ -302,8 +294,6 @@ def _copy_rate(
     spec: dict[str, Any], names: dict[str, str], frame: pd.DataFrame, metadata: dict[str, Any]
 ) -> float:
     """The share of a sample of the spec equal to a row of ``frame`` on the learned columns."""
-    from generation.synthesis.fitted import row_hashes
-
     fields = next(iter(spec["tables"].values()))["fields"]
     if not any("conditional" in f for n, f in fields.items() if n in names):
         return 0.0

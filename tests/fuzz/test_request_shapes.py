@@ -170,14 +170,14 @@ option_value = st.one_of(
 def test_any_fit_options_are_below_500_and_located(
     alice_client: APIClient, dataset: dict[str, Any], synthesizer: str, options: dict[str, Any]
 ) -> None:
-    from generation.synthesis.services import _check_options
+    from generation.synthesis.fit_options import check_options
 
     url = f"/api/datasets/{dataset['id']}/fit"
     resp = alice_client.post(url, {"synthesizer": synthesizer, "options": options}, format="json")
     _located(resp)
     if resp.status_code == 202:
         # What was accepted is in range for what the fit does with it.
-        _check_options(synthesizer, options, dataset["metadata"]["columns"])
+        check_options(synthesizer, options, dataset["metadata"]["columns"])
         batch = options.get("batch_size")
         assert batch is None or batch >= 1
     SynthModel.objects.all().delete()

@@ -144,7 +144,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from generation.synthesis import services
+from generation.synthesis import datasets
 from syndata_site.errors import ApiError
 sys.path.insert(0, os.getcwd())
 from tests.fuzz.test_uploads import hostile_files
@@ -154,7 +154,7 @@ base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 answers = {}
 for case, (name, data) in files.items():
     try:
-        services.dataset_create(user=user, upload=SimpleUploadedFile(name, data))
+        datasets.dataset_create(user=user, upload=SimpleUploadedFile(name, data))
         answers[case] = "accepted"
     except ApiError as exc:
         answers[case] = exc.code

@@ -119,12 +119,12 @@ def test_an_upload_over_the_limit_names_it(alice_client: Any, settings: Any) -> 
 def test_an_upload_whose_body_is_over_the_limit_is_refused_before_reading_it(
     alice_client: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generation.synthesis import services
+    from generation.synthesis import datasets
 
     def never(**kwargs: Any) -> None:
         raise AssertionError("the body should not have been read")
 
-    monkeypatch.setattr(services, "dataset_create", never)
+    monkeypatch.setattr(datasets, "dataset_create", never)
     settings.SYNDATA_DATASET_MAX_BYTES = 1000
     resp = alice_client.post(
         "/api/datasets", {"file": _csv("huge.csv", 30_000)}, format="multipart"

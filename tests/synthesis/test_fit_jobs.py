@@ -270,10 +270,11 @@ def test_an_out_of_range_fit_option_is_a_400_naming_it(
 
 def test_every_option_a_synthesizer_takes_has_its_range_checked() -> None:
     from generation import sdv_backend
-    from generation.synthesis import services
+    from generation.synthesis import fit_options
+    from generation.synthesis.catalog import SYNTHESIZERS
 
-    taken = set().union(*(sdv_backend.allowed_options(s) for s in services.SYNTHESIZERS))
-    assert taken | services._AUTO_OPTIONS <= set(services._OPTION_CHECKS)
+    taken = set().union(*(sdv_backend.allowed_options(s) for s in SYNTHESIZERS))
+    assert taken | fit_options.AUTO_OPTIONS <= set(fit_options._OPTION_CHECKS)
 
 
 def test_in_range_fit_options_are_accepted(alice_client: Any) -> None:
