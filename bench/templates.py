@@ -104,6 +104,35 @@ def _svg_bars(title: str, labels: list[str], values: list[float], unit: str = ""
     )
 
 
+def _svg_pyramid(
+    title: str, labels: list[str], left: list[float], right: list[float], sides: tuple[str, str]
+) -> str:
+    """A population pyramid as SVG text: ``left`` bars grow leftwards from the middle axis,
+    ``right`` bars rightwards; the youngest band at the bottom."""
+    w, bar, mid = 420, 14, 210
+    top = max([*left, *right]) or 1.0
+    half = mid - 95  # room on the left for the band and the value
+    rows = []
+    n = len(labels)
+    for i, (label, a, b) in enumerate(zip(labels, left, right, strict=True)):
+        y = 40 + (n - 1 - i) * (bar + 3)
+        wa, wb = half * a / top, half * b / top
+        rows.append(
+            f'<rect x="{mid - wa:.1f}" y="{y}" width="{wa:.1f}" height="{bar}" fill="#e45756"/>'
+            f'<rect x="{mid}" y="{y}" width="{wb:.1f}" height="{bar}" fill="#4c78a8"/>'
+            f'<text x="4" y="{y + 11}">{label}</text>'
+            f'<text x="{mid - wa - 4:.1f}" y="{y + 11}" text-anchor="end">{a:.1%}</text>'
+            f'<text x="{mid + wb + 4:.1f}" y="{y + 11}">{b:.1%}</text>'
+        )
+    h = 46 + n * (bar + 3)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="11" '
+        f'font-family="sans-serif"><text x="4" y="14" font-weight="bold">{title}</text>'
+        f'<text x="{mid - 8}" y="32" text-anchor="end" fill="#e45756">{sides[0]}</text>'
+        f'<text x="{mid + 8}" y="32" fill="#4c78a8">{sides[1]}</text>' + "".join(rows) + "</svg>"
+    )
+
+
 def _charts(name: str, t: dict[str, Any]) -> list[str]:
     import pandas as pd
 
@@ -123,10 +152,16 @@ def _charts(name: str, t: dict[str, Any]) -> list[str]:
     if name == "healthcare_ehr":
         p = t["patients"]
         age = (pd.Timestamp("2022-01-01") - pd.to_datetime(p["birth_date"])).dt.days // 3652.5 * 10
-        pyr = age.astype(int).value_counts(normalize=True).sort_index()
+        decade = age.astype(int)
+        share = decade.groupby([decade, p["sex"]]).size().unstack(fill_value=0) / len(p)
+        bands = sorted(share.index)
         out.append(
-            _svg_bars(
-                "Age pyramid (share by decade)", [f"{a}-{a + 9}" for a in pyr.index], list(pyr)
+            _svg_pyramid(
+                "Age pyramid (share of patients by decade and sex)",
+                [f"{a}-{a + 9}" for a in bands],
+                [float(share.loc[a].get("F", 0.0)) for a in bands],
+                [float(share.loc[a].get("M", 0.0)) for a in bands],
+                ("women", "men"),
             )
         )
     if name == "retail_journeys":
