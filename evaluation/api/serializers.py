@@ -48,6 +48,9 @@ class MetricsSampleSerializer(serializers.Serializer):
         required=False, help_text="SYNDATA_PRIVACY_SAMPLE_ROWS (model jobs)."
     )
     real = serializers.CharField(required=False, help_text="Model jobs.")
+    holdout = serializers.CharField(
+        required=False, help_text="Evaluation jobs: which dataset rows are the control."
+    )
 
 
 class MembershipInferenceSerializer(serializers.Serializer):
@@ -155,10 +158,12 @@ class MetricsStateSerializer(serializers.Serializer):
 class MetricsDocumentSerializer(serializers.Serializer):
     job = serializers.UUIDField()
     kind = serializers.ChoiceField(
-        choices=["conformance", "model"],
+        choices=["conformance", "model", "evaluation"],
         help_text="conformance: schema and template jobs against what they declared; "
-        "model: model jobs against the real training data.",
+        "model: model jobs against the real training data; evaluation: uploaded synthetic "
+        "data against a dataset (POST /api/datasets/{id}/evaluate).",
     )
+    dataset_id = serializers.UUIDField(required=False, help_text="Evaluation documents.")
     engine_version = serializers.CharField(required=False)
     model_id = serializers.UUIDField(required=False)
     synthesizer = serializers.CharField(required=False, help_text="The fitted synthesizer.")

@@ -60,7 +60,9 @@ class DatasetPatchSerializer(serializers.Serializer):
         required=False,
         help_text=(
             'Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., '
-            '"columns": {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: '
+            '"columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": '
+            '[columns an attacker knows], "sensitive": [columns to protect]}; multi-table '
+            "datasets: "
             '{"tables": {table: <those edits>}, "relationships": [{parent_table, '
             "parent_primary_key, child_table, child_foreign_key}]}"
         ),

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from generation import downloads, engine, selectors, services
+from generation import downloads, engine, privacy_gate, selectors, services
 from generation.api import paging
 from generation.api.serializers import (
     ErrorSerializer,
@@ -47,6 +47,8 @@ class GenerateView(APIView):
 
 
 def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
+    if "privacy_gate" in data and "model_id" not in data:
+        raise ApiError("privacy_gate: only a model_id job has a privacy verdict to gate")
     common = {"rows": data.get("rows"), "format": data["format"], "seed": data.get("seed")}
     if "schema" in data:
         return services.JobRequest(kind=Job.Kind.SCHEMA, spec=data["schema"], **common)
@@ -66,7 +68,10 @@ def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
         )
     from generation.synthesis.services import model_job_request
 
-    return model_job_request(user=user, data=data)
+    job_request = model_job_request(user=user, data=data)
+    if "privacy_gate" in data:
+        job_request.params = {**(job_request.params or {}), "privacy_gate": data["privacy_gate"]}
+    return job_request
 
 
 class JobListView(APIView):
@@ -179,6 +184,13 @@ class DownloadView(APIView):
             OpenApiParameter(
                 "Range", str, OpenApiParameter.HEADER, description="One byte range: bytes=a-b"
             ),
+            OpenApiParameter(
+                "acknowledge_privacy_risk",
+                str,
+                enum=["1"],
+                description="1: download a job whose privacy verdict is high under the warn "
+                "gate (without it: 409 privacy_risk).",
+            ),
         ],
         responses={
             # Each file answers with its own media type (text/csv, application/zip...); a
@@ -192,6 +204,9 @@ class DownloadView(APIView):
                 for code, text in ((200, "The whole file."), (206, "The requested byte range."))
             },
             304: OpenApiResponse(description="Not modified (If-None-Match matched the ETag)."),
+            403: OpenApiResponse(
+                ErrorSerializer, description="privacy_blocked: the block gate refuses it."
+            ),
             409: ErrorSerializer,
             410: ErrorSerializer,
             416: ErrorSerializer,
@@ -205,6 +220,11 @@ class DownloadView(APIView):
                 code="not_ready",
                 status_code=409,
             )
+        privacy_gate.download_check(
+            job,
+            acknowledged=request.query_params.get("acknowledge_privacy_risk", "")
+            in ("1", "true", "yes"),
+        )
         table = request.query_params.get("table") or None
         fmt = request.query_params.get("format", job.format)  # "format=" is not a format
         if fmt not in engine.FORMATS:
