@@ -226,7 +226,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "generation.models.Job.Kind",
         "StatusEnum": "generation.models.Job.Status",
         "MetricsStatusEnum": "generation.models.Job.MetricsStatus",
-        "MetricsKindEnum": ["conformance", "model"],
+        "MetricsKindEnum": ["conformance", "model", "evaluation"],
+        "PrivacyLevelEnum": ["low", "medium", "high"],
+        "PrivacyGateEnum": ["off", "warn", "block"],
     },
 }
 

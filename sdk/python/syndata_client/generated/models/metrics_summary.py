@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.privacy_level_enum import PrivacyLevelEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MetricsSummary")
@@ -28,6 +29,11 @@ class MetricsSummary:
         share_closer_than_holdout_p5 (float | None | Unset):
         identifier_leaks (int | None | Unset):
         referential_integrity (float | None | Unset):
+        privacy_verdict (None | PrivacyLevelEnum | Unset): The worst attack-based risk (privacy.verdict).
+
+            * `low` - low
+            * `medium` - medium
+            * `high` - high
     """
 
     utility: float | None
@@ -42,6 +48,7 @@ class MetricsSummary:
     share_closer_than_holdout_p5: float | None | Unset = UNSET
     identifier_leaks: int | None | Unset = UNSET
     referential_integrity: float | None | Unset = UNSET
+    privacy_verdict: None | PrivacyLevelEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +118,14 @@ class MetricsSummary:
         else:
             referential_integrity = self.referential_integrity
 
+        privacy_verdict: None | str | Unset
+        if isinstance(self.privacy_verdict, Unset):
+            privacy_verdict = UNSET
+        elif isinstance(self.privacy_verdict, PrivacyLevelEnum):
+            privacy_verdict = self.privacy_verdict.value
+        else:
+            privacy_verdict = self.privacy_verdict
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -139,6 +154,8 @@ class MetricsSummary:
             field_dict["identifier_leaks"] = identifier_leaks
         if referential_integrity is not UNSET:
             field_dict["referential_integrity"] = referential_integrity
+        if privacy_verdict is not UNSET:
+            field_dict["privacy_verdict"] = privacy_verdict
 
         return field_dict
 
@@ -258,6 +275,23 @@ class MetricsSummary:
             d.pop("referential_integrity", UNSET)
         )
 
+        def _parse_privacy_verdict(data: object) -> None | PrivacyLevelEnum | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                privacy_verdict_type_0 = PrivacyLevelEnum(data)
+
+                return privacy_verdict_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PrivacyLevelEnum | Unset, data)
+
+        privacy_verdict = _parse_privacy_verdict(d.pop("privacy_verdict", UNSET))
+
         metrics_summary = cls(
             utility=utility,
             uniqueness_rate=uniqueness_rate,
@@ -271,6 +305,7 @@ class MetricsSummary:
             share_closer_than_holdout_p5=share_closer_than_holdout_p5,
             identifier_leaks=identifier_leaks,
             referential_integrity=referential_integrity,
+            privacy_verdict=privacy_verdict,
         )
 
         metrics_summary.additional_properties = d
