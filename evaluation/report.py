@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from evaluation.metrics.attacks import LEVELS, attack_report
+from evaluation.metrics.attacks import LEVELS, attack_report, flatten_sequences
 from evaluation.metrics.diversity import diversity_report
 from evaluation.metrics.privacy import privacy_report
 from evaluation.metrics.quality import (
@@ -288,10 +288,16 @@ def attacks_of(
         if c not in learned
     ]
     level = (settings.SYNDATA_PRIVACY_MEDIUM, settings.SYNDATA_PRIVACY_HIGH)
+    key = metadata.get("sequence_key")
+    frames = [train, holdout if len(holdout) else train.head(0), synthetic]
+    if key and all(key in f.columns for f in frames):  # attack entities, not their rows
+        flat = [flatten_sequences(f, key, sdtypes) for f in frames]
+        frames, sdtypes = [f for f, _ in flat], flat[0][1]
+        learned = list(sdtypes)
+    else:
+        frames = [f[learned] for f in frames]
     report = attack_report(
-        train[learned],
-        holdout[learned] if len(holdout) else train[learned].head(0),
-        synthetic[learned],
+        *frames,
         sdtypes,
         quasi_identifiers=quasi or None,
         sensitive=sensitive or None,
@@ -302,6 +308,8 @@ def attacks_of(
         synthetic_rows=settings.SYNDATA_PRIVACY_SAMPLE_ROWS,
         budget_seconds=settings.SYNDATA_PRIVACY_ATTACK_SECONDS,
     )
+    if key and "sequence_length" in sdtypes:
+        report["entities"] = f"one row per {key} (sequences flattened: means, modes, length)"
     if dropped:
         report["quasi_identifiers_note"] = (
             f"not attacked (not learned: keys, identifiers or skipped columns): {dropped}"

@@ -39,6 +39,7 @@ __all__ = [
     "attribute_inference",
     "default_quasi_identifiers",
     "default_sensitive",
+    "flatten_sequences",
     "membership_inference",
     "singling_out",
     "verdict",
@@ -468,6 +469,27 @@ def attack_report(
         "quasi_identifiers_source": source,
         "attack_seconds": round(time.monotonic() - start, 3),
     }
+
+
+def flatten_sequences(
+    frame: pd.DataFrame, key: str, sdtypes: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per entity of a sequence table, for the attacks: an entity is the person
+    attacked, and its held-out rows are whole sequences. Numbers and dates become the
+    entity's mean, other columns its most frequent value, plus the sequence's length."""
+    groups = frame.groupby(frame[key].astype(str), sort=True)
+    columns: dict[str, Any] = {}
+    for name, kind in sdtypes.items():
+        if kind in ("numerical", "datetime"):
+            columns[name] = groups[name].agg(lambda c, k=kind: _numbers(c, k).mean())
+        else:
+            columns[name] = groups[name].agg(
+                lambda c: _text(c).mode().iloc[0] if c.notna().any() else None
+            )
+    columns["sequence_length"] = groups.size().astype(float)
+    flat = pd.DataFrame(columns).reset_index(drop=True)
+    types = {name: ("numerical" if k == "datetime" else k) for name, k in sdtypes.items()}
+    return flat, {**types, "sequence_length": "numerical"}
 
 
 def _sample(frame: pd.DataFrame, cap: int, seed: int) -> pd.DataFrame:

@@ -131,3 +131,14 @@ def test_a_spent_time_budget_skips_the_attacks_and_says_so() -> None:
     assert all("time budget" in a["skipped"] for a in report["attacks"].values())
     assert report["verdict"] is None  # not measured is not low
     assert report["sentences"]["singling_out"].startswith("Not measured")
+
+
+def test_sequences_are_attacked_as_entities() -> None:
+    from evaluation.metrics.attacks import flatten_sequences
+
+    frame = pd.DataFrame(
+        {"who": ["a", "a", "b"], "x": [1.0, 3.0, 5.0], "c": ["p", "p", "q"]},
+    )
+    flat, types = flatten_sequences(frame, "who", {"x": "numerical", "c": "categorical"})
+    assert flat.to_dict("list") == {"x": [2.0, 5.0], "c": ["p", "q"], "sequence_length": [2.0, 1.0]}
+    assert types["sequence_length"] == "numerical"
