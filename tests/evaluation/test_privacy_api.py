@@ -147,3 +147,29 @@ def test_privacy_gate_is_a_model_job_option(alice_client: Any, people_spec: Any)
         format="json",
     )
     assert resp.status_code == 400 and "privacy_gate" in resp.json()["error"]["message"]
+
+
+def test_a_parquet_upload_is_evaluated_and_a_non_table_is_a_400(
+    alice_client: Any, credit: pd.DataFrame, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dataset = upload(alice_client, credit, "credit.csv")
+    path = tmp_path / "synthetic.parquet"
+    credit.sample(frac=1.0, random_state=3).to_parquet(path)
+    parquet = SimpleUploadedFile("synthetic.parquet", path.read_bytes())
+    resp = alice_client.post(
+        f"/api/datasets/{dataset['id']}/evaluate", {"file": parquet}, format="multipart"
+    )
+    assert resp.status_code == 202, resp.json()
+    assert resp.json()["format"] == "parquet"
+    run_metrics(resp.json()["id"])
+    document = alice_client.get(f"/api/metrics/{resp.json()['id']}").json()
+    # the real rows themselves, holdout included: members and non-members look alike
+    assert document["summary"]["exact_copy_rate"] > 0.8
+    assert document["privacy"]["attacks"]["membership_inference"]["advantage"] < 0.3
+    binary = SimpleUploadedFile("synthetic.csv", b"\x00\x01\x02 not a table")
+    resp = alice_client.post(
+        f"/api/datasets/{dataset['id']}/evaluate", {"file": binary}, format="multipart"
+    )
+    assert resp.status_code == 400 and resp.json()["error"]["message"].startswith("file:")
