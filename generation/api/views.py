@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -70,7 +71,16 @@ def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
 
     job_request = model_job_request(user=user, data=data)
     if "privacy_gate" in data:
-        job_request.params = {**(job_request.params or {}), "privacy_gate": data["privacy_gate"]}
+        params = {**(job_request.params or {}), "privacy_gate": data["privacy_gate"]}
+        job_request = dataclasses.replace(job_request, params=params)
+    from generation.synthesis.models import SynthModel
+
+    model = SynthModel.objects.filter(id=data["model_id"]).only("metrics").first()
+    dp = ((model.metrics if model else None) or {}).get("differential_privacy")
+    if dp:  # the rows come from a DP fit: say what it spent
+        spent = {k: dp[k] for k in ("epsilon", "delta", "epsilon_spent", "delta_spent")}
+        params = {**(job_request.params or {}), "differential_privacy": spent}
+        job_request = dataclasses.replace(job_request, params=params)
     return job_request
 
 

@@ -328,9 +328,16 @@ def dataset_delete(*, dataset: Dataset) -> None:
 
 # --- fitting ---------------------------------------------------------------------------------
 def model_fit_submit(
-    *, user: Any, dataset: Dataset, synthesizer: str, options: dict[str, Any], seed: int | None
+    *,
+    user: Any,
+    dataset: Dataset,
+    synthesizer: str,
+    options: dict[str, Any],
+    seed: int | None,
+    differential_privacy: Any = None,
 ) -> Job:
-    """Create a SynthModel and its fit Job, enqueued once committed."""
+    """Create a SynthModel and its fit Job, enqueued once committed. ``differential_privacy``
+    ({epsilon, delta}: spec only, dp_spec.py) is kept in the model's options."""
     offered = {s["name"]: s for s in synthesizers_offered()}
     if synthesizer not in offered:
         raise ApiError(
@@ -343,6 +350,16 @@ def model_fit_submit(
         raise ApiError("options: must be an object")
     _check_fits_dataset(synthesizer, dataset, offered)
     _check_options(synthesizer, options)
+    if differential_privacy is not None:
+        from generation.synthesis.dp_spec import DpError, check_request
+
+        try:
+            options = {
+                **options,
+                "differential_privacy": check_request(differential_privacy, synthesizer),
+            }
+        except DpError as exc:
+            raise ApiError(str(exc)) from None
     seed = seed if seed is not None else secrets.randbelow(2**31)
     epochs = int(options.get("epochs", 300)) if SYNTHESIZERS[synthesizer]["epochs"] else 1
     with transaction.atomic():
@@ -526,6 +543,15 @@ def _fit_one(
     progress: Any,
 ) -> dict[str, Any]:
     """Fit one synthesizer; returns what save_fitted needs (payload or spec)."""
+    if synthesizer == "spec" and options.get("differential_privacy"):
+        from generation.synthesis.dp_spec import learn_dp_spec
+
+        dp = options["differential_privacy"]
+        spec, names, accounting = learn_dp_spec(
+            frame, metadata, table=table, learned=learned, seed=seed, **dp
+        )
+        progress(1, 1)
+        return {"spec": spec, "spec_names": names, "differential_privacy": accounting}
     if synthesizer == "spec":
         spec, names = learn_spec(frame, metadata, table=table, learned=learned, rows=len(frame))
         progress(1, 1)
@@ -699,6 +725,8 @@ def _fit(job: Job, model: SynthModel) -> None:
     model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
     model.chosen = chosen
     model.metrics = {"fit_seconds": meta["fit_seconds"], **({"auto": scores} if scores else {})}
+    if result.get("differential_privacy"):  # the accounting of a DP fit (dp_spec.py)
+        model.metrics["differential_privacy"] = result["differential_privacy"]
     if result.get("spec") is not None:
         model.schema = Schema.objects.create(
             owner=model.owner,

@@ -126,7 +126,8 @@ def test_spec_output_passes_the_gate_and_the_attacker_columns_are_the_users(
     )
     assert ok.status_code == 200, ok.json()
     fit = fit_now(alice_client, dataset["id"], "spec", seed=1)
-    job, _ = generate_now(alice_client, fit["model_id"], rows=800, seed=2)
+    job, _ = generate_now(alice_client, fit["model_id"], rows=800, seed=2, privacy_gate="block")
+    assert job["privacy"]["mode"] == "block"  # the request's gate, over the deployment's
     document = alice_client.get(f"/api/metrics/{job['id']}").json()
     attribute = document["privacy"]["attacks"]["attribute_inference"]
     assert attribute["quasi_identifiers"] == ["Age", "Marital", "Job"]

@@ -489,6 +489,32 @@ export interface components {
             file: string;
             name?: string;
         };
+        DifferentialPrivacy: {
+            /**
+             * Format: double
+             * @description Asked.
+             */
+            epsilon: number;
+            /**
+             * Format: double
+             * @description Asked.
+             */
+            delta: number;
+            /**
+             * Format: double
+             * @description By basic composition over the releases; null until fitted.
+             */
+            epsilon_spent: number | null;
+            /** Format: double */
+            delta_spent?: number;
+            composition?: string;
+            neighbouring?: string;
+            /** @description {what, epsilon[, delta]}. */
+            releases?: {
+                [key: string]: unknown;
+            }[];
+            not_covered?: string;
+        };
         /** @description The one JSON error shape of the API. */
         Error: {
             error: components["schemas"]["ErrorBody"];
@@ -524,6 +550,8 @@ export interface components {
             };
             /** Format: int64 */
             seed?: number;
+            /** @description spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy marginals and correlations; the epsilon spent is on the model. */
+            differential_privacy?: unknown;
         };
         /**
          * @description * `csv` - csv
@@ -979,6 +1007,7 @@ export interface components {
             /** Format: uuid */
             readonly schema_id: string | null;
             readonly metrics: unknown;
+            readonly differential_privacy: components["schemas"]["DifferentialPrivacy"] | null;
             /** Format: date-time */
             readonly created_at: string;
         };

@@ -10,6 +10,8 @@ from .attribute_inference_columns_additional_property import (
 from .attribute_inference_n import AttributeInferenceN
 from .dataset import Dataset
 from .dataset_upload_request import DatasetUploadRequest
+from .differential_privacy import DifferentialPrivacy
+from .differential_privacy_releases_item import DifferentialPrivacyReleasesItem
 from .download_acknowledge_privacy_risk import DownloadAcknowledgePrivacyRisk
 from .download_format import DownloadFormat
 from .download_response_200_item import DownloadResponse200Item
@@ -86,6 +88,8 @@ __all__ = (
     "AttributeInferenceN",
     "Dataset",
     "DatasetUploadRequest",
+    "DifferentialPrivacy",
+    "DifferentialPrivacyReleasesItem",
     "DownloadAcknowledgePrivacyRisk",
     "DownloadFormat",
     "DownloadResponse200Item",
