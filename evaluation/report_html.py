@@ -245,6 +245,8 @@ def render_html(document: dict[str, Any]) -> str:
         if privacy:
             out.append("<h3>Privacy</h3><table>")
             for key, value in privacy.items():
+                if key in ("attacks", "sentences"):  # their own section, above
+                    continue
                 out.append(f"<tr><th>{html.escape(key)}</th><td>{_fmt(value)}</td></tr>")
             out.append("</table>")
         quality = report.get("quality") or {}

@@ -311,7 +311,8 @@ def learn_dp_spec(
         "releases": releases,
         "not_covered": (
             "key and identifier columns (synthetic values; their formats follow the real "
-            "column) and the exact-copy guard (it drops sampled rows equal to a real row)"
+            "column), the exact-copy guard (it drops sampled rows equal to a real row), and "
+            "conditions, checked against the real category values (an error lists them)"
         ),
     }
     return spec, names, accounting
