@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-__all__ = ["DpError", "check_request", "learn_dp_spec"]
+__all__ = ["DpError", "check_request", "learn_dp_spec", "released_categories"]
 
 _BINS = 50
 _CORR_ROWS = 20_000
@@ -311,11 +311,27 @@ def learn_dp_spec(
         "releases": releases,
         "not_covered": (
             "key and identifier columns (synthetic values; their formats follow the real "
-            "column), the exact-copy guard (it drops sampled rows equal to a real row), and "
-            "conditions, checked against the real category values (an error lists them)"
+            "column) and the exact-copy guard (it drops sampled rows equal to a real row)"
         ),
     }
     return spec, names, accounting
+
+
+def released_categories(
+    spec: dict[str, Any], names: dict[str, str], categories: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Of the real categories per column (the fitted model's, for checking conditions), those
+    the noisy spec released: an error message must not name a suppressed one."""
+    fields = next(iter(spec["tables"].values()))["fields"]
+    by_column = {column: name for name, column in names.items()}
+    out: dict[str, list[str]] = {}
+    for column, values in categories.items():
+        field = fields.get(by_column.get(column, ""), {})
+        if field.get("type") == "category" and isinstance(field.get("values"), dict):
+            out[column] = [v for v in values if v in field["values"]]
+        else:  # booleans: their two values are no secret
+            out[column] = values
+    return out
 
 
 def _code(col: pd.Series, sdtype: str, order: list[str]) -> np.ndarray:

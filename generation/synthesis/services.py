@@ -715,6 +715,12 @@ def _fit(job: Job, model: SynthModel) -> None:
         "fitted_at": timezone.now().isoformat(),
         "spec_names": result.get("spec_names"),
     }
+    if result.get("differential_privacy"):  # conditions may name released categories only
+        from generation.synthesis.dp_spec import released_categories
+
+        meta["categories"] = released_categories(
+            result["spec"], result["spec_names"], meta["categories"]
+        )
     save_fitted(
         model.directory,
         meta=meta,

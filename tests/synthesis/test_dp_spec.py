@@ -83,6 +83,12 @@ def test_bad_requests_say_what_is_wrong(request_: Any, synthesizer: str, message
         check_request(request_, synthesizer)
 
 
+def model_spec_values(client: Any, model: dict[str, Any], column: str) -> list[str]:
+    spec = client.get(f"/api/schemas/{model['schema_id']}").json()["spec"]
+    fields = next(iter(spec["tables"].values()))["fields"]
+    return list(fields[column]["values"])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_dp_fit_through_the_api_shows_the_epsilon_spent(alice_client: Any) -> None:
     dataset = upload(alice_client, real_table("credit_scoring", rows=600), "credit.csv")
@@ -108,6 +114,17 @@ def test_a_dp_fit_through_the_api_shows_the_epsilon_spent(alice_client: Any) -> 
     dp = model["differential_privacy"]
     assert dp["epsilon"] == 3 and dp["epsilon_spent"] == pytest.approx(3.0)
     assert dp["releases"] and "not_covered" in dp
+    # a condition may name released categories only, and an error names no other
+    resp = alice_client.post(
+        "/api/generate",
+        {"model_id": fit["model_id"], "conditions": [{"column": "Home", "value": "zz"}]},
+        format="json",
+    )
+    assert resp.status_code == 400
+    released = set(model_spec_values(alice_client, model, "Home"))
+    named = resp.json()["error"]["message"]
+    for value in set(real_table("credit_scoring", rows=600)["Home"].dropna()) - released:
+        assert f"'{value}'" not in named
     job, rows = generate_now(alice_client, fit["model_id"], rows=300, seed=2)
     assert job["params"]["differential_privacy"]["epsilon_spent"] == pytest.approx(3.0)
     assert len(rows) == 300
