@@ -28,10 +28,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 from scipy.stats import rankdata
 
-from evaluation.metrics.privacy import RowEncoder, _text
+from evaluation.metrics.privacy import RowEncoder, _text, nearest
 
 __all__ = [
     "LEVELS",
@@ -47,7 +46,6 @@ __all__ = [
 
 LEVELS = ("low", "medium", "high")
 _BOOTSTRAP = 200
-_CHUNK = 10_000
 # Names an attacker can learn elsewhere (registers, social media): age, sex, place, birth.
 _QI_NAME = re.compile(
     r"(^|_)(age|sex|gender|zip|zipcode|postcode|postal|post_code|state|county|city|birth|"
@@ -131,17 +129,6 @@ def _bootstrap(
     return _interval(out), False
 
 
-def _nearest(base: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distance (L1) and index of each query row's closest base row, chunked."""
-    tree = cKDTree(base)
-    dist = np.empty(len(query))
-    index = np.empty(len(query), dtype=np.int64)
-    for start in range(0, len(query), _CHUNK):
-        d, i = tree.query(query[start : start + _CHUNK], k=1, p=1)
-        dist[start : start + _CHUNK], index[start : start + _CHUNK] = d, i
-    return dist, index
-
-
 def membership_inference(
     train: pd.DataFrame,
     holdout: pd.DataFrame,
@@ -157,8 +144,8 @@ def membership_inference(
     encoder = RowEncoder(pd.concat([train, holdout])[columns], sdtypes)
     syn = encoder.transform(synthetic[columns])
     # closer to the synthetic rows = more likely a member: the score is minus the distance
-    member = -_nearest(syn, encoder.transform(train[columns]))[0]
-    non_member = -_nearest(syn, encoder.transform(holdout[columns]))[0]
+    member = -nearest(syn, encoder.transform(train[columns]))[0]
+    non_member = -nearest(syn, encoder.transform(holdout[columns]))[0]
     auc = _auc(member, non_member)
     ci, cut = _bootstrap(member, non_member, lambda t, h: 2 * _auc(t, h) - 1, rng, deadline)
     out: dict[str, Any] = {
@@ -191,8 +178,8 @@ def attribute_inference(
     qi_types = {c: sdtypes[c] for c in quasi_identifiers}
     encoder = RowEncoder(pd.concat([train, holdout])[quasi_identifiers], qi_types)
     syn = encoder.transform(synthetic[quasi_identifiers])
-    _, guess_train = _nearest(syn, encoder.transform(train[quasi_identifiers]))
-    _, guess_holdout = _nearest(syn, encoder.transform(holdout[quasi_identifiers]))
+    _, guess_train = nearest(syn, encoder.transform(train[quasi_identifiers]))
+    _, guess_holdout = nearest(syn, encoder.transform(holdout[quasi_identifiers]))
     columns: dict[str, Any] = {}
     cut = False
     worst: tuple[float, list[float] | None] = (0.0, None)
@@ -399,7 +386,8 @@ def attack_report(
         sdtypes: the learned columns -> sdtype.
         quasi_identifiers, sensitive: the attacker's knowledge and target (None: detected).
         thresholds: attack -> (medium, high) risk.
-        sample_rows: at most this many training and held-out rows are attacked (seeded).
+        sample_rows: at most this many held-out rows, and as many training rows (at least
+            500), are attacked (seeded samples).
         synthetic_rows: at most this many synthetic rows are the attacker's (all of them when
             there are fewer: a sample of the synthetic rows would hide copies of the targets).
         budget_seconds: an attack not started within it is skipped, an interval cut short;
@@ -413,7 +401,9 @@ def attack_report(
         chosen, source = default_quasi_identifiers(sdtypes)
     targets = list(sensitive) if sensitive else default_sensitive(sdtypes, chosen)
     targets = [c for c in targets if c not in chosen]
-    train, holdout = _sample(train, sample_rows, seed), _sample(holdout, sample_rows, seed)
+    holdout = _sample(holdout, sample_rows, seed)
+    # about as many members as non-members (at least 500): more would add time, not power
+    train = _sample(train, min(sample_rows, max(len(holdout), 500)), seed)
     synthetic = _sample(synthetic, synthetic_rows, seed)
     attacks: dict[str, Any] = {}
     if not len(holdout) or not len(train) or not len(synthetic):
