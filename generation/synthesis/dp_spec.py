@@ -357,11 +357,11 @@ def _code(col: pd.Series, sdtype: str, order: list[str]) -> np.ndarray:
     else:
         values = pd.to_numeric(col, errors="coerce").astype(float)
     out = values.to_numpy()
-    return (
-        np.where(np.isnan(out), np.nanmin(out) - 1 if np.isfinite(np.nanmin(out)) else 0, out)
-        if np.isnan(out).any()
-        else out
-    )
+    missing = np.isnan(out)
+    if missing.all():
+        return np.zeros(len(out))
+    # tau reads only the order: nulls rank below every value
+    return np.where(missing, out[~missing].min() - 1, out) if missing.any() else out
 
 
 def _tau_a(x: np.ndarray, y: np.ndarray) -> float:
