@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
+from evaluation.metrics.attacks import LEVELS, attack_report, flatten_sequences
 from evaluation.metrics.diversity import diversity_report
 from evaluation.metrics.privacy import privacy_report
 from evaluation.metrics.quality import (
@@ -22,7 +23,12 @@ from evaluation.sample import find_values, read_head, sample_statement
 from generation.models import Job
 from generation.synthesis import catalog
 
-__all__ = ["model_metrics_document"]
+__all__ = [
+    "attacks_of",
+    "evaluation_metrics_document",
+    "model_metrics_document",
+    "privacy_summary",
+]
 
 
 def licence_clean() -> bool:
@@ -69,7 +75,9 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     synthetic = read_head(artifact.absolute_path, artifact.format, cap)
     sdtypes = {name: metadata["columns"][name]["sdtype"] for name in learned}
     quality, diagnostic = _scores(train[learned], synthetic[learned], metadata)
-    privacy = _privacy(train, synthetic, holdout, learned, sdtypes, meta.get("holdout_note"))
+    privacy = _privacy(
+        train, synthetic, holdout, learned, sdtypes, meta.get("holdout_note"), metadata
+    )
     # Exact copies measured by the same hashes as the guard, over the whole real table.
     hashes = row_hashes(synthetic, learned, meta["columns"], meta["row_salt"])
     pos = np.minimum(np.searchsorted(fitted.row_set, hashes), max(0, fitted.row_set.size - 1))
@@ -115,7 +123,9 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
             "identifier_leaks": sum(privacy["identifier_leaks"].values()),
             "uniqueness_rate": diversity["uniqueness_rate"],
             "utility": quality["score"],
+            "privacy_verdict": privacy["verdict"],
         },
+        "privacy": privacy_summary({table: {"privacy": privacy}}),
         "tables": {
             table: {
                 "rows_evaluated": len(synthetic),
@@ -159,6 +169,76 @@ def _temporal(
     )
 
 
+def evaluation_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
+    """An uploaded synthetic table (evaluation/uploads.py) against its dataset's rows: the
+    model document's quality, diagnostics, privacy and diversity, with a seeded holdout of
+    the dataset's rows as the attacks' control (there was no fit to hold rows out of)."""
+    from evaluation.sample import HOLDOUT_SHARE, evaluation_holdout_index
+    from evaluation.services import sample_statement
+    from generation.synthesis.models import Dataset
+    from generation.synthesis.tables import load_frame
+
+    dataset = Dataset.objects.get(id=job.params["dataset_id"])
+    metadata = dataset.metadata
+    learned = [
+        c for c, e in metadata["columns"].items() if e["sdtype"] != "id" and not e.get("identifier")
+    ]
+    sdtypes = {c: metadata["columns"][c]["sdtype"] for c in learned}
+    real_all = load_frame(dataset.absolute_path, metadata)
+    holdout_index = evaluation_holdout_index(len(real_all), job.seed)
+    holdout = real_all.iloc[holdout_index].reset_index(drop=True)
+    cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
+    train = _at_most(real_all.drop(index=holdout_index).reset_index(drop=True), cap)
+    artifact = job.artifacts.exclude(table="").first()
+    if artifact is None:
+        raise ValueError("the job has no table artifact")
+    read = {**metadata, **(job.params.get("read") or {})}
+    synthetic = load_frame(artifact.absolute_path, read).head(cap)
+    note = (
+        f"a seeded {HOLDOUT_SHARE:.0%} of the dataset's rows (seed {job.seed}; "
+        "evaluation.sample.evaluation_holdout_index) is the control: the attacks are sound "
+        "when the tool that made the data did not learn from those rows; one that learned "
+        "every row makes them members too, and the attacks then under-state the risk"
+    )
+    quality, diagnostic = _scores(train[learned], synthetic[learned], metadata)
+    (progress or (lambda share: None))(0.5)
+    privacy = _privacy(train, synthetic, holdout, learned, sdtypes, None, metadata)
+    privacy["holdout"] = note
+    diversity = diversity_report(synthetic)
+    table = artifact.table
+    return {
+        "job": str(job.id),
+        "kind": "evaluation",
+        "dataset_id": str(dataset.id),
+        "sample": {**sample_statement(real=True), "holdout": note},
+        "summary": {
+            "quality": quality["score"],
+            "column_shapes": quality["column_shapes"],
+            "column_pair_trends": quality["column_pair_trends"],
+            "diagnostic": diagnostic["score"],
+            "exact_copy_rate": privacy["exact_copy_rate"],
+            "dcr_ratio": privacy["dcr_ratio"],
+            "share_closer_than_holdout_p5": privacy["share_closer_than_holdout_p5"],
+            "uniqueness_rate": diversity["uniqueness_rate"],
+            "utility": quality["score"],
+            "privacy_verdict": privacy["verdict"],
+        },
+        "privacy": privacy_summary({table: {"privacy": privacy}}),
+        "tables": {
+            table: {
+                "rows_evaluated": len(synthetic),
+                "real_rows": len(train),
+                "holdout_rows": len(holdout),
+                "quality": quality,
+                "diagnostic": diagnostic,
+                "privacy": privacy,
+                "diversity": diversity,
+                "histograms": column_histograms(train[learned], synthetic[learned], metadata),
+            }
+        },
+    }
+
+
 def _at_most(frame: pd.DataFrame, cap: int) -> pd.DataFrame:
     """A seeded sample of ``cap`` rows, in their order (all of them when there are fewer)."""
     if len(frame) <= cap:
@@ -187,13 +267,16 @@ def _privacy(
     learned: list[str],
     sdtypes: dict[str, str],
     note: str | None,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """privacy_report on bounded samples: the synthetic head, five times as many training
     rows, the holdout (a seeded sample of it past the privacy cap). Without a holdout there
-    is no baseline: the share is None and ``holdout`` says why (``note``)."""
+    is no baseline: the share is None and ``holdout`` says why (``note``). Then the attacks
+    (``attacks``, ``verdict``, ``sentences``: :func:`attacks_of`)."""
     privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
     if len(holdout) > privacy_cap:  # the descendants of held-out root rows can be many
         holdout = holdout.sample(privacy_cap, random_state=0)
+    attacks = attacks_of(train, holdout, synthetic, learned, sdtypes, metadata or {})
     privacy = privacy_report(
         train.head(privacy_cap * 5)[learned],
         synthetic.head(privacy_cap)[learned],
@@ -208,7 +291,84 @@ def _privacy(
             "no dcr_ratio: the median held-out row equals a training row on every learned "
             "column (the real table repeats its rows), so a copy is as close as a fresh real row"
         )
+    privacy.update(attacks)
     return privacy
+
+
+def attacks_of(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    learned: list[str],
+    sdtypes: dict[str, str],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """The attack-based risks of one table, with the attacker's knowledge from the table's
+    metadata (``quasi_identifiers``, ``sensitive``; detected where absent), bounded and
+    thresholded by the deployment's settings. Listed columns that were not learned (keys,
+    identifiers) are left out, and ``quasi_identifiers_note`` says so."""
+    quasi = [c for c in metadata.get("quasi_identifiers") or [] if c in learned]
+    sensitive = [c for c in metadata.get("sensitive") or [] if c in learned]
+    dropped = [
+        c
+        for c in (metadata.get("quasi_identifiers") or []) + (metadata.get("sensitive") or [])
+        if c not in learned
+    ]
+    level = (settings.SYNDATA_PRIVACY_MEDIUM, settings.SYNDATA_PRIVACY_HIGH)
+    key = metadata.get("sequence_key")
+    frames = [train, holdout if len(holdout) else train.head(0), synthetic]
+    if key and all(key in f.columns for f in frames):  # attack entities, not their rows
+        flat = [flatten_sequences(f, key, sdtypes) for f in frames]
+        frames, sdtypes = [f for f, _ in flat], flat[0][1]
+        learned = list(sdtypes)
+    else:
+        frames = [f[learned] for f in frames]
+    report = attack_report(
+        *frames,
+        sdtypes,
+        quasi_identifiers=quasi or None,
+        sensitive=sensitive or None,
+        thresholds={
+            name: level for name in ("membership_inference", "attribute_inference", "singling_out")
+        },
+        sample_rows=settings.SYNDATA_PRIVACY_ATTACK_ROWS,
+        synthetic_rows=settings.SYNDATA_PRIVACY_SAMPLE_ROWS,
+        budget_seconds=settings.SYNDATA_PRIVACY_ATTACK_SECONDS,
+    )
+    if key and "sequence_length" in sdtypes:
+        report["entities"] = f"one row per {key} (sequences flattened: means, modes, length)"
+    if dropped:
+        report["quasi_identifiers_note"] = (
+            f"not attacked (not learned: keys, identifiers or skipped columns): {dropped}"
+        )
+    return report
+
+
+def privacy_summary(tables: dict[str, Any]) -> dict[str, Any]:
+    """The document's ``privacy``: the worst table's attacks and verdict (a single table's
+    own), and each table's verdict."""
+    ranked = [
+        (LEVELS.index(t["privacy"]["verdict"]), name)
+        for name, t in tables.items()
+        if (t.get("privacy") or {}).get("verdict")
+    ]
+    if not ranked:  # nothing measured: say why (the first table's skipped attacks)
+        first = next((t["privacy"] for t in tables.values() if "attacks" in t["privacy"]), {})
+        return {
+            "verdict": None,
+            "sentences": first.get("sentences", {}),
+            "attacks": first.get("attacks", {}),
+        }
+    _, worst = max(ranked)
+    privacy = tables[worst]["privacy"]
+    return {
+        "verdict": privacy["verdict"],
+        "sentences": privacy["sentences"],
+        "attacks": privacy["attacks"],
+        "table": worst,
+        "tables": {name: tables[name]["privacy"]["verdict"] for _, name in ranked},
+        "quasi_identifiers_source": privacy.get("quasi_identifiers_source"),
+    }
 
 
 def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> dict[str, Any]:
@@ -263,7 +423,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
             note = table_fitted.meta.get("holdout_note")
             if note is None and "holdout_index" in table_fitted.meta:  # else: fitted before
                 note = f"no holdout: none of the held-out root rows has a row in {name}"
-            privacy = _privacy(train, synthetic, holdout, learned, sdtypes, note)
+            privacy = _privacy(train, synthetic, holdout, learned, sdtypes, note, tmeta)
         elif not learned:
             privacy["holdout"] = f"no distance to closest record: {name} has no learned column"
         hashes = row_hashes(
@@ -321,9 +481,11 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
                 (t["diversity"]["uniqueness_rate"] for t in tables.values()), default=None
             ),
             "referential_integrity": min(integrity.values(), default=1.0),
+            "privacy_verdict": privacy_summary(tables)["verdict"],
         },
         "referential_integrity": integrity,
         "orphans_dropped_in_fit": meta.get("orphans", {}),
+        "privacy": privacy_summary(tables),
         "tables": tables,
     }
 

@@ -232,6 +232,7 @@ def render_html(document: dict[str, Any]) -> str:
     for key, value in (document.get("summary") or {}).items():
         out.append(f"<tr><th>{html.escape(key)}</th><td>{_fmt(value)}</td></tr>")
     out.append("</table>")
+    out.extend(_privacy_section(document.get("privacy")))
     conformance = document.get("kind") == "conformance"
     for table, report in (document.get("tables") or {}).items():
         out.append(f"<h2>Table {html.escape(table)}</h2>")
@@ -244,6 +245,8 @@ def render_html(document: dict[str, Any]) -> str:
         if privacy:
             out.append("<h3>Privacy</h3><table>")
             for key, value in privacy.items():
+                if key in ("attacks", "sentences"):  # their own section, above
+                    continue
                 out.append(f"<tr><th>{html.escape(key)}</th><td>{_fmt(value)}</td></tr>")
             out.append("</table>")
         quality = report.get("quality") or {}
@@ -271,6 +274,48 @@ def render_html(document: dict[str, Any]) -> str:
             out.append("</pre>")
     out.append("</body></html>")
     return "".join(out)
+
+
+_LEVEL_COLOURS = {"low": "#2e7d32", "medium": "#f9a825", "high": "#c62828"}
+
+
+def _privacy_section(privacy: dict[str, Any] | None) -> list[str]:
+    """The attack-based verdict as a traffic light, a sentence per attack and their figures."""
+    if not privacy or not privacy.get("attacks"):
+        return []
+    verdict = privacy.get("verdict")
+    colour = _LEVEL_COLOURS.get(verdict or "", "#777")
+    where = f" (table {html.escape(privacy['table'])})" if privacy.get("table") else ""
+    out = [
+        f"<h2>Privacy risk: {_fmt(verdict or 'not measured')}{where} "
+        f"<span style='display:inline-block;width:14px;height:14px;border-radius:7px;"
+        f"background:{colour}'></span></h2><ul>"
+    ]
+    for sentence in (privacy.get("sentences") or {}).values():
+        out.append(f"<li>{html.escape(sentence)}</li>")
+    out.append("</ul><table><tr><th>attack</th><th>level</th><th>score</th>")
+    out.append("<th>95% interval</th><th>rows</th></tr>")
+    for name, attack in privacy["attacks"].items():
+        if "skipped" in attack:
+            out.append(
+                f"<tr><td>{html.escape(name)}</td><td colspan='4'>not measured: "
+                f"{_fmt(attack['skipped'])}</td></tr>"
+            )
+            continue
+        score = (
+            f"advantage {_fmt(attack.get('advantage'))} (AUC {_fmt(attack.get('auc'))})"
+            if name == "membership_inference"
+            else f"risk {_fmt(attack.get('risk'))}"
+        )
+        ci = attack.get("ci")
+        interval = f"{_fmt(ci[0])} – {_fmt(ci[1])}" if ci else "–"
+        rows = ", ".join(f"{html.escape(k)} {v}" for k, v in (attack.get("n") or {}).items())
+        out.append(
+            f"<tr><td>{html.escape(name)}</td><td>{_fmt(attack.get('level'))}</td>"
+            f"<td>{score}</td><td>{interval}</td><td>{rows}</td></tr>"
+        )
+    out.append("</table>")
+    return out
 
 
 def _short(report: Any) -> str:

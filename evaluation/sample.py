@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 from django.conf import settings
@@ -70,7 +71,13 @@ def find_values(path: Path, fmt: str, column: str, wanted: set[str]) -> set[str]
     return found
 
 
-__all__ = ["find_values", "read_head"]
+__all__ = [
+    "HOLDOUT_SHARE",
+    "evaluation_holdout_index",
+    "find_values",
+    "read_head",
+    "sample_statement",
+]
 
 
 def sample_statement(*, real: bool = False) -> dict[str, Any]:
@@ -92,3 +99,18 @@ def sample_statement(*, real: bool = False) -> dict[str, Any]:
             f"{privacy_cap * 5} training rows"
         )
     return statement
+
+
+HOLDOUT_SHARE = 0.1  # as a fit's holdout
+
+
+def evaluation_holdout_index(rows: int, seed: int) -> list[int]:
+    """The dataset rows an evaluation job (evaluation/uploads.py) holds out as the attacks'
+    control: a seeded 10%.
+
+    A dataset has no fit holdout (another tool made the data); the attacks are sound when
+    that tool did not learn from these rows, which a user can arrange with this same rule."""
+    if rows < 20:
+        return []
+    order = np.random.default_rng(seed).permutation(rows)
+    return sorted(int(i) for i in order[: max(1, int(rows * HOLDOUT_SHARE))])

@@ -63,11 +63,16 @@ def metrics_run(*, job_id: Any) -> None:
 def metrics_compute(*, job: Job, progress: Progress | None = None) -> MetricsReport:
     """Conformance (schema/template jobs) and diversity over a sample of each table."""
     progress = progress or (lambda share: None)
-    if job.kind == Job.Kind.MODEL:  # against the real table: evaluation/report.py
-        from evaluation.report import model_metrics_document
+    if job.kind in (Job.Kind.MODEL, Job.Kind.EVALUATION):  # against the real table
+        from evaluation.report import evaluation_metrics_document, model_metrics_document
+        from generation.privacy_gate import record_verdict
 
-        document = model_metrics_document(job, progress=progress)
+        if job.kind == Job.Kind.MODEL:
+            document = model_metrics_document(job, progress=progress)
+        else:
+            document = evaluation_metrics_document(job, progress=progress)
         report, _ = MetricsReport.objects.update_or_create(job=job, defaults={"document": document})
+        record_verdict(job, document)
         return report
     spec = engine.parse_spec(job.spec)
     sample_rows = settings.SYNDATA_METRICS_SAMPLE_ROWS

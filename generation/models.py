@@ -76,6 +76,7 @@ class Job(models.Model):
         TEMPLATE = "template"
         MODEL = "model"
         FIT = "fit"
+        EVALUATION = "evaluation"  # metrics of uploaded synthetic rows (another tool's)
 
     class MetricsStatus(models.TextChoices):
         """The metrics' own life, after the data's: a job is done when its data is ready."""
@@ -124,6 +125,12 @@ class Job(models.Model):
     metrics_error = models.TextField(blank=True, default="")
     metrics_attempts = models.IntegerField(
         default=0, help_text="Metrics tasks started; recovery gives up after a few."
+    )
+    privacy = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Model and evaluation jobs, once their metrics are ready: the attack-based "
+        "verdict and its reason (generation/privacy_gate.py).",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

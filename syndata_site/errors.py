@@ -27,11 +27,13 @@ class ApiError(exceptions.APIException):
         code: str = "invalid",
         details: Any = None,
         status_code: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail=message, code=code)
         self.message = message
         self.code = code
         self.details = details
+        self.headers = headers or {}
         if status_code is not None:
             self.status_code = status_code
 
@@ -102,7 +104,11 @@ class FaultMiddleware:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApiError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.message, exc.details),
+            status=exc.status_code,
+            headers=exc.headers,
+        )
     fault = fault_response(exc)
     if fault is not None:
         set_rollback()

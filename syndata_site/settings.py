@@ -41,6 +41,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected an integer") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a number") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -216,7 +226,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "generation.models.Job.Kind",
         "StatusEnum": "generation.models.Job.Status",
         "MetricsStatusEnum": "generation.models.Job.MetricsStatus",
-        "MetricsKindEnum": ["conformance", "model"],
+        "MetricsKindEnum": ["conformance", "model", "evaluation"],
+        "PrivacyLevelEnum": ["low", "medium", "high"],
+        "PrivacyGateEnum": ["off", "warn", "block"],
     },
 }
 
@@ -320,6 +332,21 @@ SYNDATA_FIT_MAX_ROWS = env_int("SYNDATA_FIT_MAX_ROWS", 200_000)
 # times (same seed, same model), then failed (generation/recovery.py).
 SYNDATA_FIT_RETRIES = env_int("SYNDATA_FIT_RETRIES", 2)
 SYNDATA_PRIVACY_SAMPLE_ROWS = env_int("SYNDATA_PRIVACY_SAMPLE_ROWS", 20_000)
+# Privacy attacks (evaluation/metrics/attacks.py): training and held-out rows attacked (the
+# attacker holds SYNDATA_PRIVACY_SAMPLE_ROWS synthetic rows), their time budget per table, and
+# the risk (membership advantage, attribute and singling-out risk, 0..1) at which the verdict
+# is medium / high.
+SYNDATA_PRIVACY_ATTACK_ROWS = env_int("SYNDATA_PRIVACY_ATTACK_ROWS", 2_000)
+SYNDATA_PRIVACY_ATTACK_SECONDS = env_float("SYNDATA_PRIVACY_ATTACK_SECONDS", 20.0)
+SYNDATA_PRIVACY_MEDIUM = env_float("SYNDATA_PRIVACY_MEDIUM", 0.1)
+SYNDATA_PRIVACY_HIGH = env_float("SYNDATA_PRIVACY_HIGH", 0.3)
+# What a high verdict does to a model job's download: off (nothing), warn (it needs
+# ?acknowledge_privacy_risk=1), block (refused); a generate request's privacy_gate overrides.
+SYNDATA_PRIVACY_GATE = env_str("SYNDATA_PRIVACY_GATE", "warn")
+if SYNDATA_PRIVACY_GATE not in ("off", "warn", "block"):
+    raise ImproperlyConfigured(
+        f"SYNDATA_PRIVACY_GATE={SYNDATA_PRIVACY_GATE!r}: expected off, warn or block"
+    )
 
 LOGGING = {
     "version": 1,

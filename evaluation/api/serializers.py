@@ -36,6 +36,12 @@ class MetricsSummarySerializer(serializers.Serializer):
         help_text="Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, "
         "cross-correlation, step changes, state runs; tables.<t>.temporal has the details).",
     )
+    privacy_verdict = serializers.ChoiceField(
+        choices=["low", "medium", "high"],
+        required=False,
+        allow_null=True,
+        help_text="The worst attack-based risk (privacy.verdict).",
+    )
 
 
 class MetricsSampleSerializer(serializers.Serializer):
@@ -48,6 +54,99 @@ class MetricsSampleSerializer(serializers.Serializer):
         required=False, help_text="SYNDATA_PRIVACY_SAMPLE_ROWS (model jobs)."
     )
     real = serializers.CharField(required=False, help_text="Model jobs.")
+    holdout = serializers.CharField(
+        required=False, help_text="Evaluation jobs: which dataset rows are the control."
+    )
+
+
+class MembershipInferenceSerializer(serializers.Serializer):
+    """Distance-based membership inference: training rows (members) against held-out rows."""
+
+    auc = serializers.FloatField(
+        required=False, help_text="ROC AUC of closeness to a synthetic row; 0.5 = chance."
+    )
+    advantage = serializers.FloatField(
+        required=False, help_text="max(0, 2 AUC - 1): 0 at guessing, 1 certain."
+    )
+    ci = serializers.ListField(
+        required=False,
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="95% bootstrap interval of 2 AUC - 1.",
+    )
+    n = serializers.DictField(required=False, child=serializers.IntegerField())
+    skipped = serializers.CharField(
+        required=False, help_text="Why it was not run (the other fields are then absent)."
+    )
+    level = serializers.ChoiceField(choices=["low", "medium", "high"], required=False)
+    seconds = serializers.FloatField(required=False)
+    cut = serializers.CharField(required=False, help_text="Set when the time budget cut it.")
+
+
+class AttributeInferenceSerializer(serializers.Serializer):
+    """Nearest-neighbour inference of sensitive columns from the quasi-identifiers."""
+
+    risk = serializers.FloatField(
+        required=False,
+        help_text="max(0, s_train - s_holdout) / (1 - s_holdout), the worst sensitive column.",
+    )
+    ci = serializers.ListField(required=False, child=serializers.FloatField(), allow_null=True)
+    n = serializers.DictField(required=False, child=serializers.IntegerField())
+    quasi_identifiers = serializers.ListField(required=False, child=serializers.CharField())
+    sensitive = serializers.ListField(required=False, child=serializers.CharField())
+    columns = serializers.DictField(
+        required=False,
+        child=serializers.DictField(),
+        help_text="Per sensitive column: risk, ci, successes.",
+    )
+    skipped = serializers.CharField(
+        required=False, help_text="Why it was not run (the other fields are then absent)."
+    )
+    level = serializers.ChoiceField(choices=["low", "medium", "high"], required=False)
+    seconds = serializers.FloatField(required=False)
+    cut = serializers.CharField(required=False)
+
+
+class SinglingOutSerializer(serializers.Serializer):
+    """Unique real rows a synthetic row's quasi-identifiers point at, training vs held-out."""
+
+    risk = serializers.FloatField(required=False)
+    ci = serializers.ListField(required=False, child=serializers.FloatField(), allow_null=True)
+    n = serializers.DictField(required=False, child=serializers.IntegerField())
+    singled_out_train = serializers.FloatField(required=False)
+    singled_out_holdout = serializers.FloatField(required=False)
+    quasi_identifiers = serializers.ListField(required=False, child=serializers.CharField())
+    skipped = serializers.CharField(
+        required=False, help_text="Why it was not run (the other fields are then absent)."
+    )
+    level = serializers.ChoiceField(choices=["low", "medium", "high"], required=False)
+    seconds = serializers.FloatField(required=False)
+    cut = serializers.CharField(required=False)
+
+
+class AttacksSerializer(serializers.Serializer):
+    """Each attack, or ``{"skipped": why}`` (no holdout, the time budget spent...)."""
+
+    membership_inference = MembershipInferenceSerializer(required=False)
+    attribute_inference = AttributeInferenceSerializer(required=False)
+    singling_out = SinglingOutSerializer(required=False)
+
+
+class PrivacySerializer(serializers.Serializer):
+    """Attack-based risk: the worst table's attacks, its verdict and one sentence per attack."""
+
+    verdict = serializers.ChoiceField(
+        choices=["low", "medium", "high"],
+        allow_null=True,
+        help_text="Thresholds: SYNDATA_PRIVACY_MEDIUM / SYNDATA_PRIVACY_HIGH.",
+    )
+    sentences = serializers.DictField(child=serializers.CharField())
+    attacks = AttacksSerializer(required=False)
+    table = serializers.CharField(required=False, help_text="The table the verdict is of.")
+    tables = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Each table's verdict."
+    )
+    quasi_identifiers_source = serializers.CharField(required=False, allow_null=True)
 
 
 class MetricsStateSerializer(serializers.Serializer):
@@ -65,10 +164,12 @@ class MetricsStateSerializer(serializers.Serializer):
 class MetricsDocumentSerializer(serializers.Serializer):
     job = serializers.UUIDField()
     kind = serializers.ChoiceField(
-        choices=["conformance", "model"],
+        choices=["conformance", "model", "evaluation"],
         help_text="conformance: schema and template jobs against what they declared; "
-        "model: model jobs against the real training data.",
+        "model: model jobs against the real training data; evaluation: uploaded synthetic "
+        "data against a dataset (POST /api/datasets/{id}/evaluate).",
     )
+    dataset_id = serializers.UUIDField(required=False, help_text="Evaluation documents.")
     engine_version = serializers.CharField(required=False)
     model_id = serializers.UUIDField(required=False)
     synthesizer = serializers.CharField(required=False, help_text="The fitted synthesizer.")
@@ -85,5 +186,8 @@ class MetricsDocumentSerializer(serializers.Serializer):
     )
     referential_integrity = serializers.DictField(
         child=serializers.FloatField(), required=False, help_text="Multi-table model jobs."
+    )
+    privacy = PrivacySerializer(
+        required=False, help_text="Model and evaluation documents: attack-based risk."
     )
     orphans_dropped_in_fit = serializers.DictField(required=False)

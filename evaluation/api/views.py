@@ -6,6 +6,8 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +15,7 @@ from rest_framework.views import APIView
 from evaluation.api.serializers import MetricsDocumentSerializer, MetricsStateSerializer
 from evaluation.models import MetricsReport
 from generation import selectors
-from generation.api.serializers import ErrorSerializer, metrics_state
+from generation.api.serializers import ErrorSerializer, JobSerializer, metrics_state
 from generation.models import Job
 from syndata_site.errors import ApiError
 
@@ -112,3 +114,51 @@ def _computing(job: Job, fmt: str) -> Response | HttpResponse:
             page, status=202, content_type="text/html; charset=utf-8", headers=headers
         )
     return Response(body, status=202, headers=headers)
+
+
+class EvaluateUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="Synthetic rows (CSV or Parquet) with exactly the dataset's columns."
+    )
+    seed = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, help_text="Of the holdout split."
+    )
+
+
+class DatasetEvaluateView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="datasets_evaluate",
+        request={"multipart/form-data": EvaluateUploadSerializer},
+        responses={202: JobSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        summary="Judge synthetic data made by any tool against this dataset.",
+        description="The upload becomes an `evaluation` job (in the jobs list) whose metrics "
+        "document (GET /api/metrics/{job}) has the quality, privacy (attacks, verdict) and "
+        "diversity of a model job's; the attacks' control is a seeded 10% of the dataset's "
+        "rows (the document says which). Columns other than the dataset's are a 400 naming "
+        "them.",
+    )
+    def post(self, request: Request, dataset_id: str) -> Response:
+        from evaluation.uploads import evaluation_submit
+        from generation.api.datasets import _dataset_for
+        from generation.services import upload_size_check
+
+        dataset = _dataset_for(request.user, dataset_id)
+        length = request.META.get("CONTENT_LENGTH")
+        if length and length.isdigit():  # refused before the body is read, as an upload
+            upload_size_check(
+                size=max(0, int(length) - 64 * 1024), what="the request body", exact=False
+            )
+        uploads = request.FILES.getlist("file")
+        if len(uploads) != 1:
+            raise ApiError("file: is required, once (a CSV or Parquet file of synthetic rows)")
+        seed = request.data.get("seed", 0)
+        try:
+            seed = int(seed)
+            if not 0 <= seed < 2**31:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ApiError("seed: must be an integer 0..2^31-1") from None
+        job = evaluation_submit(user=request.user, dataset=dataset, upload=uploads[0], seed=seed)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -4,8 +4,8 @@ Rows are encoded to vectors whose L1 distance is the usual DCR distance: a numer
 contributes ``|a - b| / range`` (range of the training column), a categorical column 1 when the
 values differ (one-hot scaled by 1/2; rare values beyond the 50 most frequent share one slot),
 a null against a value 1. Nearest neighbours come from a k-d tree (scipy ``cKDTree``, p=1)
-over the training rows, queried in chunks: memory grows with the training rows and one chunk,
-never with training x synthetic.
+over the training rows, queried in chunks, or for many dimensions from chunked brute force:
+memory grows with the training rows and one chunk, never with training x synthetic.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
-__all__ = ["PrivacyReport", "RowEncoder", "dcr", "exact_copy_rate", "privacy_report"]
+__all__ = ["PrivacyReport", "RowEncoder", "dcr", "exact_copy_rate", "nearest", "privacy_report"]
 
 _TOP_CATEGORIES = 50
 _CHUNK = 10_000
+_TREE_DIMS = 16
+_PAIRS_PER_CHUNK = 4_000_000  # 32 MB of distances
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -100,16 +103,33 @@ def _exact_keys(frame: pd.DataFrame, sdtypes: dict[str, str]) -> np.ndarray:
     return pd.util.hash_pandas_object(pd.DataFrame(canon), index=False).to_numpy(np.uint64)
 
 
+def nearest(base: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (L1) and index of each query row's closest base row, in chunks.
+
+    A k-d tree for few dimensions; past ``_TREE_DIMS`` (many columns, one-hot categories) a
+    tree visits nearly every leaf, and chunked brute force (``cdist``, at most
+    ``_PAIRS_PER_CHUNK`` distances in memory at once) is several times faster."""
+    dist = np.zeros(len(query))
+    index = np.zeros(len(query), dtype=np.int64)
+    if len(base) == 0 or len(query) == 0:
+        return dist, index
+    if base.shape[1] <= _TREE_DIMS:
+        tree = cKDTree(base)
+        for start in range(0, len(query), _CHUNK):
+            d, i = tree.query(query[start : start + _CHUNK], k=1, p=1)
+            dist[start : start + _CHUNK], index[start : start + _CHUNK] = d, i
+        return dist, index
+    step = max(1, _PAIRS_PER_CHUNK // len(base))
+    for start in range(0, len(query), step):
+        block = cdist(query[start : start + step], base, "cityblock")
+        index[start : start + step] = block.argmin(axis=1)
+        dist[start : start + step] = block[np.arange(len(block)), index[start : start + step]]
+    return dist, index
+
+
 def dcr(train_vectors: np.ndarray, query_vectors: np.ndarray) -> np.ndarray:
     """Distance of each query row to its closest training row (L1), chunked."""
-    if len(train_vectors) == 0 or len(query_vectors) == 0:
-        return np.zeros(len(query_vectors))
-    tree = cKDTree(train_vectors)
-    out = np.empty(len(query_vectors))
-    for start in range(0, len(query_vectors), _CHUNK):
-        chunk = query_vectors[start : start + _CHUNK]
-        out[start : start + _CHUNK] = tree.query(chunk, k=1, p=1)[0]
-    return out
+    return nearest(train_vectors, query_vectors)[0]
 
 
 def exact_copy_rate(train_vectors: np.ndarray, query_vectors: np.ndarray) -> float:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -60,7 +60,9 @@ class DatasetPatchSerializer(serializers.Serializer):
         required=False,
         help_text=(
             'Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., '
-            '"columns": {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: '
+            '"columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": '
+            '[columns an attacker knows], "sensitive": [columns to protect]}; multi-table '
+            "datasets: "
             '{"tables": {table: <those edits>}, "relationships": [{parent_table, '
             "parent_primary_key, child_table, child_foreign_key}]}"
         ),
@@ -71,10 +73,31 @@ class FitRequestSerializer(serializers.Serializer):
     synthesizer = serializers.CharField(help_text="See GET /api/synthesizers.")
     options = serializers.DictField(required=False, default=dict)
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    differential_privacy = serializers.JSONField(
+        required=False,
+        help_text='spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy '
+        "marginals and correlations; the epsilon spent is on the model.",
+    )
+
+
+class DifferentialPrivacySerializer(serializers.Serializer):
+    epsilon = serializers.FloatField(help_text="Asked.")
+    delta = serializers.FloatField(help_text="Asked.")
+    epsilon_spent = serializers.FloatField(
+        allow_null=True, help_text="By basic composition over the releases; null until fitted."
+    )
+    delta_spent = serializers.FloatField(required=False)
+    composition = serializers.CharField(required=False)
+    neighbouring = serializers.CharField(required=False)
+    releases = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="{what, epsilon[, delta]}."
+    )
+    not_covered = serializers.CharField(required=False)
 
 
 class SynthModelSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
+    differential_privacy = serializers.SerializerMethodField()
     dataset_id = serializers.UUIDField(read_only=True)
     fit_job_id = serializers.UUIDField(read_only=True)
     schema_id = serializers.UUIDField(read_only=True, allow_null=True)
@@ -92,9 +115,19 @@ class SynthModelSerializer(serializers.ModelSerializer):
             "fit_job_id",
             "schema_id",
             "metrics",
+            "differential_privacy",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DifferentialPrivacySerializer(allow_null=True))
+    def get_differential_privacy(self, obj: SynthModel) -> dict[str, Any] | None:
+        """The fit's accounting once done; what was asked (nothing spent yet) before."""
+        done = (obj.metrics or {}).get("differential_privacy")
+        asked = (obj.options or {}).get("differential_privacy")
+        if done:
+            return done
+        return {**asked, "epsilon_spent": None} if asked else None
 
 
 class SynthesizerSerializer(serializers.Serializer):
@@ -242,6 +275,7 @@ class DatasetFitView(APIView):
             synthesizer=data["synthesizer"],
             options=dict(data.get("options") or {}),
             seed=data.get("seed"),
+            differential_privacy=data.get("differential_privacy"),
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

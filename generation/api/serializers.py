@@ -54,6 +54,12 @@ class GenerateSerializer(serializers.Serializer):
         required=False,
         help_text="model_id only: [{column, value, fraction}] (rebalancing).",
     )
+    privacy_gate = serializers.ChoiceField(
+        choices=["off", "warn", "block"],
+        required=False,
+        help_text="model_id only: what a high privacy verdict does to the download "
+        "(default SYNDATA_PRIVACY_GATE): off, warn (needs ?acknowledge_privacy_risk=1), block.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         sources = [k for k in ("schema", "template", "schema_id", "model_id") if k in attrs]
@@ -152,6 +158,17 @@ def metrics_state(job: Job) -> dict[str, Any]:
     return {"status": state, "progress": progress, "error": job.metrics_error}
 
 
+class JobPrivacySerializer(serializers.Serializer):
+    """The privacy gate of a model or evaluation job (generation/privacy_gate.py)."""
+
+    mode = serializers.ChoiceField(choices=["off", "warn", "block"])
+    verdict = serializers.ChoiceField(choices=["low", "medium", "high"], allow_null=True)
+    passed = serializers.BooleanField(
+        allow_null=True, help_text="null while the verdict is pending (or its metrics failed)."
+    )
+    reason = serializers.CharField()
+
+
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True)
     tables = serializers.DictField(
@@ -164,6 +181,7 @@ class JobSerializer(serializers.ModelSerializer):
     )
     artifacts = ArtifactSerializer(many=True, read_only=True)
     metrics = serializers.SerializerMethodField()
+    privacy = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -189,6 +207,7 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
             "artifacts",
             "metrics",
+            "privacy",
             "links",
         ]
         read_only_fields = fields
@@ -196,6 +215,12 @@ class JobSerializer(serializers.ModelSerializer):
     @extend_schema_field(JobMetricsSerializer)
     def get_metrics(self, obj: Job) -> dict[str, Any]:
         return metrics_state(obj)
+
+    @extend_schema_field(JobPrivacySerializer(allow_null=True))
+    def get_privacy(self, obj: Job) -> dict[str, Any] | None:
+        from generation.privacy_gate import gate_state
+
+        return gate_state(obj)
 
     @extend_schema_field(JobLinksSerializer)
     def get_links(self, obj: Job) -> dict[str, str]:
@@ -233,6 +258,7 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at": _datetime(instance.finished_at),
             "artifacts": [artifact.to_representation(a) for a in instance.artifacts.all()],
             "metrics": metrics_state(instance),
+            "privacy": self.get_privacy(instance),
             "links": self.get_links(instance),
         }
 

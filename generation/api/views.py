@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -10,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from generation import downloads, engine, selectors, services, specs
+from generation import downloads, engine, privacy_gate, selectors, services, specs
 from generation.api import paging
 from generation.api.serializers import (
     ErrorSerializer,
@@ -65,6 +66,8 @@ class GenerateEstimateView(APIView):
 
 
 def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
+    if "privacy_gate" in data and "model_id" not in data:
+        raise ApiError("privacy_gate: only a model_id job has a privacy verdict to gate")
     common = {"rows": data.get("rows"), "format": data["format"], "seed": data.get("seed")}
     if "schema" in data:
         return services.JobRequest(kind=Job.Kind.SCHEMA, spec=data["schema"], **common)
@@ -86,7 +89,19 @@ def _job_request(user: Any, data: dict[str, Any]) -> services.JobRequest:
     # pandas and the synthesizers load on a model request only, not in every web process
     from generation.synthesis.model_requests import model_job_request
 
-    return model_job_request(user=user, data=data)
+    job_request = model_job_request(user=user, data=data)
+    if "privacy_gate" in data:
+        params = {**(job_request.params or {}), "privacy_gate": data["privacy_gate"]}
+        job_request = dataclasses.replace(job_request, params=params)
+    from generation.synthesis.models import SynthModel
+
+    model = SynthModel.objects.filter(id=data["model_id"]).only("metrics").first()
+    dp = ((model.metrics if model else None) or {}).get("differential_privacy")
+    if dp:  # the rows come from a DP fit: say what it spent
+        spent = {k: dp[k] for k in ("epsilon", "delta", "epsilon_spent", "delta_spent")}
+        params = {**(job_request.params or {}), "differential_privacy": spent}
+        job_request = dataclasses.replace(job_request, params=params)
+    return job_request
 
 
 class JobListView(APIView):
@@ -199,6 +214,13 @@ class DownloadView(APIView):
             OpenApiParameter(
                 "Range", str, OpenApiParameter.HEADER, description="One byte range: bytes=a-b"
             ),
+            OpenApiParameter(
+                "acknowledge_privacy_risk",
+                str,
+                enum=["1"],
+                description="1: download a job whose privacy verdict is high under the warn "
+                "gate (without it: 409 privacy_risk).",
+            ),
         ],
         responses={
             # Each file answers with its own media type (text/csv, application/zip...); a
@@ -212,6 +234,9 @@ class DownloadView(APIView):
                 for code, text in ((200, "The whole file."), (206, "The requested byte range."))
             },
             304: OpenApiResponse(description="Not modified (If-None-Match matched the ETag)."),
+            403: OpenApiResponse(
+                ErrorSerializer, description="privacy_blocked: the block gate refuses it."
+            ),
             409: ErrorSerializer,
             410: ErrorSerializer,
             416: ErrorSerializer,
@@ -225,6 +250,11 @@ class DownloadView(APIView):
                 code="not_ready",
                 status_code=409,
             )
+        privacy_gate.download_check(
+            job,
+            acknowledged=request.query_params.get("acknowledge_privacy_risk", "")
+            in ("1", "true", "yes"),
+        )
         table = request.query_params.get("table") or None
         fmt = request.query_params.get("format", job.format)  # "format=" is not a format
         if fmt not in engine.FORMATS:

@@ -72,9 +72,16 @@ def synthesizers_offered() -> list[dict[str, Any]]:
 
 # --- datasets -------------------------------------------------------------------------------
 def model_fit_submit(
-    *, user: Any, dataset: Dataset, synthesizer: str, options: dict[str, Any], seed: int | None
+    *,
+    user: Any,
+    dataset: Dataset,
+    synthesizer: str,
+    options: dict[str, Any],
+    seed: int | None,
+    differential_privacy: Any = None,
 ) -> Job:
-    """Create a SynthModel and its fit Job, enqueued once committed."""
+    """Create a SynthModel and its fit Job, enqueued once committed. ``differential_privacy``
+    ({epsilon, delta}: spec only, dp_spec.py) is kept in the model's options."""
     offered = {s["name"]: s for s in synthesizers_offered()}
     if synthesizer not in offered:
         raise ApiError(
@@ -89,6 +96,16 @@ def model_fit_submit(
     check_options(synthesizer, options, dataset.metadata.get("columns"))
     if synthesizer == "argn":
         argn_fit.check_dataset(dataset)
+    if differential_privacy is not None:
+        from generation.synthesis.dp_spec import DpError, check_request
+
+        try:
+            options = {
+                **options,
+                "differential_privacy": check_request(differential_privacy, synthesizer),
+            }
+        except DpError as exc:
+            raise ApiError(str(exc)) from None
     seed = seed if seed is not None else secrets.randbelow(2**31)
     info = SYNTHESIZERS[synthesizer]
     epochs = int(options.get("epochs", info.get("default_epochs", 300))) if info["epochs"] else 1
@@ -194,6 +211,15 @@ def _fit_one(
         return argn_fit.fit_table(
             frame, metadata, learned=learned, options=options, seed=seed, progress=progress
         )
+    if synthesizer == "spec" and options.get("differential_privacy"):
+        from generation.synthesis.dp_spec import learn_dp_spec
+
+        dp = options["differential_privacy"]
+        spec, names, accounting = learn_dp_spec(
+            frame, metadata, table=table, learned=learned, seed=seed, **dp
+        )
+        progress(1, 1)
+        return {"spec": spec, "spec_names": names, "differential_privacy": accounting}
     if synthesizer == "spec":
         spec, names = learn_spec(frame, metadata, table=table, learned=learned, rows=len(frame))
         progress(1, 1)
@@ -332,6 +358,12 @@ def _fit(job: Job, model: SynthModel) -> None:
         "fitted_at": timezone.now().isoformat(),
         "spec_names": result.get("spec_names"),
     }
+    if result.get("differential_privacy"):  # conditions may name released categories only
+        from generation.synthesis.dp_spec import released_categories
+
+        meta["categories"] = released_categories(
+            result["spec"], result["spec_names"], meta["categories"]
+        )
     save_fitted(
         model.directory,
         meta=meta,
@@ -344,6 +376,8 @@ def _fit(job: Job, model: SynthModel) -> None:
     model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
     model.chosen = chosen
     model.metrics = {"fit_seconds": meta["fit_seconds"], **({"auto": scores} if scores else {})}
+    if result.get("differential_privacy"):  # the accounting of a DP fit (dp_spec.py)
+        model.metrics["differential_privacy"] = result["differential_privacy"]
     if result.get("spec") is not None:
         model.schema = Schema.objects.create(
             owner=model.owner,

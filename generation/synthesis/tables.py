@@ -450,6 +450,18 @@ def _check_datetime_format(where: str, value: Any) -> None:
         ) from None
 
 
+def _column_list(value: Any, columns: dict[str, Any], where: str) -> list[str] | None:
+    """A list of the table's column names (null or [] clears it); unknown ones are named."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TableError(f"{where}: must be a list of column names")
+    unknown = [v for v in value if v not in columns]
+    if unknown:
+        raise TableError(f"{where}: unknown columns {unknown}")
+    return list(dict.fromkeys(value)) or None
+
+
 def check_metadata(
     metadata: dict[str, Any], edits: dict[str, Any], *, path: Path | None = None
 ) -> dict[str, Any]:
@@ -466,13 +478,29 @@ def check_metadata(
         TableError: with the JSON path of the first wrong edit.
     """
     out = {**metadata, "columns": {k: dict(v) for k, v in metadata["columns"].items()}}
-    allowed = {"columns", "primary_key", "sequence_key", "sequence_index"}
+    allowed = {
+        "columns",
+        "primary_key",
+        "sequence_key",
+        "sequence_index",
+        "quasi_identifiers",
+        "sensitive",
+    }
     for key in edits:
         if key not in allowed:
             raise TableError(
-                f"metadata.{key}: cannot be edited "
-                "(only columns, primary_key, sequence_key and sequence_index)"
+                f"metadata.{key}: cannot be edited (only columns, primary_key, sequence_key, "
+                "sequence_index, quasi_identifiers and sensitive)"
             )
+    for key in ("quasi_identifiers", "sensitive"):  # what the privacy attacks assume
+        if key in edits:
+            out[key] = _column_list(edits[key], out["columns"], f"metadata.{key}")
+    overlap = set(out.get("quasi_identifiers") or []) & set(out.get("sensitive") or [])
+    if overlap:
+        raise TableError(
+            f"metadata.sensitive: {sorted(overlap)} are quasi-identifiers too (the attacker "
+            "would know what it guesses)"
+        )
     checked: dict[str, str] = {}  # edited column -> the field that changed how it is read
     guessed: set[str] = set()  # made datetime without a format: the default is a guess
     columns = edits.get("columns") or {}

@@ -62,4 +62,14 @@ def test_a_model_jobs_document_matches_the_openapi_schema(alice_client: Any) -> 
     job, _ = generate_now(alice_client, fit["model_id"], rows=200, seed=2)
     document = alice_client.get(f"/api/metrics/{job['id']}").json()
     assert document["kind"] == "model" and document["model_id"] == fit["model_id"]
+    privacy = document["privacy"]
+    assert privacy["verdict"] in ("low", "medium", "high")
+    assert set(privacy["attacks"]) == {
+        "membership_inference",
+        "attribute_inference",
+        "singling_out",
+    }
+    assert 0 <= privacy["attacks"]["membership_inference"]["auc"] <= 1
     _validate(alice_client, document)
+    with pytest.raises(jsonschema.ValidationError):  # the privacy part is typed too
+        _validate(alice_client, {**document, "privacy": {**privacy, "verdict": "fine"}})

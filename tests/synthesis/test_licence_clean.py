@@ -31,6 +31,9 @@ rows = spec_sampler(spec, names)(300, 1, [])
 native_quality_report(frame[learned], rows[learned], meta)
 native_diagnostic_report(frame[learned], rows[learned], meta)
 privacy_report(frame[learned], rows[learned], frame[learned].head(30), {c: meta["columns"][c]["sdtype"] for c in learned})
+from evaluation.metrics.attacks import attack_report
+levels = {a: (0.1, 0.3) for a in ("membership_inference", "attribute_inference", "singling_out")}
+attack_report(frame[learned].iloc[30:], frame[learned].head(30), rows[learned], {c: meta["columns"][c]["sdtype"] for c in learned}, thresholds=levels)
 bsl = sorted({m.split(".")[0] for m in sys.modules} & {"sdv", "ctgan", "copulas", "rdt", "sdmetrics"})
 print("BSL:", bsl)
 assert not bsl, bsl

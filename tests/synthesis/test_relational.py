@@ -180,6 +180,10 @@ def test_par_holds_whole_sequences_out_of_the_fit_and_measures_dcr_against_them(
     _assert_dcr(metrics["summary"])
     assert metrics["summary"]["dcr_ratio"] == privacy["dcr_ratio"]
     assert 0 <= metrics["summary"]["diagnostic"] <= 1
+    # the attacks are on entities (stations), the held-out ones whole sequences
+    assert privacy["entities"].startswith("one row per origin")
+    members = privacy["attacks"]["membership_inference"]["n"]
+    assert members == {"members": 27, "non_members": 3}
     validate_document(alice_client, metrics)
 
 

@@ -107,6 +107,26 @@ export interface paths {
         patch: operations["datasets_partial_update"];
         trace?: never;
     };
+    "/api/datasets/{dataset_id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Judge synthetic data made by any tool against this dataset.
+         * @description The upload becomes an `evaluation` job (in the jobs list) whose metrics document (GET /api/metrics/{job}) has the quality, privacy (attacks, verdict) and diversity of a model job's; the attacks' control is a seeded 10% of the dataset's rows (the document says which). Columns other than the dataset's are a 400 naming them.
+         */
+        post: operations["datasets_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datasets/{dataset_id}/fit": {
         parameters: {
             query?: never;
@@ -431,6 +451,38 @@ export interface components {
             readonly created_at: string;
             readonly url: string;
         };
+        /** @description Each attack, or ``{"skipped": why}`` (no holdout, the time budget spent...). */
+        Attacks: {
+            membership_inference?: components["schemas"]["MembershipInference"];
+            attribute_inference?: components["schemas"]["AttributeInference"];
+            singling_out?: components["schemas"]["SinglingOut"];
+        };
+        /** @description Nearest-neighbour inference of sensitive columns from the quasi-identifiers. */
+        AttributeInference: {
+            /**
+             * Format: double
+             * @description max(0, s_train - s_holdout) / (1 - s_holdout), the worst sensitive column.
+             */
+            risk?: number;
+            ci?: number[] | null;
+            n?: {
+                [key: string]: number;
+            };
+            quasi_identifiers?: string[];
+            sensitive?: string[];
+            /** @description Per sensitive column: risk, ci, successes. */
+            columns?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Why it was not run (the other fields are then absent). */
+            skipped?: string;
+            level?: components["schemas"]["PrivacyLevelEnum"];
+            /** Format: double */
+            seconds?: number;
+            cut?: string;
+        };
         Dataset: {
             /** Format: uuid */
             readonly id: string;
@@ -454,6 +506,32 @@ export interface components {
             file: string;
             name?: string;
         };
+        DifferentialPrivacy: {
+            /**
+             * Format: double
+             * @description Asked.
+             */
+            epsilon: number;
+            /**
+             * Format: double
+             * @description Asked.
+             */
+            delta: number;
+            /**
+             * Format: double
+             * @description By basic composition over the releases; null until fitted.
+             */
+            epsilon_spent: number | null;
+            /** Format: double */
+            delta_spent?: number;
+            composition?: string;
+            neighbouring?: string;
+            /** @description {what, epsilon[, delta]}. */
+            releases?: {
+                [key: string]: unknown;
+            }[];
+            not_covered?: string;
+        };
         /** @description The one JSON error shape of the API. */
         Error: {
             error: components["schemas"]["ErrorBody"];
@@ -472,6 +550,15 @@ export interface components {
             /** @description What is wrong and what is allowed. */
             message: string;
         };
+        EvaluateUploadRequest: {
+            /**
+             * Format: binary
+             * @description Synthetic rows (CSV or Parquet) with exactly the dataset's columns.
+             */
+            file: string;
+            /** @description Of the holdout split. */
+            seed?: number;
+        };
         FitRequestRequest: {
             /** @description See GET /api/synthesizers. */
             synthesizer: string;
@@ -480,6 +567,8 @@ export interface components {
             };
             /** Format: int64 */
             seed?: number;
+            /** @description spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy marginals and correlations; the epsilon spent is on the model. */
+            differential_privacy?: unknown;
         };
         /**
          * @description * `csv` - csv
@@ -528,6 +617,14 @@ export interface components {
             conditions?: {
                 [key: string]: unknown;
             }[];
+            /**
+             * @description model_id only: what a high privacy verdict does to the download (default SYNDATA_PRIVACY_GATE): off, warn (needs ?acknowledge_privacy_risk=1), block.
+             *
+             *     * `off` - off
+             *     * `warn` - warn
+             *     * `block` - block
+             */
+            privacy_gate?: components["schemas"]["PrivacyGateEnum"];
         };
         Job: {
             /** Format: uuid */
@@ -561,6 +658,7 @@ export interface components {
             readonly finished_at: string | null;
             readonly artifacts: components["schemas"]["Artifact"][];
             readonly metrics: components["schemas"]["JobMetrics"];
+            readonly privacy: components["schemas"]["JobPrivacy"] | null;
             readonly links: components["schemas"]["JobLinks"];
         };
         JobColumn: {
@@ -595,6 +693,14 @@ export interface components {
             /** @description Why they failed (the data is intact). */
             error: string;
         };
+        /** @description The privacy gate of a model or evaluation job (generation/privacy_gate.py). */
+        JobPrivacy: {
+            mode: components["schemas"]["PrivacyGateEnum"];
+            verdict: (components["schemas"]["PrivacyLevelEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description null while the verdict is pending (or its metrics failed). */
+            passed: boolean | null;
+            reason: string;
+        };
         JobSpec: {
             /** @description The validated spec the job ran: open it in the editor or send it again. */
             spec: unknown;
@@ -612,9 +718,10 @@ export interface components {
          *     * `template` - Template
          *     * `model` - Model
          *     * `fit` - Fit
+         *     * `evaluation` - Evaluation
          * @enum {string}
          */
-        KindEnum: "schema" | "template" | "model" | "fit";
+        KindEnum: "schema" | "template" | "model" | "fit" | "evaluation";
         Knob: {
             name: string;
             type: string;
@@ -632,16 +739,47 @@ export interface components {
             authenticated: boolean;
             user: components["schemas"]["User"] | null;
         };
+        /** @description Distance-based membership inference: training rows (members) against held-out rows. */
+        MembershipInference: {
+            /**
+             * Format: double
+             * @description ROC AUC of closeness to a synthetic row; 0.5 = chance.
+             */
+            auc?: number;
+            /**
+             * Format: double
+             * @description max(0, 2 AUC - 1): 0 at guessing, 1 certain.
+             */
+            advantage?: number;
+            /** @description 95% bootstrap interval of 2 AUC - 1. */
+            ci?: number[] | null;
+            n?: {
+                [key: string]: number;
+            };
+            /** @description Why it was not run (the other fields are then absent). */
+            skipped?: string;
+            level?: components["schemas"]["PrivacyLevelEnum"];
+            /** Format: double */
+            seconds?: number;
+            /** @description Set when the time budget cut it. */
+            cut?: string;
+        };
         MetricsDocument: {
             /** Format: uuid */
             job: string;
             /**
-             * @description conformance: schema and template jobs against what they declared; model: model jobs against the real training data.
+             * @description conformance: schema and template jobs against what they declared; model: model jobs against the real training data; evaluation: uploaded synthetic data against a dataset (POST /api/datasets/{id}/evaluate).
              *
              *     * `conformance` - conformance
              *     * `model` - model
+             *     * `evaluation` - evaluation
              */
             kind: components["schemas"]["MetricsKindEnum"];
+            /**
+             * Format: uuid
+             * @description Evaluation documents.
+             */
+            dataset_id?: string;
             engine_version?: string;
             /** Format: uuid */
             model_id?: string;
@@ -660,6 +798,8 @@ export interface components {
             referential_integrity?: {
                 [key: string]: number;
             };
+            /** @description Model and evaluation documents: attack-based risk. */
+            privacy?: components["schemas"]["Privacy"];
             orphans_dropped_in_fit?: {
                 [key: string]: unknown;
             };
@@ -667,9 +807,10 @@ export interface components {
         /**
          * @description * `conformance` - conformance
          *     * `model` - model
+         *     * `evaluation` - evaluation
          * @enum {string}
          */
-        MetricsKindEnum: "conformance" | "model";
+        MetricsKindEnum: "conformance" | "model" | "evaluation";
         /** @description The bounded samples the metrics are computed on: their cost does not grow with rows. */
         MetricsSample: {
             /** @description SYNDATA_METRICS_SAMPLE_ROWS. */
@@ -681,6 +822,8 @@ export interface components {
             privacy_rows_cap?: number;
             /** @description Model jobs. */
             real?: string;
+            /** @description Evaluation jobs: which dataset rows are the control. */
+            holdout?: string;
         };
         /** @description 202 of GET /api/metrics/{job}: not computed yet. */
         MetricsState: {
@@ -749,10 +892,20 @@ export interface components {
              * @description Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, cross-correlation, step changes, state runs; tables.<t>.temporal has the details).
              */
             temporal?: number | null;
+            /**
+             * @description The worst attack-based risk (privacy.verdict).
+             *
+             *     * `low` - low
+             *     * `medium` - medium
+             *     * `high` - high
+             */
+            privacy_verdict?: (components["schemas"]["PrivacyLevelEnum"] | components["schemas"]["NullEnum"]) | null;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         PatchedDatasetPatchRequest: {
             name?: string;
-            /** @description Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns": {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]} */
+            /** @description Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive": [columns to protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]} */
             metadata?: unknown;
         };
         /** @description A saved spec; ``spec`` is validated with the engine (errors name the JSON path). */
@@ -770,6 +923,42 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description Attack-based risk: the worst table's attacks, its verdict and one sentence per attack. */
+        Privacy: {
+            /**
+             * @description Thresholds: SYNDATA_PRIVACY_MEDIUM / SYNDATA_PRIVACY_HIGH.
+             *
+             *     * `low` - low
+             *     * `medium` - medium
+             *     * `high` - high
+             */
+            verdict: (components["schemas"]["PrivacyLevelEnum"] | components["schemas"]["NullEnum"]) | null;
+            sentences: {
+                [key: string]: string;
+            };
+            attacks?: components["schemas"]["Attacks"];
+            /** @description The table the verdict is of. */
+            table?: string;
+            /** @description Each table's verdict. */
+            tables?: {
+                [key: string]: string;
+            };
+            quasi_identifiers_source?: string | null;
+        };
+        /**
+         * @description * `off` - off
+         *     * `warn` - warn
+         *     * `block` - block
+         * @enum {string}
+         */
+        PrivacyGateEnum: "off" | "warn" | "block";
+        /**
+         * @description * `low` - low
+         *     * `medium` - medium
+         *     * `high` - high
+         * @enum {string}
+         */
+        PrivacyLevelEnum: "low" | "medium" | "high";
         /** @description A saved spec; ``spec`` is validated with the engine (errors name the JSON path). */
         Schema: {
             /** Format: uuid */
@@ -789,6 +978,26 @@ export interface components {
             description?: string;
             /** @description A spec in the engine's language. */
             spec: unknown;
+        };
+        /** @description Unique real rows a synthetic row's quasi-identifiers point at, training vs held-out. */
+        SinglingOut: {
+            /** Format: double */
+            risk?: number;
+            ci?: number[] | null;
+            n?: {
+                [key: string]: number;
+            };
+            /** Format: double */
+            singled_out_train?: number;
+            /** Format: double */
+            singled_out_holdout?: number;
+            quasi_identifiers?: string[];
+            /** @description Why it was not run (the other fields are then absent). */
+            skipped?: string;
+            level?: components["schemas"]["PrivacyLevelEnum"];
+            /** Format: double */
+            seconds?: number;
+            cut?: string;
         };
         SpecValidateRequest: {
             /** @description A spec to check; nothing is saved. */
@@ -829,6 +1038,7 @@ export interface components {
             /** Format: uuid */
             readonly schema_id: string | null;
             readonly metrics: unknown;
+            readonly differential_privacy: components["schemas"]["DifferentialPrivacy"] | null;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -1670,6 +1880,79 @@ export interface operations {
             };
         };
     };
+    datasets_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EvaluateUploadRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     datasets_fit: {
         parameters: {
             query?: never;
@@ -1746,6 +2029,8 @@ export interface operations {
     download: {
         parameters: {
             query?: {
+                /** @description 1: download a job whose privacy verdict is high under the warn gate (without it: 409 privacy_risk). */
+                acknowledge_privacy_risk?: "1";
                 /** @description File format (the job's by default). */
                 format?: "csv" | "json" | "jsonl" | "parquet";
                 /** @description One table of a multi-table job. */
@@ -1817,6 +2102,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description privacy_blocked: the block gate refuses it. */
             403: {
                 headers: {
                     [name: string]: unknown;

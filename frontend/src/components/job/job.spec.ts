@@ -34,6 +34,28 @@ const job = {
 } as unknown as Job
 
 describe('DownloadPanel', () => {
+  it('asks to acknowledge a high privacy risk before downloading (warn gate)', async () => {
+    const gated = {
+      ...job,
+      privacy: { mode: 'warn', verdict: 'high', passed: false, reason: 'High risk: members.' },
+    } as unknown as Job
+    const w = mount(DownloadPanel, { props: { job: gated } })
+    expect(w.get('[data-testid=privacy-gate]').text()).toContain('High risk: members.')
+    await w.get('[data-testid=privacy-acknowledge]').trigger('click')
+    const link = w.get('[data-testid=download-patients-csv]')
+    expect(link.attributes('href')).toContain('acknowledge_privacy_risk=1')
+  })
+
+  it('shows the reason when the block gate refuses the files', () => {
+    const gated = {
+      ...job,
+      privacy: { mode: 'block', verdict: 'high', passed: false, reason: 'High risk: members.' },
+    } as unknown as Job
+    const w = mount(DownloadPanel, { props: { job: gated } })
+    expect(w.get('[data-testid=privacy-gate]').text()).toContain('refused')
+    expect(w.find('[data-testid=privacy-acknowledge]').exists()).toBe(false)
+  })
+
   it('offers each table’s file and the other formats, converted on request', () => {
     const w = mount(DownloadPanel, { props: { job } })
     const link = w.get('[data-testid=download-patients-csv]')

@@ -130,4 +130,25 @@ describe('PrivacyPanel', () => {
     })
     expect(w.text()).toContain('Some synthetic rows copy real rows exactly')
   })
+
+  it('shows the attack verdict as a traffic light with one sentence per attack', () => {
+    const w = mount(PrivacyPanel, {
+      props: {
+        privacy: {
+          exact_copies: 0,
+          verdict: 'high',
+          sentences: { membership_inference: 'High risk: an attacker tells members.' },
+          attacks: {
+            membership_inference: { auc: 0.99, advantage: 0.98, ci: [0.95, 1], level: 'high' },
+            singling_out: { skipped: 'no held-out rows' },
+          },
+        },
+      },
+    })
+    const risk = w.get('[data-testid=privacy-risk]')
+    expect(risk.text()).toContain('Privacy risk: high')
+    expect(risk.text()).toContain('an attacker tells members')
+    expect(risk.find('[data-level=high]').exists()).toBe(true)
+    expect(w.get('[data-testid=privacy-attacks]').text()).toContain('not measured: no held-out')
+  })
 })

@@ -1,14 +1,25 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .artifact import Artifact
+from .attacks import Attacks
+from .attribute_inference import AttributeInference
+from .attribute_inference_columns import AttributeInferenceColumns
+from .attribute_inference_columns_additional_property import (
+    AttributeInferenceColumnsAdditionalProperty,
+)
+from .attribute_inference_n import AttributeInferenceN
 from .dataset import Dataset
 from .dataset_upload_request import DatasetUploadRequest
+from .differential_privacy import DifferentialPrivacy
+from .differential_privacy_releases_item import DifferentialPrivacyReleasesItem
+from .download_acknowledge_privacy_risk import DownloadAcknowledgePrivacyRisk
 from .download_format import DownloadFormat
 from .download_response_200_item import DownloadResponse200Item
 from .download_response_206_item import DownloadResponse206Item
 from .error import Error
 from .error_body import ErrorBody
 from .error_item import ErrorItem
+from .evaluate_upload_request import EvaluateUploadRequest
 from .fit_request_request import FitRequestRequest
 from .fit_request_request_options import FitRequestRequestOptions
 from .format_enum import FormatEnum
@@ -22,6 +33,7 @@ from .job_column import JobColumn
 from .job_links import JobLinks
 from .job_metrics import JobMetrics
 from .job_params import JobParams
+from .job_privacy import JobPrivacy
 from .job_spec import JobSpec
 from .job_table import JobTable
 from .job_tables import JobTables
@@ -29,6 +41,8 @@ from .kind_enum import KindEnum
 from .knob import Knob
 from .login_request import LoginRequest
 from .me import Me
+from .membership_inference import MembershipInference
+from .membership_inference_n import MembershipInferenceN
 from .metrics_document import MetricsDocument
 from .metrics_document_orphans_dropped_in_fit import MetricsDocumentOrphansDroppedInFit
 from .metrics_document_referential_integrity import MetricsDocumentReferentialIntegrity
@@ -46,9 +60,16 @@ from .patched_dataset_patch_request import PatchedDatasetPatchRequest
 from .patched_schema_request import PatchedSchemaRequest
 from .preview import Preview
 from .preview_rows_item import PreviewRowsItem
+from .privacy import Privacy
+from .privacy_gate_enum import PrivacyGateEnum
+from .privacy_level_enum import PrivacyLevelEnum
+from .privacy_sentences import PrivacySentences
+from .privacy_tables import PrivacyTables
 from .schema import Schema
 from .schema_request import SchemaRequest
 from .schemas_jsonschema_response_200 import SchemasJsonschemaResponse200
+from .singling_out import SinglingOut
+from .singling_out_n import SinglingOutN
 from .spec_validate_request import SpecValidateRequest
 from .spec_validation import SpecValidation
 from .spec_validation_tables import SpecValidationTables
@@ -63,14 +84,23 @@ from .user import User
 
 __all__ = (
     "Artifact",
+    "Attacks",
+    "AttributeInference",
+    "AttributeInferenceColumns",
+    "AttributeInferenceColumnsAdditionalProperty",
+    "AttributeInferenceN",
     "Dataset",
     "DatasetUploadRequest",
+    "DifferentialPrivacy",
+    "DifferentialPrivacyReleasesItem",
+    "DownloadAcknowledgePrivacyRisk",
     "DownloadFormat",
     "DownloadResponse200Item",
     "DownloadResponse206Item",
     "Error",
     "ErrorBody",
     "ErrorItem",
+    "EvaluateUploadRequest",
     "FitRequestRequest",
     "FitRequestRequestOptions",
     "FormatEnum",
@@ -84,6 +114,7 @@ __all__ = (
     "JobLinks",
     "JobMetrics",
     "JobParams",
+    "JobPrivacy",
     "JobSpec",
     "JobTable",
     "JobTables",
@@ -91,6 +122,8 @@ __all__ = (
     "Knob",
     "LoginRequest",
     "Me",
+    "MembershipInference",
+    "MembershipInferenceN",
     "MetricsDocument",
     "MetricsDocumentOrphansDroppedInFit",
     "MetricsDocumentReferentialIntegrity",
@@ -106,9 +139,16 @@ __all__ = (
     "PatchedSchemaRequest",
     "Preview",
     "PreviewRowsItem",
+    "Privacy",
+    "PrivacyGateEnum",
+    "PrivacyLevelEnum",
+    "PrivacySentences",
+    "PrivacyTables",
     "Schema",
     "SchemaRequest",
     "SchemasJsonschemaResponse200",
+    "SinglingOut",
+    "SinglingOutN",
     "SpecValidateRequest",
     "SpecValidation",
     "SpecValidationTables",

@@ -22,11 +22,14 @@ class FitRequestRequest:
         synthesizer (str): See GET /api/synthesizers.
         options (FitRequestRequestOptions | Unset):
         seed (int | Unset):
+        differential_privacy (Any | Unset): spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy
+            marginals and correlations; the epsilon spent is on the model.
     """
 
     synthesizer: str
     options: FitRequestRequestOptions | Unset = UNSET
     seed: int | Unset = UNSET
+    differential_privacy: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,6 +40,8 @@ class FitRequestRequest:
             options = self.options.to_dict()
 
         seed = self.seed
+
+        differential_privacy = self.differential_privacy
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,6 +54,8 @@ class FitRequestRequest:
             field_dict["options"] = options
         if seed is not UNSET:
             field_dict["seed"] = seed
+        if differential_privacy is not UNSET:
+            field_dict["differential_privacy"] = differential_privacy
 
         return field_dict
 
@@ -68,10 +75,13 @@ class FitRequestRequest:
 
         seed = d.pop("seed", UNSET)
 
+        differential_privacy = d.pop("differential_privacy", UNSET)
+
         fit_request_request = cls(
             synthesizer=synthesizer,
             options=options,
             seed=seed,
+            differential_privacy=differential_privacy,
         )
 
         fit_request_request.additional_properties = d

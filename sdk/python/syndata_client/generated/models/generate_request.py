@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.format_enum import FormatEnum
+from ..models.privacy_gate_enum import PrivacyGateEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ class GenerateRequest:
         seed (int | Unset):
         conditions (list[GenerateRequestConditionsItem] | Unset): model_id only: [{column, value, fraction}]
             (rebalancing).
+        privacy_gate (PrivacyGateEnum | Unset): * `off` - off
+            * `warn` - warn
+            * `block` - block
     """
 
     schema: Any | Unset = UNSET
@@ -49,6 +53,7 @@ class GenerateRequest:
     format_: FormatEnum | Unset = FormatEnum.CSV
     seed: int | Unset = UNSET
     conditions: list[GenerateRequestConditionsItem] | Unset = UNSET
+    privacy_gate: PrivacyGateEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +88,10 @@ class GenerateRequest:
                 conditions_item = conditions_item_data.to_dict()
                 conditions.append(conditions_item)
 
+        privacy_gate: str | Unset = UNSET
+        if not isinstance(self.privacy_gate, Unset):
+            privacy_gate = self.privacy_gate.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -104,6 +113,8 @@ class GenerateRequest:
             field_dict["seed"] = seed
         if conditions is not UNSET:
             field_dict["conditions"] = conditions
+        if privacy_gate is not UNSET:
+            field_dict["privacy_gate"] = privacy_gate
 
         return field_dict
 
@@ -162,6 +173,13 @@ class GenerateRequest:
 
                 conditions.append(conditions_item)
 
+        _privacy_gate = d.pop("privacy_gate", UNSET)
+        privacy_gate: PrivacyGateEnum | Unset
+        if isinstance(_privacy_gate, Unset):
+            privacy_gate = UNSET
+        else:
+            privacy_gate = PrivacyGateEnum(_privacy_gate)
+
         generate_request = cls(
             schema=schema,
             template=template,
@@ -172,6 +190,7 @@ class GenerateRequest:
             format_=format_,
             seed=seed,
             conditions=conditions,
+            privacy_gate=privacy_gate,
         )
 
         generate_request.additional_properties = d

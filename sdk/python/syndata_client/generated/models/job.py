@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.job_links import JobLinks
     from ..models.job_metrics import JobMetrics
     from ..models.job_params import JobParams
+    from ..models.job_privacy import JobPrivacy
     from ..models.job_tables import JobTables
 
 
@@ -31,6 +32,7 @@ class Job:
             * `template` - Template
             * `model` - Model
             * `fit` - Fit
+            * `evaluation` - Evaluation
         status (StatusEnum): * `queued` - Queued
             * `running` - Running
             * `succeeded` - Succeeded
@@ -54,6 +56,7 @@ class Job:
         finished_at (datetime.datetime | None):
         artifacts (list[Artifact]):
         metrics (JobMetrics):
+        privacy (JobPrivacy | None):
         links (JobLinks):
     """
 
@@ -77,10 +80,13 @@ class Job:
     finished_at: datetime.datetime | None
     artifacts: list[Artifact]
     metrics: JobMetrics
+    privacy: JobPrivacy | None
     links: JobLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_privacy import JobPrivacy
+
         id = str(self.id)
 
         kind = self.kind.value
@@ -132,6 +138,12 @@ class Job:
 
         metrics = self.metrics.to_dict()
 
+        privacy: dict[str, Any] | None
+        if isinstance(self.privacy, JobPrivacy):
+            privacy = self.privacy.to_dict()
+        else:
+            privacy = self.privacy
+
         links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -158,6 +170,7 @@ class Job:
                 "finished_at": finished_at,
                 "artifacts": artifacts,
                 "metrics": metrics,
+                "privacy": privacy,
                 "links": links,
             }
         )
@@ -170,6 +183,7 @@ class Job:
         from ..models.job_links import JobLinks
         from ..models.job_metrics import JobMetrics
         from ..models.job_params import JobParams
+        from ..models.job_privacy import JobPrivacy
         from ..models.job_tables import JobTables
 
         d = dict(src_dict)
@@ -244,6 +258,21 @@ class Job:
 
         metrics = JobMetrics.from_dict(d.pop("metrics"))
 
+        def _parse_privacy(data: object) -> JobPrivacy | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                privacy_type_1 = JobPrivacy.from_dict(data)
+
+                return privacy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobPrivacy | None, data)
+
+        privacy = _parse_privacy(d.pop("privacy"))
+
         links = JobLinks.from_dict(d.pop("links"))
 
         job = cls(
@@ -267,6 +296,7 @@ class Job:
             finished_at=finished_at,
             artifacts=artifacts,
             metrics=metrics,
+            privacy=privacy,
             links=links,
         )
 

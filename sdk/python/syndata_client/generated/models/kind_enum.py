@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class KindEnum(StrEnum):
+    EVALUATION = "evaluation"
     FIT = "fit"
     MODEL = "model"
     SCHEMA = "schema"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..models.metrics_document_tables import MetricsDocumentTables
     from ..models.metrics_sample import MetricsSample
     from ..models.metrics_summary import MetricsSummary
+    from ..models.privacy import Privacy
 
 
 T = TypeVar("T", bound="MetricsDocument")
@@ -32,16 +33,20 @@ class MetricsDocument:
         job (UUID):
         kind (MetricsKindEnum): * `conformance` - conformance
             * `model` - model
+            * `evaluation` - evaluation
         summary (MetricsSummary): Headline figures; the model-only ones are absent from conformance documents.
         tables (MetricsDocumentTables): Per table: per-column details (KS, distances, histogram data), correlation
             matrices for heatmaps, privacy (DCR) and diversity; sequence jobs add temporal (per-column
             acf_real/acf_synthetic, lag1_errors, seasonal_power, cross_correlations, runs, lengths, examples).
+        dataset_id (UUID | Unset): Evaluation documents.
         engine_version (str | Unset):
         model_id (UUID | Unset):
         synthesizer (str | Unset): The fitted synthesizer.
         sample (MetricsSample | Unset): The bounded samples the metrics are computed on: their cost does not grow with
             rows.
         referential_integrity (MetricsDocumentReferentialIntegrity | Unset): Multi-table model jobs.
+        privacy (Privacy | Unset): Attack-based risk: the worst table's attacks, its verdict and one sentence per
+            attack.
         orphans_dropped_in_fit (MetricsDocumentOrphansDroppedInFit | Unset):
     """
 
@@ -49,11 +54,13 @@ class MetricsDocument:
     kind: MetricsKindEnum
     summary: MetricsSummary
     tables: MetricsDocumentTables
+    dataset_id: UUID | Unset = UNSET
     engine_version: str | Unset = UNSET
     model_id: UUID | Unset = UNSET
     synthesizer: str | Unset = UNSET
     sample: MetricsSample | Unset = UNSET
     referential_integrity: MetricsDocumentReferentialIntegrity | Unset = UNSET
+    privacy: Privacy | Unset = UNSET
     orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -65,6 +72,10 @@ class MetricsDocument:
         summary = self.summary.to_dict()
 
         tables = self.tables.to_dict()
+
+        dataset_id: str | Unset = UNSET
+        if not isinstance(self.dataset_id, Unset):
+            dataset_id = str(self.dataset_id)
 
         engine_version = self.engine_version
 
@@ -82,6 +93,10 @@ class MetricsDocument:
         if not isinstance(self.referential_integrity, Unset):
             referential_integrity = self.referential_integrity.to_dict()
 
+        privacy: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.privacy, Unset):
+            privacy = self.privacy.to_dict()
+
         orphans_dropped_in_fit: dict[str, Any] | Unset = UNSET
         if not isinstance(self.orphans_dropped_in_fit, Unset):
             orphans_dropped_in_fit = self.orphans_dropped_in_fit.to_dict()
@@ -96,6 +111,8 @@ class MetricsDocument:
                 "tables": tables,
             }
         )
+        if dataset_id is not UNSET:
+            field_dict["dataset_id"] = dataset_id
         if engine_version is not UNSET:
             field_dict["engine_version"] = engine_version
         if model_id is not UNSET:
@@ -106,6 +123,8 @@ class MetricsDocument:
             field_dict["sample"] = sample
         if referential_integrity is not UNSET:
             field_dict["referential_integrity"] = referential_integrity
+        if privacy is not UNSET:
+            field_dict["privacy"] = privacy
         if orphans_dropped_in_fit is not UNSET:
             field_dict["orphans_dropped_in_fit"] = orphans_dropped_in_fit
 
@@ -122,6 +141,7 @@ class MetricsDocument:
         from ..models.metrics_document_tables import MetricsDocumentTables
         from ..models.metrics_sample import MetricsSample
         from ..models.metrics_summary import MetricsSummary
+        from ..models.privacy import Privacy
 
         d = dict(src_dict)
         job = UUID(d.pop("job"))
@@ -131,6 +151,13 @@ class MetricsDocument:
         summary = MetricsSummary.from_dict(d.pop("summary"))
 
         tables = MetricsDocumentTables.from_dict(d.pop("tables"))
+
+        _dataset_id = d.pop("dataset_id", UNSET)
+        dataset_id: UUID | Unset
+        if isinstance(_dataset_id, Unset):
+            dataset_id = UNSET
+        else:
+            dataset_id = UUID(_dataset_id)
 
         engine_version = d.pop("engine_version", UNSET)
 
@@ -159,6 +186,13 @@ class MetricsDocument:
                 _referential_integrity
             )
 
+        _privacy = d.pop("privacy", UNSET)
+        privacy: Privacy | Unset
+        if isinstance(_privacy, Unset):
+            privacy = UNSET
+        else:
+            privacy = Privacy.from_dict(_privacy)
+
         _orphans_dropped_in_fit = d.pop("orphans_dropped_in_fit", UNSET)
         orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset
         if isinstance(_orphans_dropped_in_fit, Unset):
@@ -173,11 +207,13 @@ class MetricsDocument:
             kind=kind,
             summary=summary,
             tables=tables,
+            dataset_id=dataset_id,
             engine_version=engine_version,
             model_id=model_id,
             synthesizer=synthesizer,
             sample=sample,
             referential_integrity=referential_integrity,
+            privacy=privacy,
             orphans_dropped_in_fit=orphans_dropped_in_fit,
         )
 

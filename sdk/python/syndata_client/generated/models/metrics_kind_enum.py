@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class MetricsKindEnum(StrEnum):
     CONFORMANCE = "conformance"
+    EVALUATION = "evaluation"
     MODEL = "model"
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ class MetricsSample:
         synthetic (str):
         privacy_rows_cap (int | Unset): SYNDATA_PRIVACY_SAMPLE_ROWS (model jobs).
         real (str | Unset): Model jobs.
+        holdout (str | Unset): Evaluation jobs: which dataset rows are the control.
     """
 
     rows_cap: int
@@ -28,6 +29,7 @@ class MetricsSample:
     synthetic: str
     privacy_rows_cap: int | Unset = UNSET
     real: str | Unset = UNSET
+    holdout: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +42,8 @@ class MetricsSample:
         privacy_rows_cap = self.privacy_rows_cap
 
         real = self.real
+
+        holdout = self.holdout
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,6 +58,8 @@ class MetricsSample:
             field_dict["privacy_rows_cap"] = privacy_rows_cap
         if real is not UNSET:
             field_dict["real"] = real
+        if holdout is not UNSET:
+            field_dict["holdout"] = holdout
 
         return field_dict
 
@@ -70,12 +76,15 @@ class MetricsSample:
 
         real = d.pop("real", UNSET)
 
+        holdout = d.pop("holdout", UNSET)
+
         metrics_sample = cls(
             rows_cap=rows_cap,
             seed=seed,
             synthetic=synthetic,
             privacy_rows_cap=privacy_rows_cap,
             real=real,
+            holdout=holdout,
         )
 
         metrics_sample.additional_properties = d

@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.privacy_level_enum import PrivacyLevelEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MetricsSummary")
@@ -30,6 +31,11 @@ class MetricsSummary:
         referential_integrity (float | None | Unset):
         temporal (float | None | Unset): Sequence jobs: temporal fidelity 0..1 (autocorrelation, seasons, cross-
             correlation, step changes, state runs; tables.<t>.temporal has the details).
+        privacy_verdict (None | PrivacyLevelEnum | Unset): The worst attack-based risk (privacy.verdict).
+
+            * `low` - low
+            * `medium` - medium
+            * `high` - high
     """
 
     utility: float | None
@@ -45,6 +51,7 @@ class MetricsSummary:
     identifier_leaks: int | None | Unset = UNSET
     referential_integrity: float | None | Unset = UNSET
     temporal: float | None | Unset = UNSET
+    privacy_verdict: None | PrivacyLevelEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,6 +127,14 @@ class MetricsSummary:
         else:
             temporal = self.temporal
 
+        privacy_verdict: None | str | Unset
+        if isinstance(self.privacy_verdict, Unset):
+            privacy_verdict = UNSET
+        elif isinstance(self.privacy_verdict, PrivacyLevelEnum):
+            privacy_verdict = self.privacy_verdict.value
+        else:
+            privacy_verdict = self.privacy_verdict
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -150,6 +165,8 @@ class MetricsSummary:
             field_dict["referential_integrity"] = referential_integrity
         if temporal is not UNSET:
             field_dict["temporal"] = temporal
+        if privacy_verdict is not UNSET:
+            field_dict["privacy_verdict"] = privacy_verdict
 
         return field_dict
 
@@ -278,6 +295,23 @@ class MetricsSummary:
 
         temporal = _parse_temporal(d.pop("temporal", UNSET))
 
+        def _parse_privacy_verdict(data: object) -> None | PrivacyLevelEnum | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                privacy_verdict_type_0 = PrivacyLevelEnum(data)
+
+                return privacy_verdict_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PrivacyLevelEnum | Unset, data)
+
+        privacy_verdict = _parse_privacy_verdict(d.pop("privacy_verdict", UNSET))
+
         metrics_summary = cls(
             utility=utility,
             uniqueness_rate=uniqueness_rate,
@@ -292,6 +326,7 @@ class MetricsSummary:
             identifier_leaks=identifier_leaks,
             referential_integrity=referential_integrity,
             temporal=temporal,
+            privacy_verdict=privacy_verdict,
         )
 
         metrics_summary.additional_properties = d

@@ -17,8 +17,9 @@ class PatchedDatasetPatchRequest:
     Attributes:
         name (str | Unset):
         metadata (Any | Unset): Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns":
-            {name: {sdtype, datetime_format, identifier}}}; multi-table datasets: {"tables": {table: <those edits>},
-            "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]}
+            {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive":
+            [columns to protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table,
+            parent_primary_key, child_table, child_foreign_key}]}
     """
 
     name: str | Unset = UNSET

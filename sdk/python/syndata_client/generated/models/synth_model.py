@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.differential_privacy import DifferentialPrivacy
+
 
 T = TypeVar("T", bound="SynthModel")
 
@@ -25,6 +29,7 @@ class SynthModel:
         fit_job_id (UUID):
         schema_id (None | UUID):
         metrics (Any):
+        differential_privacy (DifferentialPrivacy | None):
         created_at (datetime.datetime):
     """
 
@@ -38,10 +43,13 @@ class SynthModel:
     fit_job_id: UUID
     schema_id: None | UUID
     metrics: Any
+    differential_privacy: DifferentialPrivacy | None
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.differential_privacy import DifferentialPrivacy
+
         id = str(self.id)
 
         dataset_id = str(self.dataset_id)
@@ -66,6 +74,12 @@ class SynthModel:
 
         metrics = self.metrics
 
+        differential_privacy: dict[str, Any] | None
+        if isinstance(self.differential_privacy, DifferentialPrivacy):
+            differential_privacy = self.differential_privacy.to_dict()
+        else:
+            differential_privacy = self.differential_privacy
+
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -82,6 +96,7 @@ class SynthModel:
                 "fit_job_id": fit_job_id,
                 "schema_id": schema_id,
                 "metrics": metrics,
+                "differential_privacy": differential_privacy,
                 "created_at": created_at,
             }
         )
@@ -90,6 +105,8 @@ class SynthModel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.differential_privacy import DifferentialPrivacy
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -124,6 +141,23 @@ class SynthModel:
 
         metrics = d.pop("metrics")
 
+        def _parse_differential_privacy(data: object) -> DifferentialPrivacy | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                differential_privacy_type_1 = DifferentialPrivacy.from_dict(data)
+
+                return differential_privacy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DifferentialPrivacy | None, data)
+
+        differential_privacy = _parse_differential_privacy(
+            d.pop("differential_privacy")
+        )
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         synth_model = cls(
@@ -137,6 +171,7 @@ class SynthModel:
             fit_job_id=fit_job_id,
             schema_id=schema_id,
             metrics=metrics,
+            differential_privacy=differential_privacy,
             created_at=created_at,
         )
 

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.download_acknowledge_privacy_risk import DownloadAcknowledgePrivacyRisk
 from ...models.download_format import DownloadFormat
 from ...models.download_response_200_item import DownloadResponse200Item
 from ...models.download_response_206_item import DownloadResponse206Item
@@ -16,6 +17,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     job_id: str,
     *,
+    acknowledge_privacy_risk: DownloadAcknowledgePrivacyRisk | Unset = UNSET,
     format_: DownloadFormat | Unset = UNSET,
     table: str | Unset = UNSET,
     range_: str | Unset = UNSET,
@@ -25,6 +27,12 @@ def _get_kwargs(
         headers["Range"] = range_
 
     params: dict[str, Any] = {}
+
+    json_acknowledge_privacy_risk: str | Unset = UNSET
+    if not isinstance(acknowledge_privacy_risk, Unset):
+        json_acknowledge_privacy_risk = acknowledge_privacy_risk.value
+
+    params["acknowledge_privacy_risk"] = json_acknowledge_privacy_risk
 
     json_format_: str | Unset = UNSET
     if not isinstance(format_, Unset):
@@ -147,6 +155,7 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    acknowledge_privacy_risk: DownloadAcknowledgePrivacyRisk | Unset = UNSET,
     format_: DownloadFormat | Unset = UNSET,
     table: str | Unset = UNSET,
     range_: str | Unset = UNSET,
@@ -162,6 +171,7 @@ def sync_detailed(
 
     Args:
         job_id (str):
+        acknowledge_privacy_risk (DownloadAcknowledgePrivacyRisk | Unset):
         format_ (DownloadFormat | Unset):
         table (str | Unset):
         range_ (str | Unset):
@@ -176,6 +186,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        acknowledge_privacy_risk=acknowledge_privacy_risk,
         format_=format_,
         table=table,
         range_=range_,
@@ -192,6 +203,7 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    acknowledge_privacy_risk: DownloadAcknowledgePrivacyRisk | Unset = UNSET,
     format_: DownloadFormat | Unset = UNSET,
     table: str | Unset = UNSET,
     range_: str | Unset = UNSET,
@@ -205,6 +217,7 @@ def sync(
 
     Args:
         job_id (str):
+        acknowledge_privacy_risk (DownloadAcknowledgePrivacyRisk | Unset):
         format_ (DownloadFormat | Unset):
         table (str | Unset):
         range_ (str | Unset):
@@ -220,6 +233,7 @@ def sync(
     return sync_detailed(
         job_id=job_id,
         client=client,
+        acknowledge_privacy_risk=acknowledge_privacy_risk,
         format_=format_,
         table=table,
         range_=range_,
@@ -230,6 +244,7 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    acknowledge_privacy_risk: DownloadAcknowledgePrivacyRisk | Unset = UNSET,
     format_: DownloadFormat | Unset = UNSET,
     table: str | Unset = UNSET,
     range_: str | Unset = UNSET,
@@ -245,6 +260,7 @@ async def asyncio_detailed(
 
     Args:
         job_id (str):
+        acknowledge_privacy_risk (DownloadAcknowledgePrivacyRisk | Unset):
         format_ (DownloadFormat | Unset):
         table (str | Unset):
         range_ (str | Unset):
@@ -259,6 +275,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        acknowledge_privacy_risk=acknowledge_privacy_risk,
         format_=format_,
         table=table,
         range_=range_,
@@ -273,6 +290,7 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    acknowledge_privacy_risk: DownloadAcknowledgePrivacyRisk | Unset = UNSET,
     format_: DownloadFormat | Unset = UNSET,
     table: str | Unset = UNSET,
     range_: str | Unset = UNSET,
@@ -286,6 +304,7 @@ async def asyncio(
 
     Args:
         job_id (str):
+        acknowledge_privacy_risk (DownloadAcknowledgePrivacyRisk | Unset):
         format_ (DownloadFormat | Unset):
         table (str | Unset):
         range_ (str | Unset):
@@ -302,6 +321,7 @@ async def asyncio(
         await asyncio_detailed(
             job_id=job_id,
             client=client,
+            acknowledge_privacy_risk=acknowledge_privacy_risk,
             format_=format_,
             table=table,
             range_=range_,

@@ -1,0 +1,196 @@
+"""Attack-based privacy risk, side by side: per shared table (sample_data/), the attacks of
+evaluation/metrics/attacks.py on the output of `spec`, SDV's gaussian_copula and ctgan (few
+epochs, plain SDV as its documentation shows it) and a leaky baseline (the training rows back,
+numbers jittered by a hair), each against a seeded 10% holdout; and the attacks' seconds.
+
+Then the scale target: the privacy metrics (DCR report and attacks, as a model job's
+metrics compute them with the default settings) of a 10,000 x 30 table within 30 s.
+
+    .venv/bin/python bench/privacy.py [--tables credit_scoring,clinical_rotterdam]
+        [--rows 2000] [--ctgan-epochs 5] [--no-sdv] [--no-scale]
+
+Writes bench/results/privacy.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syndata_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+from evaluation.metrics.attacks import attack_report  # noqa: E402
+from evaluation.metrics.privacy import privacy_report  # noqa: E402
+from generation.synthesis.spec_synth import learn_spec, spec_sampler  # noqa: E402
+from generation.synthesis.tables import detect_metadata  # noqa: E402
+
+RESULTS = REPO / "bench" / "results" / "privacy.json"
+ATTACKS = ("membership_inference", "attribute_inference", "singling_out")
+
+
+def thresholds() -> dict[str, tuple[float, float]]:
+    level = (settings.SYNDATA_PRIVACY_MEDIUM, settings.SYNDATA_PRIVACY_HIGH)
+    return {name: level for name in ATTACKS}
+
+
+def split(frame: pd.DataFrame, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    order = np.random.default_rng(seed).permutation(len(frame))
+    cut = max(1, len(frame) // 10)
+    return (
+        frame.iloc[order[cut:]].reset_index(drop=True),
+        frame.iloc[order[:cut]].reset_index(drop=True),
+    )
+
+
+def leaky(train: pd.DataFrame, sdtypes: dict[str, str], seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = train.copy()
+    for name, kind in sdtypes.items():
+        if kind == "numerical":
+            values = pd.to_numeric(out[name], errors="coerce")
+            out[name] = values + rng.normal(0, 1e-4, len(values)) * (values.std() or 1.0)
+    return out
+
+
+def spec_rows(train: pd.DataFrame, meta: dict[str, Any], learned: list[str]) -> pd.DataFrame:
+    spec, names = learn_spec(train, meta, table="t", learned=learned, rows=len(train))
+    return spec_sampler(spec, names)(len(train), 1, [])[learned]
+
+
+def sdv_rows(train: pd.DataFrame, synthesizer: str, options: dict[str, Any]) -> pd.DataFrame:
+    sys.path.insert(0, str(REPO / "bench"))
+    from sdv_bare import bare_sdv
+
+    return bare_sdv(train, synthesizer=synthesizer, options=options, seed=0, rows=len(train))[2]
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    a = report["attacks"]
+    pick = {
+        "membership_inference": ("advantage", "auc"),
+        "attribute_inference": ("risk",),
+        "singling_out": ("risk",),
+    }
+    out: dict[str, Any] = {"verdict": report["verdict"], "seconds": report["attack_seconds"]}
+    for name, keys in pick.items():
+        if "skipped" in a[name]:
+            out[name] = {"skipped": a[name]["skipped"]}
+        else:
+            out[name] = {k: a[name][k] for k in keys} | {"ci": a[name]["ci"]}
+    return out
+
+
+def run_table(name: str, rows: int, epochs: int, sdv: bool) -> dict[str, Any]:
+    frame = pd.read_csv(REPO / "sample_data" / f"{name}.csv").head(rows)
+    meta = detect_metadata(frame, table="t", info={"format": "csv"})
+    learned = [c for c, e in meta["columns"].items() if e["sdtype"] != "id" and not e["identifier"]]
+    sdtypes = {c: meta["columns"][c]["sdtype"] for c in learned}
+    train, holdout = split(frame[learned])
+    makers: dict[str, Any] = {
+        "spec": lambda: spec_rows(train, meta, learned),
+        "leaky": lambda: leaky(train, sdtypes),
+    }
+    if sdv:
+        makers["gaussian_copula"] = lambda: sdv_rows(train, "gaussian_copula", {})
+        makers["ctgan"] = lambda: sdv_rows(train, "ctgan", {"epochs": epochs})
+    out: dict[str, Any] = {"rows": len(frame), "columns": len(learned)}
+    for synth, make in makers.items():
+        t0 = time.perf_counter()
+        synthetic = make()
+        made = time.perf_counter() - t0
+        report = attack_report(train, holdout, synthetic, sdtypes, thresholds=thresholds())
+        out[synth] = {"make_seconds": round(made, 2), **summary(report)}
+        print(f"{name:20s} {synth:16s} {json.dumps(out[synth])}", flush=True)
+    return out
+
+
+def scale(rows: int = 10_000, columns: int = 30) -> dict[str, Any]:
+    """The privacy part of a model job's metrics on a rows x columns table (half numbers,
+    half categories) and `spec` output of as many rows: DCR report on the default caps, then
+    the attacks."""
+    rng = np.random.default_rng(0)
+    data: dict[str, Any] = {}
+    for i in range(columns):
+        if i % 2:
+            data[f"c{i}"] = rng.choice([f"v{k}" for k in range(8)], rows)
+        else:
+            data[f"n{i}"] = rng.normal(size=rows).round(3)
+    frame = pd.DataFrame(data)
+    sdtypes = {c: ("numerical" if c.startswith("n") else "categorical") for c in frame}
+    train, holdout = split(frame)
+    meta = detect_metadata(frame, table="t", info={"format": "csv"})
+    synthetic = spec_rows(train, meta, list(frame.columns))  # a real synthesizer's rows
+    t0 = time.perf_counter()
+    cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
+    privacy_report(train.head(cap * 5), synthetic.head(cap), holdout, sdtypes)
+    dcr_s = time.perf_counter() - t0
+    report = attack_report(
+        train,
+        holdout,
+        synthetic,
+        sdtypes,
+        thresholds=thresholds(),
+        sample_rows=settings.SYNDATA_PRIVACY_ATTACK_ROWS,
+        synthetic_rows=cap,
+        budget_seconds=settings.SYNDATA_PRIVACY_ATTACK_SECONDS,
+    )
+    total = time.perf_counter() - t0
+    out = {
+        "rows": rows,
+        "columns": columns,
+        "dcr_seconds": round(dcr_s, 2),
+        "attack_seconds": report["attack_seconds"],
+        "total_seconds": round(total, 2),
+        "target_seconds": 30,
+        "met": total <= 30,
+        "verdict": report["verdict"],
+    }
+    print(f"scale {json.dumps(out)}", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tables", default="credit_scoring,clinical_rotterdam")
+    parser.add_argument("--rows", type=int, default=2000, help="head of each table")
+    parser.add_argument("--ctgan-epochs", type=int, default=5)
+    parser.add_argument("--no-sdv", action="store_true", help="spec and leaky only")
+    parser.add_argument("--no-scale", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "settings": {
+            "attack_rows": settings.SYNDATA_PRIVACY_ATTACK_ROWS,
+            "synthetic_rows": settings.SYNDATA_PRIVACY_SAMPLE_ROWS,
+            "thresholds": [settings.SYNDATA_PRIVACY_MEDIUM, settings.SYNDATA_PRIVACY_HIGH],
+        },
+        "tables": {},
+    }
+    for name in args.tables.split(","):
+        results["tables"][name] = run_table(name, args.rows, args.ctgan_epochs, not args.no_sdv)
+    if not args.no_scale:
+        results["scale"] = scale()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
