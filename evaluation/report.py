@@ -173,8 +173,7 @@ def evaluation_metrics_document(job: Job, progress: Any = None) -> dict[str, Any
     """An uploaded synthetic table (evaluation/uploads.py) against its dataset's rows: the
     model document's quality, diagnostics, privacy and diversity, with a seeded holdout of
     the dataset's rows as the attacks' control (there was no fit to hold rows out of)."""
-    from evaluation.sample import HOLDOUT_SHARE, evaluation_holdout_index
-    from evaluation.services import sample_statement
+    from evaluation.sample import HOLDOUT_SHARE, evaluation_holdout_index, sample_statement
     from generation.synthesis.models import Dataset
     from generation.synthesis.tables import load_frame
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.models import Artifact, Job
-from generation.services import metrics_enqueue, upload_size_check
+from generation.services import metrics_enqueue
+from generation.specs import upload_size_check
 from generation.synthesis.models import Dataset
 from generation.synthesis.tables import TableError, read_table
 from syndata_site.errors import ApiError

@@ -142,7 +142,7 @@ class DatasetEvaluateView(APIView):
     def post(self, request: Request, dataset_id: str) -> Response:
         from evaluation.uploads import evaluation_submit
         from generation.api.datasets import _dataset_for
-        from generation.services import upload_size_check
+        from generation.specs import upload_size_check
 
         dataset = _dataset_for(request.user, dataset_id)
         length = request.META.get("CONTENT_LENGTH")
