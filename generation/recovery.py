@@ -7,8 +7,11 @@ with it. Nothing else would ever make those blocks, and the job would stay "runn
 Blocks are deterministic and publishing a part is idempotent (the first copy wins, rows are
 counted once), so recovery can be blunt: a job whose files have not changed for
 ``SYNDATA_STALL_SECONDS`` gets its missing blocks (or its join) enqueued again. A duplicate of a
-block that was only slow is harmless. Run by ``manage.py watchdog`` (a loop, seconds) and by a
-django-q2 schedule every minute, so a deployment recovers even without the loop.
+block that was only slow is harmless (a block being made holds a ``BlockLease``, so a
+duplicate of a live one leaves at once, and recovery does not resend it). Run by
+``manage.py watchdog`` (a loop, seconds) and by a django-q2 schedule about every minute (each
+pass arms the next when it ends: passes never pile up behind busy workers), so a deployment
+recovers even without the loop.
 
 Fit jobs are one task each. A running fit beats its heart (``job_heartbeat``, the same folder
 mtime) from a thread of its worker and on every epoch, so only a fit whose worker is gone
@@ -24,12 +27,13 @@ then failed; the job stays succeeded. ``metrics_run`` claims only pending metric
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +41,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import parts
+from generation import parts, scheduling
 from generation.models import Job
 from generation.producers import producer_for
 
@@ -84,12 +88,13 @@ def job_heartbeat(job: Job, now: float | None = None) -> None:
 
 
 class Heartbeat:
-    """While a long task runs (a fit, a job's metrics), its job's heartbeat beats from a
-    thread every quarter of ``SYNDATA_STALL_SECONDS``, so only a task whose worker is gone
-    looks stalled to the watchdog."""
+    """While a long task runs (a fit, a job's metrics, a block), its job's heartbeat beats
+    from a thread every quarter of ``SYNDATA_STALL_SECONDS``, so only a task whose worker is
+    gone looks stalled to the watchdog. ``also``: more files to keep fresh (a block's lease)."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, *also: Path) -> None:
         self.job = job
+        self.also = also
         self.interval = max(0.5, settings.SYNDATA_STALL_SECONDS / 4)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
@@ -98,6 +103,8 @@ class Heartbeat:
         while True:
             try:
                 job_heartbeat(self.job)
+                for path in self.also:
+                    os.utime(path)
             except OSError:  # storage away for a moment: the next beat tries again
                 logger.warning("heartbeat of job %s failed", self.job.id)
             if self.stop.wait(self.interval):
@@ -110,6 +117,49 @@ class Heartbeat:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join()
+
+
+class BlockLease:
+    """One block is made by one task at a time. The task that makes it holds a lease file
+    (created exclusively) that its heartbeat keeps fresh; a duplicate (recovery's resend, a
+    broker's redelivery) sees a fresh lease and leaves. A lease not touched for
+    ``SYNDATA_STALL_SECONDS`` was its worker's, lost: the next copy takes it over."""
+
+    def __init__(self, job: Job, table: str, index: int) -> None:
+        self.path = job.directory / "leases" / f"{table}-{index:06d}"
+
+    def live(self, now: float | None = None) -> bool:
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        moment = time.time() if now is None else now
+        return moment - mtime < settings.SYNDATA_STALL_SECONDS
+
+    def acquire(self, now: float | None = None) -> bool:
+        """True for the one caller that now holds the lease."""
+        if parts.claim(self.path):
+            return True
+        if self.live(now):
+            return False  # a live copy makes this block
+        # A stale lease: move it aside (of several takers one rename wins), then claim.
+        aside = self.path.with_name(f".{self.path.name}.{os.getpid()}.{time.time_ns()}")
+        try:
+            self.path.rename(aside)
+        except FileNotFoundError:
+            return parts.claim(self.path)
+        try:
+            if time.time() - aside.stat().st_mtime < settings.SYNDATA_STALL_SECONDS:
+                # Another taker's fresh lease, claimed since this one looked: give it back.
+                with contextlib.suppress(FileExistsError):
+                    os.link(aside, self.path)
+                return False
+        finally:
+            aside.unlink(missing_ok=True)
+        return parts.claim(self.path)
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def job_recover(*, job: Job, now: float | None = None) -> Recovered:
@@ -127,17 +177,20 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
+    # A block a live task is making (a long related-tables sample) is not sent again.
+    pending = [(n, i) for n, i in missing if not BlockLease(job, n, i).live(now)]
     # Temporary files no one wrote to during the stall are a killed join's (or block's): the
     # re-run writes its own, so these would only fill the disk.
     moment = time.time() if now is None else now
     parts.temporaries_remove(job.directory, older_than=moment - settings.SYNDATA_STALL_SECONDS)
     job_heartbeat(job, now)
-    for name, index in missing:
+    for name, index in pending:
         async_task(
             "generation.tasks.run_block",
             job_id,
             name,
             index,
+            **scheduling.route(job),
             group=f"job-{job_id}",
             task_name=f"job-{job_id}-{name}-{index}-again",
             save=False,  # a block's result is its part file; failures are still saved
@@ -149,7 +202,7 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     logger.warning(
         "job %s stalled: re-enqueued %d blocks%s",
         job_id,
-        len(missing),
+        len(pending),
         "" if missing else " and its join",
     )
     return done
@@ -169,9 +222,19 @@ def jobs_recover_stalled(
             continue
         job_heartbeat(job, now)
         if job.kind == Job.Kind.FIT:
-            async_task("generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-again")
+            async_task(
+                "generation.tasks.run_fit",
+                str(job.id),
+                **scheduling.route(job),
+                task_name=f"fit-{job.id}-again",
+            )
         else:
-            async_task("generation.tasks.run_job", str(job.id), task_name=f"job-{job.id}-again")
+            async_task(
+                "generation.tasks.run_job",
+                str(job.id),
+                **scheduling.route(job),
+                task_name=f"job-{job.id}-again",
+            )
         total.starts += 1
         total.jobs.append(str(job.id))
     for job in Job.objects.filter(status=Job.Status.RUNNING):
@@ -269,7 +332,10 @@ def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> 
     if requeued:
         job_heartbeat(job, now)
         async_task(
-            "generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-retry-{retries + 1}"
+            "generation.tasks.run_fit",
+            str(job.id),
+            **scheduling.route(job),
+            task_name=f"fit-{job.id}-retry-{retries + 1}",
         )
         done.fit_retries += 1
         logger.warning(
@@ -279,19 +345,49 @@ def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> 
 
 
 def ensure_recover_schedule(**kwargs: Any) -> None:
-    """The every-minute recovery pass, created once by migrate (the watchdog loop is faster)."""
+    """The recovery pass's schedule, created (armed) by migrate (the watchdog loop is faster).
+
+    A one-off schedule that each pass arms again when it ends (``recover_schedule_arm``), not
+    an every-minute one: django-q2 would enqueue a pass every minute whether the last one ran
+    or not, and behind busy workers those would pile up. So at most one pass is queued or
+    running; one lost with its worker is revived after ``SYNDATA_RECOVER_LEASE_SECONDS``.
+    """
     from django_q.models import Schedule
 
     Schedule.objects.update_or_create(
         name=RECOVER_SCHEDULE,
         defaults={
             "func": "generation.recovery.recover_stalled",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
+            "schedule_type": Schedule.ONCE,
+            "repeats": 1,
+            "next_run": timezone.now(),
         },
     )
 
 
+def recover_schedule_arm(*, delay: float = 60.0) -> int:
+    """Let the scheduler enqueue the next pass ``delay`` seconds from now."""
+    from django_q.models import Schedule
+
+    when = timezone.now() + timedelta(seconds=delay)
+    return Schedule.objects.filter(name=RECOVER_SCHEDULE).update(repeats=1, next_run=when)
+
+
+def recover_schedule_revive(*, now: datetime | None = None) -> int:
+    """Arm the schedule again if its last pass was enqueued over the lease ago and never
+    ended (lost with its worker); 1 when it did. Cheap: run before tasks (generation.apps)."""
+    from django_q.models import Schedule
+
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.SYNDATA_RECOVER_LEASE_SECONDS)
+    return Schedule.objects.filter(
+        name=RECOVER_SCHEDULE, repeats=0, next_run__lt=now - lease
+    ).update(repeats=1, next_run=now)
+
+
 def recover_stalled() -> int:
-    """The scheduled task: how many jobs it recovered."""
-    return len(jobs_recover_stalled().jobs)
+    """The scheduled task: how many jobs it recovered; it arms the next pass when it ends."""
+    try:
+        return len(jobs_recover_stalled().jobs)
+    finally:
+        recover_schedule_arm()

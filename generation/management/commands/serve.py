@@ -1,4 +1,4 @@
-"""Run gunicorn and a django-q2 cluster together; Ctrl-C stops both.
+"""Run gunicorn and the django-q2 clusters together; Ctrl-C stops them all.
 
 The children die with this command however it ends (``syndata_site.lifeline``), a stop is
 bounded (gunicorn's graceful timeout, then SIGKILL of each child's process group), and a
@@ -166,14 +166,21 @@ class Command(BaseCommand):
                 if nice:
                     os.nice(nice)
 
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "qcluster"],
-                    start_new_session=True,
-                    env=env,
-                    preexec_fn=worker_setup,
+            # The default cluster (short jobs, joins, metrics, recovery) and, unless
+            # SYNDATA_HEAVY_WORKERS=0, the heavy one for fits and PAR/HMA samples
+            # (generation.scheduling): a long fit never holds the workers short jobs need.
+            clusters: list[list[str]] = [[]]
+            if settings.SYNDATA_HEAVY_WORKERS > 0:
+                clusters.append(["--name", settings.SYNDATA_HEAVY_CLUSTER])
+            for name in clusters:
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "manage.py", "qcluster", *name],
+                        start_new_session=True,
+                        env=env,
+                        preexec_fn=worker_setup,
+                    )
                 )
-            )
         _pid_file().write_text(
             json.dumps(
                 {"serve": os.getpid(), "port": options["port"], "groups": [p.pid for p in procs]}
