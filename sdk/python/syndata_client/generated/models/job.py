@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.kind_enum import KindEnum
+from ..models.phase_enum import PhaseEnum
 from ..models.status_enum import StatusEnum
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from ..models.job_metrics import JobMetrics
     from ..models.job_params import JobParams
     from ..models.job_tables import JobTables
+    from ..models.job_waiting import JobWaiting
 
 
 T = TypeVar("T", bound="Job")
@@ -54,6 +56,10 @@ class Job:
         finished_at (datetime.datetime | None):
         artifacts (list[Artifact]):
         metrics (JobMetrics):
+        phase (PhaseEnum):
+        activity (str): The phase in words, e.g. "waiting for a worker, 2 ahead", "fitting epoch 3/10", "writing files",
+            "computing metrics".
+        waiting (JobWaiting | None): Why a queued job waits (null unless queued).
         links (JobLinks):
     """
 
@@ -77,10 +83,15 @@ class Job:
     finished_at: datetime.datetime | None
     artifacts: list[Artifact]
     metrics: JobMetrics
+    phase: PhaseEnum
+    activity: str
+    waiting: JobWaiting | None
     links: JobLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_waiting import JobWaiting
+
         id = str(self.id)
 
         kind = self.kind.value
@@ -132,6 +143,16 @@ class Job:
 
         metrics = self.metrics.to_dict()
 
+        phase = self.phase.value
+
+        activity = self.activity
+
+        waiting: dict[str, Any] | None
+        if isinstance(self.waiting, JobWaiting):
+            waiting = self.waiting.to_dict()
+        else:
+            waiting = self.waiting
+
         links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -158,6 +179,9 @@ class Job:
                 "finished_at": finished_at,
                 "artifacts": artifacts,
                 "metrics": metrics,
+                "phase": phase,
+                "activity": activity,
+                "waiting": waiting,
                 "links": links,
             }
         )
@@ -171,6 +195,7 @@ class Job:
         from ..models.job_metrics import JobMetrics
         from ..models.job_params import JobParams
         from ..models.job_tables import JobTables
+        from ..models.job_waiting import JobWaiting
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -244,6 +269,25 @@ class Job:
 
         metrics = JobMetrics.from_dict(d.pop("metrics"))
 
+        phase = PhaseEnum(d.pop("phase"))
+
+        activity = d.pop("activity")
+
+        def _parse_waiting(data: object) -> JobWaiting | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                waiting_type_1 = JobWaiting.from_dict(data)
+
+                return waiting_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobWaiting | None, data)
+
+        waiting = _parse_waiting(d.pop("waiting"))
+
         links = JobLinks.from_dict(d.pop("links"))
 
         job = cls(
@@ -267,6 +311,9 @@ class Job:
             finished_at=finished_at,
             artifacts=artifacts,
             metrics=metrics,
+            phase=phase,
+            activity=activity,
+            waiting=waiting,
             links=links,
         )
 
