@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "generation",
     "evaluation",
     "templates_catalog",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -632,6 +632,8 @@ export interface components {
         Me: {
             authenticated: boolean;
             user: components["schemas"]["User"] | null;
+            /** @description Whether anyone may create an account at /signup/ (SYNDATA_SELF_SIGNUP); otherwise accounts come from operators' invitation links. */
+            self_signup: boolean;
         };
         MetricsDocument: {
             /** Format: uuid */
