@@ -237,7 +237,7 @@ Q_CLUSTER: dict[str, object] = {
 }
 # Fits and heavy model sampling (PAR, HMA) run on a cluster of their own, so a team's short
 # jobs, joins, metrics and the recovery schedule never wait behind someone's 40-minute fit
-# (docs/deploy.md, "Scheduling"): `manage.py qcluster --name <SYNDATA_HEAVY_CLUSTER>` with
+# (docs/deploy.md, "Scheduling"): `Q_CLUSTER_NAME=<SYNDATA_HEAVY_CLUSTER> manage.py qcluster`, with
 # SYNDATA_HEAVY_WORKERS processes (manage.py serve starts it). 0: one cluster does everything.
 SYNDATA_HEAVY_WORKERS = env_int("SYNDATA_HEAVY_WORKERS", 1)
 SYNDATA_HEAVY_CLUSTER = f"{Q_CLUSTER['name']}-heavy"

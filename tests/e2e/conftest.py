@@ -58,12 +58,13 @@ class LiveStack:
 
     def start_workers(self, heavy: bool = False) -> subprocess.Popen[bytes]:
         """The default cluster, or (``heavy``) the one for fits, as manage.py serve starts."""
-        name = ["--name", self.heavy_cluster] if heavy else []
+        # In the environment: django-q2 reads it before `qcluster --name` could set it.
+        env = {**self.env, "Q_CLUSTER_NAME": self.heavy_cluster} if heavy else self.env
         log = "qcluster-heavy.log" if heavy else "qcluster.log"
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster", *name],
+            [sys.executable, "manage.py", "qcluster"],
             cwd=REPO,
-            env=self.env,
+            env=env,
             stdout=(self.var_dir / log).open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,

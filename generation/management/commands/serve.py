@@ -169,15 +169,17 @@ class Command(BaseCommand):
             # The default cluster (short jobs, joins, metrics, recovery) and, unless
             # SYNDATA_HEAVY_WORKERS=0, the heavy one for fits and PAR/HMA samples
             # (generation.scheduling): a long fit never holds the workers short jobs need.
-            clusters: list[list[str]] = [[]]
+            # The name goes in Q_CLUSTER_NAME: django-q2 reads it when its settings load,
+            # before `qcluster --name` could set it.
+            clusters = [{k: v for k, v in env.items() if k != "Q_CLUSTER_NAME"}]
             if settings.SYNDATA_HEAVY_WORKERS > 0:
-                clusters.append(["--name", settings.SYNDATA_HEAVY_CLUSTER])
-            for name in clusters:
+                clusters.append({**env, "Q_CLUSTER_NAME": settings.SYNDATA_HEAVY_CLUSTER})
+            for cluster_env in clusters:
                 procs.append(
                     subprocess.Popen(
-                        [sys.executable, "manage.py", "qcluster", *name],
+                        [sys.executable, "manage.py", "qcluster"],
                         start_new_session=True,
-                        env=env,
+                        env=cluster_env,
                         preexec_fn=worker_setup,
                     )
                 )
