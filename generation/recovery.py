@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -119,26 +120,60 @@ class Heartbeat:
         self.thread.join()
 
 
+def _process_started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot), None if there is none: with the
+    pid, it names one process (a pid can be reused, a start time with it cannot)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+_HOST = socket.gethostname()
+
+
 class BlockLease:
     """One block is made by one task at a time. The task that makes it holds a lease file
-    (created exclusively) that its heartbeat keeps fresh; a duplicate (recovery's resend, a
-    broker's redelivery) sees a fresh lease and leaves. A lease not touched for
-    ``SYNDATA_STALL_SECONDS`` was its worker's, lost: the next copy takes it over."""
+    (created exclusively, naming its host and process) that its heartbeat keeps fresh; a
+    duplicate (recovery's resend, a broker's redelivery) sees a live lease and leaves. A lease
+    is stale when its process is gone (known on its own host: a worker killed there is
+    replaced at once) or when it was not touched for ``SYNDATA_STALL_SECONDS`` (a machine
+    gone); the next copy then takes it over."""
 
     def __init__(self, job: Job, table: str, index: int) -> None:
         self.path = job.directory / "leases" / f"{table}-{index:06d}"
 
-    def live(self, now: float | None = None) -> bool:
+    @staticmethod
+    def _live(path: Path, now: float | None = None) -> bool:
         try:
-            mtime = self.path.stat().st_mtime
+            mtime = path.stat().st_mtime
+            holder = path.read_text().split()
         except FileNotFoundError:
             return False
         moment = time.time() if now is None else now
-        return moment - mtime < settings.SYNDATA_STALL_SECONDS
+        if moment - mtime >= settings.SYNDATA_STALL_SECONDS:
+            return False
+        if len(holder) == 3 and holder[0] == _HOST:
+            return _process_started(int(holder[1])) == holder[2]
+        return True  # another machine's (or still being written): fresh, so alive
+
+    def live(self, now: float | None = None) -> bool:
+        return self._live(self.path, now)
+
+    def _claim(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "w") as out:
+            out.write(f"{_HOST} {os.getpid()} {_process_started(os.getpid())}")
+        return True
 
     def acquire(self, now: float | None = None) -> bool:
         """True for the one caller that now holds the lease."""
-        if parts.claim(self.path):
+        if self._claim():
             return True
         if self.live(now):
             return False  # a live copy makes this block
@@ -147,16 +182,16 @@ class BlockLease:
         try:
             self.path.rename(aside)
         except FileNotFoundError:
-            return parts.claim(self.path)
+            return self._claim()
         try:
-            if time.time() - aside.stat().st_mtime < settings.SYNDATA_STALL_SECONDS:
-                # Another taker's fresh lease, claimed since this one looked: give it back.
+            if self._live(aside):
+                # Another taker's live lease, claimed since this one looked: give it back.
                 with contextlib.suppress(FileExistsError):
                     os.link(aside, self.path)
                 return False
         finally:
             aside.unlink(missing_ok=True)
-        return parts.claim(self.path)
+        return self._claim()
 
     def release(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -277,3 +277,25 @@ def test_a_long_block_beats_its_heart_on_the_job_and_its_lease(
     services.job_block_run(job_id=job_id, table="people", index=4)
     assert beats == [True]
     assert not lease.exists()  # released when the block was made
+
+
+def test_the_lease_of_a_killed_worker_on_this_machine_is_taken_over_at_once(
+    alice_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    """A broker redelivers a killed worker's task within seconds: it must not wait for the
+    stall window because the dead worker's lease is still fresh."""
+    import socket
+    import subprocess
+    import sys
+
+    job = Job.objects.get(id=_submit(alice_client, people_spec))
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    started = recovery._process_started(worker.pid)
+    lease = recovery.BlockLease(job, "people", 2)
+    lease.path.parent.mkdir(parents=True)
+    lease.path.write_text(f"{socket.gethostname()} {worker.pid} {started}")
+    assert lease.live() and not recovery.BlockLease(job, "people", 2).acquire()
+    worker.kill()
+    worker.wait()
+    assert not lease.live()  # fresh, but its process is gone
+    assert recovery.BlockLease(job, "people", 2).acquire()
