@@ -156,19 +156,23 @@ class BlockLease:
             return False
         if len(holder) == 3 and holder[0] == _HOST:
             return _process_started(int(holder[1])) == holder[2]
-        return True  # another machine's (or still being written): fresh, so alive
+        return True  # another machine's: fresh, so alive
 
     def live(self, now: float | None = None) -> bool:
         return self._live(self.path, now)
 
     def _claim(self) -> bool:
+        """Publish a complete lease under its name unless one is there (``os.link`` fails
+        then): a lease is never seen half-written, even if its worker is killed at once."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        mine = self.path.with_name(f".{self.path.name}.{os.getpid()}.{time.time_ns()}.new")
+        mine.write_text(f"{_HOST} {os.getpid()} {_process_started(os.getpid())}")
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            os.link(mine, self.path)
         except FileExistsError:
             return False
-        with os.fdopen(fd, "w") as out:
-            out.write(f"{_HOST} {os.getpid()} {_process_started(os.getpid())}")
+        finally:
+            mine.unlink(missing_ok=True)
         return True
 
     def acquire(self, now: float | None = None) -> bool:
