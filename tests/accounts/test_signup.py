@@ -81,3 +81,22 @@ def test_self_signup_when_switched_on_checks_the_password_rules(settings: Any, a
     assert similar.status_code == 400 and b"too similar" in similar.content
     assert client.post("/signup/", GOOD).status_code == 302
     assert _me(client)["user"]["username"] == "carol"
+
+
+def test_an_operator_creates_an_invitation_link_in_the_admin() -> None:
+    get_user_model().objects.create_superuser("root", "root@example.com", "root-password-1")
+    operator = Client()
+    operator.login(username="root", password="root-password-1")
+    form = operator.get("/admin/accounts/invitation/add/")
+    assert form.status_code == 200
+    expires = timezone.now() + timedelta(days=3)
+    resp = operator.post(
+        "/admin/accounts/invitation/add/",
+        {"note": "for carol", "expires_at_0": f"{expires:%Y-%m-%d}", "expires_at_1": "12:00:00"},
+        follow=True,
+    )
+    assert resp.status_code == 200
+    invitation = Invitation.objects.get(note="for carol")
+    assert invitation.created_by.username == "root"
+    assert f"http://testserver/signup/{invitation.token}/" in resp.content.decode()
+    assert Client().post(f"/signup/{invitation.token}/", GOOD).status_code == 302
