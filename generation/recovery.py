@@ -247,6 +247,19 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     return done
 
 
+def _lane_has_waiting_tasks(job: Job, seen: dict[str, bool]) -> bool:
+    """Whether tasks wait in the broker queue of the job's lane (asked once per pass)."""
+    from django_q.brokers import get_broker
+
+    name = scheduling.cluster_for(job) or str(settings.Q_CLUSTER["name"])  # type: ignore[call-overload]
+    if name not in seen:
+        try:
+            seen[name] = get_broker(name).queue_size() > 0
+        except Exception:  # the broker away: resend, as before
+            seen[name] = False
+    return seen[name]
+
+
 def jobs_recover_stalled(
     *, stalled_after: float | None = None, now: float | None = None
 ) -> Recovered:
@@ -255,9 +268,12 @@ def jobs_recover_stalled(
     now = time.time() if now is None else now
     total = Recovered()
     cutoff = datetime.fromtimestamp(now - stalled_after, tz=UTC)
-    # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op.
+    # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op,
+    # but one per stall window for every job waiting behind a long fit would pile up: while
+    # tasks wait in its lane's queue, a queued job is taken to be one of them.
+    lanes_busy: dict[str, bool] = {}
     for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff):
-        if now - _last_activity(job) < stalled_after:
+        if now - _last_activity(job) < stalled_after or _lane_has_waiting_tasks(job, lanes_busy):
             continue
         job_heartbeat(job, now)
         if job.kind == Job.Kind.FIT:

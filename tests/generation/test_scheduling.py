@@ -299,3 +299,24 @@ def test_the_lease_of_a_killed_worker_on_this_machine_is_taken_over_at_once(
     worker.wait()
     assert not lease.live()  # fresh, but its process is gone
     assert recovery.BlockLease(job, "people", 2).acquire()
+
+
+def test_a_fit_waiting_behind_others_is_not_sent_again_every_stall(
+    alice_client: Any, task_queue: RecordingQueue, settings: Any
+) -> None:
+    """While tasks wait in the heavy queue, a queued fit is one of them, not a lost task."""
+    from django_q.tasks import async_task
+
+    if "orm" not in settings.Q_CLUSTER:
+        pytest.skip("reads the ORM broker's queue")
+    job_id = _submit_fit(alice_client)
+    task_queue.tasks.clear()
+    # Another user's fit waits in the real heavy queue (not the recording one).
+    async_task("generation.tasks.run_fit", "another-fit", cluster=settings.SYNDATA_HEAVY_CLUSTER)
+    later = time.time() + 3600
+    assert recovery.jobs_recover_stalled(now=later).starts == 0
+    assert task_queue.tasks == []
+    get_broker(settings.SYNDATA_HEAVY_CLUSTER).purge_queue()  # the queue drained: it was lost
+    found = recovery.jobs_recover_stalled(now=later + 3600)
+    assert (found.jobs, found.starts) == ([job_id], 1)
+    assert task_queue.sent[-1] == ("run_fit", settings.SYNDATA_HEAVY_CLUSTER)
