@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -61,6 +62,30 @@ class GenerationConfig(AppConfig):
         if settings.SYNDATA_WORKER_PRELOAD and _is_qcluster():
             preload_worker_modules()
         if _is_qcluster():
+            from django_q.signals import pre_execute
+
             from syndata_site.lifeline import watch_parent_from_env
 
             watch_parent_from_env()  # started by manage.py serve: end with it
+            pre_execute.connect(revive_recover_schedule, dispatch_uid="syndata-revive-recover")
+
+
+_revived_at = 0.0
+
+
+def revive_recover_schedule(**kwargs: Any) -> None:
+    """Before a worker's task, at most once a minute per worker: arm the recovery schedule
+    again if its last pass was lost with its worker (generation.recovery)."""
+    import time
+
+    global _revived_at
+    now = time.monotonic()
+    if now - _revived_at < 60:
+        return
+    _revived_at = now
+    from generation.recovery import recover_schedule_revive
+
+    try:
+        recover_schedule_revive()
+    except Exception:  # never the reason a task does not run
+        logging.getLogger(__name__).exception("reviving the recovery schedule failed")

@@ -7,8 +7,11 @@ with it. Nothing else would ever make those blocks, and the job would stay "runn
 Blocks are deterministic and publishing a part is idempotent (the first copy wins, rows are
 counted once), so recovery can be blunt: a job whose files have not changed for
 ``SYNDATA_STALL_SECONDS`` gets its missing blocks (or its join) enqueued again. A duplicate of a
-block that was only slow is harmless. Run by ``manage.py watchdog`` (a loop, seconds) and by a
-django-q2 schedule every minute, so a deployment recovers even without the loop.
+block that was only slow is harmless (a block being made holds a ``BlockLease``, so a
+duplicate of a live one leaves at once, and recovery does not resend it). Run by
+``manage.py watchdog`` (a loop, seconds) and by a django-q2 schedule about every minute (each
+pass arms the next when it ends: passes never pile up behind busy workers), so a deployment
+recovers even without the loop.
 
 Fit jobs are one task each. A running fit beats its heart (``job_heartbeat``, the same folder
 mtime) from a thread of its worker and on every epoch, so only a fit whose worker is gone
@@ -27,7 +30,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +38,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import parts
-from generation.heartbeat import job_heartbeat
+from generation import parts, scheduling
+from generation.heartbeat import BlockLease, job_heartbeat
 from generation.models import Job
 from generation.producers import producer_for
 
@@ -90,17 +93,20 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
         for index in range(plan.n_blocks)
         if not parts.part_path(job.directory, name, index, job.format).exists()
     ]
+    # A block a live task is making (a long related-tables sample) is not sent again.
+    pending = [(n, i) for n, i in missing if not BlockLease(job, n, i).live(now)]
     # Temporary files no one wrote to during the stall are a killed join's (or block's): the
     # re-run writes its own, so these would only fill the disk.
     moment = time.time() if now is None else now
     parts.temporaries_remove(job.directory, older_than=moment - settings.SYNDATA_STALL_SECONDS)
     job_heartbeat(job, now)
-    for name, index in missing:
+    for name, index in pending:
         async_task(
             "generation.tasks.run_block",
             job_id,
             name,
             index,
+            **scheduling.route(job),
             group=f"job-{job_id}",
             task_name=f"job-{job_id}-{name}-{index}-again",
             save=False,  # a block's result is its part file; failures are still saved
@@ -112,10 +118,23 @@ def job_recover(*, job: Job, now: float | None = None) -> Recovered:
     logger.warning(
         "job %s stalled: re-enqueued %d blocks%s",
         job_id,
-        len(missing),
+        len(pending),
         "" if missing else " and its join",
     )
     return done
+
+
+def _lane_has_waiting_tasks(job: Job, seen: dict[str, bool]) -> bool:
+    """Whether tasks wait in the broker queue of the job's lane (asked once per pass)."""
+    from django_q.brokers import get_broker
+
+    name = scheduling.cluster_for(job) or str(settings.Q_CLUSTER["name"])  # type: ignore[call-overload]
+    if name not in seen:
+        try:
+            seen[name] = get_broker(name).queue_size() > 0
+        except Exception:  # the broker away: resend, as before
+            seen[name] = False
+    return seen[name]
 
 
 def jobs_recover_stalled(
@@ -126,15 +145,28 @@ def jobs_recover_stalled(
     now = time.time() if now is None else now
     total = Recovered()
     cutoff = datetime.fromtimestamp(now - stalled_after, tz=UTC)
-    # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op.
+    # Queued long ago: its first task (the split into blocks) may be lost. A duplicate is a no-op,
+    # but one per stall window for every job waiting behind a long fit would pile up: while
+    # tasks wait in its lane's queue, a queued job is taken to be one of them.
+    lanes_busy: dict[str, bool] = {}
     for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff):
-        if now - _last_activity(job) < stalled_after:
+        if now - _last_activity(job) < stalled_after or _lane_has_waiting_tasks(job, lanes_busy):
             continue
         job_heartbeat(job, now)
         if job.kind == Job.Kind.FIT:
-            async_task("generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-again")
+            async_task(
+                "generation.tasks.run_fit",
+                str(job.id),
+                **scheduling.route(job),
+                task_name=f"fit-{job.id}-again",
+            )
         else:
-            async_task("generation.tasks.run_job", str(job.id), task_name=f"job-{job.id}-again")
+            async_task(
+                "generation.tasks.run_job",
+                str(job.id),
+                **scheduling.route(job),
+                task_name=f"job-{job.id}-again",
+            )
         total.starts += 1
         total.jobs.append(str(job.id))
     for job in Job.objects.filter(status=Job.Status.RUNNING):
@@ -232,7 +264,10 @@ def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> 
     if requeued:
         job_heartbeat(job, now)
         async_task(
-            "generation.tasks.run_fit", str(job.id), task_name=f"fit-{job.id}-retry-{retries + 1}"
+            "generation.tasks.run_fit",
+            str(job.id),
+            **scheduling.route(job),
+            task_name=f"fit-{job.id}-retry-{retries + 1}",
         )
         done.fit_retries += 1
         logger.warning(
@@ -242,19 +277,49 @@ def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> 
 
 
 def ensure_recover_schedule(**kwargs: Any) -> None:
-    """The every-minute recovery pass, created once by migrate (the watchdog loop is faster)."""
+    """The recovery pass's schedule, created (armed) by migrate (the watchdog loop is faster).
+
+    A one-off schedule that each pass arms again when it ends (``recover_schedule_arm``), not
+    an every-minute one: django-q2 would enqueue a pass every minute whether the last one ran
+    or not, and behind busy workers those would pile up. So at most one pass is queued or
+    running; one lost with its worker is revived after ``SYNDATA_RECOVER_LEASE_SECONDS``.
+    """
     from django_q.models import Schedule
 
     Schedule.objects.update_or_create(
         name=RECOVER_SCHEDULE,
         defaults={
             "func": "generation.recovery.recover_stalled",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
+            "schedule_type": Schedule.ONCE,
+            "repeats": 1,
+            "next_run": timezone.now(),
         },
     )
 
 
+def recover_schedule_arm(*, delay: float = 60.0) -> int:
+    """Let the scheduler enqueue the next pass ``delay`` seconds from now."""
+    from django_q.models import Schedule
+
+    when = timezone.now() + timedelta(seconds=delay)
+    return Schedule.objects.filter(name=RECOVER_SCHEDULE).update(repeats=1, next_run=when)
+
+
+def recover_schedule_revive(*, now: datetime | None = None) -> int:
+    """Arm the schedule again if its last pass was enqueued over the lease ago and never
+    ended (lost with its worker); 1 when it did. Cheap: run before tasks (generation.apps)."""
+    from django_q.models import Schedule
+
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.SYNDATA_RECOVER_LEASE_SECONDS)
+    return Schedule.objects.filter(
+        name=RECOVER_SCHEDULE, repeats=0, next_run__lt=now - lease
+    ).update(repeats=1, next_run=now)
+
+
 def recover_stalled() -> int:
-    """The scheduled task: how many jobs it recovered."""
-    return len(jobs_recover_stalled().jobs)
+    """The scheduled task: how many jobs it recovered; it arms the next pass when it ends."""
+    try:
+        return len(jobs_recover_stalled().jobs)
+    finally:
+        recover_schedule_arm()

@@ -22,7 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import engine, parts, storage
+from generation import engine, parts, scheduling, storage
+from generation.heartbeat import BlockLease, Heartbeat
 from generation.models import Artifact, Job, Schema
 from generation.producers import producer_for
 from generation.specs import (
@@ -174,7 +175,7 @@ def job_enqueue(
 
     def enqueue() -> None:
         try:
-            async_task(func, job_id, task_name=f"{what}-{job_id}")
+            async_task(func, job_id, **scheduling.route(job), task_name=f"{what}-{job_id}")
         except Exception as exc:
             logger.error("cannot enqueue %s job %s: %s: %s", what, job_id, type(exc).__name__, exc)
             if on_refused is not None:
@@ -229,8 +230,13 @@ def job_run_sequential(*, job: Job, producer: Any = None) -> None:
     """Make every block in this task, writing each table's file straight through."""
     if not _start(job):
         return
+    first = next(iter(job.tables or {}), "")
+    # The job's one block: recovery's resend of it (as a block task) sees this lease and leaves.
+    lease = BlockLease(job, first, 0)
+    lease.acquire()
     try:
-        _generate(job, producer)
+        with Heartbeat(job, lease.path):
+            _generate(job, producer)
     except _Cancelled:
         job_files_remove(job=job)
         return
@@ -238,6 +244,10 @@ def job_run_sequential(*, job: Job, producer: Any = None) -> None:
         logger.exception("job %s failed", job.id)
         _job_fail(job, storage.describe(exc))
         return
+    finally:
+        lease.release()
+        with contextlib.suppress(OSError):  # no other task of this job uses leases
+            lease.path.parent.rmdir()
     if _finish(job):
         parts.temporaries_remove(job.directory)  # of an earlier run that was killed
         metrics_enqueue(job=job)
@@ -281,6 +291,7 @@ def _fan_out(job: Job, producer: Any = None) -> None:
             job_id,
             name,
             index,
+            **scheduling.route(job),
             group=f"job-{job_id}",
             task_name=f"job-{job_id}-{name}-{index}",
             # A block's result is its part file. Saving each success would cost a DB row
@@ -315,16 +326,16 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
     try:
         part = parts.part_path(out_dir, table, index, job.format)
         if not part.exists():
-            storage.space_check(out_dir)  # stop before the disk (and the database) is full
-            data = _producer(job).make_block(table, index)
-            if index == 0:
-                parts.save_schema(parts.schema_path(out_dir, table), data.schema)
-                _write_preview(out_dir / f"preview-{table}.json", data)
-            parts.write_atomically(parts.rows_path(part), str(data.num_rows).encode())
-            if parts.write_part(job.format, data, part):
-                Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-                    rows_done=F("rows_done") + data.num_rows, blocks_done=F("blocks_done") + 1
-                )
+            lease = BlockLease(job, table, index)
+            if not lease.acquire():
+                return  # a live copy of this task makes the block (its join follows)
+            try:
+                # A block may take longer than the stall window (a related-tables sample):
+                # its heartbeat keeps the job and the lease from looking lost meanwhile.
+                with Heartbeat(job, lease.path):
+                    _block_make(job, table, index, part)
+            finally:
+                lease.release()
     except Exception as exc:
         logger.exception("block %s/%s of job %s failed", table, index, job.id)
         _job_fail(job, f"block {index} of {table}: {storage.describe(exc)}")
@@ -342,6 +353,20 @@ def job_block_run(*, job_id: Any, table: str, index: int) -> None:
     ):
         # One join per job from here (recovery may enqueue another; joins tolerate that).
         async_task("generation.tasks.finalize_job", str(job.id), task_name=f"job-{job.id}-join")
+
+
+def _block_make(job: Job, table: str, index: int, part: Path) -> None:
+    out_dir = job.directory
+    storage.space_check(out_dir)  # stop before the disk (and the database) is full
+    data = _producer(job).make_block(table, index)
+    if index == 0:
+        parts.save_schema(parts.schema_path(out_dir, table), data.schema)
+        _write_preview(out_dir / f"preview-{table}.json", data)
+    parts.write_atomically(parts.rows_path(part), str(data.num_rows).encode())
+    if parts.write_part(job.format, data, part):
+        Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+            rows_done=F("rows_done") + data.num_rows, blocks_done=F("blocks_done") + 1
+        )
 
 
 FAILURE_FILE = "failed.txt"
@@ -436,6 +461,7 @@ def job_finalize(*, job_id: Any) -> None:
         # Likewise the temporary files of joins that were killed (or lost the race): this one
         # superseded them, and each can be as big as the table.
         shutil.rmtree(out_dir / "parts", ignore_errors=True)
+        shutil.rmtree(out_dir / "leases", ignore_errors=True)
         parts.temporaries_remove(out_dir)
         metrics_enqueue(job=job)
     elif _gone_or_cancelled(job.id):

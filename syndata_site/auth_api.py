@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from django.urls import path
@@ -36,6 +37,10 @@ class UserSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     authenticated = serializers.BooleanField()
     user = UserSerializer(allow_null=True)
+    self_signup = serializers.BooleanField(
+        help_text="Whether anyone may create an account at /signup/ (SYNDATA_SELF_SIGNUP); "
+        "otherwise accounts come from operators' invitation links."
+    )
 
 
 class LoginSerializer(serializers.Serializer):
@@ -66,9 +71,10 @@ def _user(user: Any) -> dict[str, Any]:
 
 def _me(request: Request) -> dict[str, Any]:
     user = request.user
+    signup = bool(settings.SYNDATA_SELF_SIGNUP)
     if user and user.is_authenticated:
-        return {"authenticated": True, "user": _user(user)}
-    return {"authenticated": False, "user": None}
+        return {"authenticated": True, "user": _user(user), "self_signup": signup}
+    return {"authenticated": False, "user": None, "self_signup": signup}
 
 
 class LoginView(APIView):
@@ -98,7 +104,13 @@ class LoginView(APIView):
             )
         login(request._request, user)
         get_token(request._request)  # a fresh CSRF cookie for the new session
-        return Response({"authenticated": True, "user": _user(user)})
+        return Response(
+            {
+                "authenticated": True,
+                "user": _user(user),
+                "self_signup": settings.SYNDATA_SELF_SIGNUP,
+            }
+        )
 
 
 class LogoutView(APIView):

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "generation",
     "evaluation",
     "templates_catalog",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,13 @@ Q_CLUSTER: dict[str, object] = {
     "ack_failures": True,
     "label": "Task queue",
 }
+# Fits and heavy model sampling (PAR, HMA) run on a cluster of their own, so a team's short
+# jobs, joins, metrics and the recovery schedule never wait behind someone's 40-minute fit
+# (docs/deploy.md, "Scheduling"): `Q_CLUSTER_NAME=<SYNDATA_HEAVY_CLUSTER> manage.py qcluster`, with
+# SYNDATA_HEAVY_WORKERS processes (manage.py serve starts it). 0: one cluster does everything.
+SYNDATA_HEAVY_WORKERS = env_int("SYNDATA_HEAVY_WORKERS", 1)
+SYNDATA_HEAVY_CLUSTER = f"{Q_CLUSTER['name']}-heavy"
+Q_CLUSTER["ALT_CLUSTERS"] = {SYNDATA_HEAVY_CLUSTER: {"workers": max(1, SYNDATA_HEAVY_WORKERS)}}
 if REDIS_URL:
     # A broker that is down must fail a request in seconds (503), not hang a web thread for
     # the kernel's TCP timeout: bound the connect unless the URL already says otherwise.
@@ -293,6 +301,9 @@ SYNDATA_PLAN_INLINE_ROWS = env_int("SYNDATA_PLAN_INLINE_ROWS", 1_000_000)
 # A job whose files have not changed for this long gets its lost blocks enqueued again
 # (generation/recovery.py: a worker killed mid-task takes its task with it on Redis).
 SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
+# The every-minute recovery task is enqueued again only once the last one ran; one that has
+# not run this long (lost with its worker) no longer holds the schedule back.
+SYNDATA_RECOVER_LEASE_SECONDS = env_int("SYNDATA_RECOVER_LEASE_SECONDS", 900)
 SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
 # At least this much must stay free on MEDIA_ROOT's disk: checked before a job is accepted
 # (507), before each block, and by /healthz (503). Under the default layout the database shares
@@ -317,6 +328,10 @@ SYNDATA_MAX_CONCURRENT_JOBS = env_int("SYNDATA_MAX_CONCURRENT_JOBS", 10)
 SYNDATA_MAX_SPEC_BYTES = env_int("SYNDATA_MAX_SPEC_BYTES", 256 * 1024)
 # Generated files (not the job rows) are deleted this many days after the job finished.
 SYNDATA_RETENTION_DAYS = env_int("SYNDATA_RETENTION_DAYS", 7)
+# Accounts: operators invite (admin, Invitations: a one-time signup link valid this many
+# days); anyone may sign up on their own only when SYNDATA_SELF_SIGNUP is on.
+SYNDATA_SELF_SIGNUP = env_bool("SYNDATA_SELF_SIGNUP", False)
+SYNDATA_INVITE_DAYS = env_int("SYNDATA_INVITE_DAYS", 7)
 # Learning from real data (generation/synthesis): upload limits and the synthesizers offered.
 SYNDATA_DATASET_MAX_BYTES = env_int("SYNDATA_DATASET_MAX_BYTES", 200 * 1024 * 1024)
 SYNDATA_DATASET_MAX_COLUMNS = env_int("SYNDATA_DATASET_MAX_COLUMNS", 500)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("templates_catalog.api.urls")),
     path("api/", include("syndata_site.auth_api")),
     path("api-auth/", include("rest_framework.urls")),
+    path("", include("accounts.urls")),  # /signup/ pages, server-rendered
     re_path(r"^(?!api/|admin/|static/).*$", spa_index, name="spa"),
 ]
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from generation import engine
+from generation import engine, scheduling
 from generation.models import Artifact, Job, Schema
 from syndata_site.openapi import ErrorItemSerializer, ErrorSerializer
 
@@ -151,6 +151,21 @@ class JobMetricsSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="Why they failed (the data is intact).")
 
 
+class JobWaitingSerializer(serializers.Serializer):
+    lane = serializers.ChoiceField(
+        choices=[scheduling.DEFAULT, scheduling.HEAVY],
+        help_text="The workers it waits for: heavy (fits, PAR/HMA samples) or default.",
+    )
+    ahead = serializers.IntegerField(
+        help_text="Queued jobs of that lane submitted before this one (every user's)."
+    )
+    running = serializers.IntegerField(help_text="Jobs of that lane running now.")
+    workers = serializers.IntegerField(help_text="Worker processes of that lane.")
+
+
+PHASES = ["waiting", "generating", "joining", "fitting", "metrics", "done"]
+
+
 def metrics_state(job: Job) -> dict[str, Any]:
     """A job's metrics state as the API shows it (JobMetricsSerializer's shape)."""
     state = job.metrics_state
@@ -182,6 +197,18 @@ class JobSerializer(serializers.ModelSerializer):
     artifacts = ArtifactSerializer(many=True, read_only=True)
     metrics = serializers.SerializerMethodField()
     privacy = serializers.SerializerMethodField()
+    phase = serializers.SerializerMethodField(
+        help_text="What the job does now: waiting (for a worker), generating, joining "
+        "(writing its files), fitting, metrics (its data is ready, the metrics are computed), "
+        "done (finished, whatever the status)."
+    )
+    activity = serializers.SerializerMethodField(
+        help_text='The phase in words, e.g. "waiting for a worker, 2 ahead", "fitting epoch '
+        '3/10", "writing files", "computing metrics".'
+    )
+    waiting = serializers.SerializerMethodField(
+        help_text="Why a queued job waits (null unless queued)."
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -208,6 +235,9 @@ class JobSerializer(serializers.ModelSerializer):
             "artifacts",
             "metrics",
             "privacy",
+            "phase",
+            "activity",
+            "waiting",
             "links",
         ]
         read_only_fields = fields
@@ -221,6 +251,18 @@ class JobSerializer(serializers.ModelSerializer):
         from generation.privacy_gate import gate_state
 
         return gate_state(obj)
+
+    @extend_schema_field(serializers.ChoiceField(choices=PHASES))
+    def get_phase(self, obj: Job) -> str:
+        return scheduling.job_state(obj)[0]
+
+    @extend_schema_field(serializers.CharField())
+    def get_activity(self, obj: Job) -> str:
+        return scheduling.job_state(obj)[1]
+
+    @extend_schema_field(JobWaitingSerializer(allow_null=True))
+    def get_waiting(self, obj: Job) -> dict[str, Any] | None:
+        return scheduling.job_state(obj)[2]
 
     @extend_schema_field(JobLinksSerializer)
     def get_links(self, obj: Job) -> dict[str, str]:
@@ -237,6 +279,7 @@ class JobSerializer(serializers.ModelSerializer):
         # As ArtifactSerializer: the declared fields are the documented shape (a test keeps
         # this equal to DRF's own rendering); building it directly halves a status poll's cost.
         artifact = ArtifactSerializer()
+        phase, activity, waiting = scheduling.job_state(instance)
         return {
             "id": str(instance.id),
             "kind": instance.kind,
@@ -259,6 +302,9 @@ class JobSerializer(serializers.ModelSerializer):
             "artifacts": [artifact.to_representation(a) for a in instance.artifacts.all()],
             "metrics": metrics_state(instance),
             "privacy": self.get_privacy(instance),
+            "phase": phase,
+            "activity": activity,
+            "waiting": waiting,
             "links": self.get_links(instance),
         }
 

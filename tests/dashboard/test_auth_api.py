@@ -28,7 +28,7 @@ def _login(client: APIClient, password: str = "alice-password-1") -> Any:
 def test_me_is_anonymous_without_a_session(anon_client: APIClient) -> None:
     resp = anon_client.get("/api/auth/me")
     assert resp.status_code == 200
-    assert resp.json() == {"authenticated": False, "user": None}
+    assert resp.json() == {"authenticated": False, "user": None, "self_signup": False}
 
 
 def test_it_logs_in_with_a_password_and_opens_a_session(alice: Any) -> None:

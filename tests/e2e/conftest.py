@@ -51,12 +51,21 @@ class LiveStack:
             text=True,
         )
 
-    def start_workers(self) -> subprocess.Popen[bytes]:
+    @property
+    def heavy_cluster(self) -> str:
+        """The cluster fits and PAR/HMA samples run on (syndata_site.settings)."""
+        return f"{self.env.get('SYNDATA_Q_NAME', 'syndata')}-heavy"
+
+    def start_workers(self, heavy: bool = False) -> subprocess.Popen[bytes]:
+        """The default cluster, or (``heavy``) the one for fits, as manage.py serve starts."""
+        # In the environment: django-q2 reads it before `qcluster --name` could set it.
+        env = {**self.env, "Q_CLUSTER_NAME": self.heavy_cluster} if heavy else self.env
+        log = "qcluster-heavy.log" if heavy else "qcluster.log"
         proc = subprocess.Popen(
             [sys.executable, "manage.py", "qcluster"],
             cwd=REPO,
-            env=self.env,
-            stdout=(self.var_dir / "qcluster.log").open("ab"),
+            env=env,
+            stdout=(self.var_dir / log).open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -72,6 +81,9 @@ class LiveStack:
                     return job
                 time.sleep(0.3)
         log = (self.var_dir / "qcluster.log").read_text()[-4000:]
+        heavy = self.var_dir / "qcluster-heavy.log"
+        if heavy.exists():
+            log += "\nheavy cluster:\n" + heavy.read_text()[-3000:]
         raise AssertionError(f"job {job_id} did not finish in {timeout}s; qcluster log:\n{log}")
 
     def wait_metrics(self, job_id: str, user: str = "alice", timeout: float = 180) -> dict:
@@ -158,7 +170,9 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> LiveStack
         start_new_session=True,
     )
     stack.procs.append(web)
-    stack.start_workers()
+    if env.get("SYNDATA_HEAVY_WORKERS", "1") != "0":
+        stack.start_workers(heavy=True)
+    stack.start_workers()  # last: tests find the default cluster at procs[-1]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -11,9 +11,12 @@ from django.utils.module_loading import import_string
 class RecordingQueue:
     def __init__(self) -> None:
         self.tasks: list[tuple[str, tuple[Any, ...]]] = []
+        #: Every task sent, never removed: (its function's name, the cluster it was sent to).
+        self.sent: list[tuple[str, str | None]] = []
 
     def __call__(self, func: str, *args: Any, **kwargs: Any) -> str:
         self.tasks.append((func, args))
+        self.sent.append((func.rsplit(".", 1)[1], kwargs.get("cluster")))
         return f"task-{len(self.tasks)}"
 
     def names(self) -> list[str]:

@@ -659,6 +659,12 @@ export interface components {
             readonly artifacts: components["schemas"]["Artifact"][];
             readonly metrics: components["schemas"]["JobMetrics"];
             readonly privacy: components["schemas"]["JobPrivacy"] | null;
+            /** @description What the job does now: waiting (for a worker), generating, joining (writing its files), fitting, metrics (its data is ready, the metrics are computed), done (finished, whatever the status). */
+            readonly phase: components["schemas"]["PhaseEnum"];
+            /** @description The phase in words, e.g. "waiting for a worker, 2 ahead", "fitting epoch 3/10", "writing files", "computing metrics". */
+            readonly activity: string;
+            /** @description Why a queued job waits (null unless queued). */
+            readonly waiting: components["schemas"]["JobWaiting"] | null;
             readonly links: components["schemas"]["JobLinks"];
         };
         JobColumn: {
@@ -713,6 +719,21 @@ export interface components {
             /** @description Known once its first block is written. */
             columns?: components["schemas"]["JobColumn"][];
         };
+        JobWaiting: {
+            /**
+             * @description The workers it waits for: heavy (fits, PAR/HMA samples) or default.
+             *
+             *     * `default` - default
+             *     * `heavy` - heavy
+             */
+            lane: components["schemas"]["LaneEnum"];
+            /** @description Queued jobs of that lane submitted before this one (every user's). */
+            ahead: number;
+            /** @description Jobs of that lane running now. */
+            running: number;
+            /** @description Worker processes of that lane. */
+            workers: number;
+        };
         /**
          * @description * `schema` - Schema
          *     * `template` - Template
@@ -731,6 +752,12 @@ export interface components {
             max: unknown;
             choices: unknown[] | null;
         };
+        /**
+         * @description * `default` - default
+         *     * `heavy` - heavy
+         * @enum {string}
+         */
+        LaneEnum: "default" | "heavy";
         LoginRequest: {
             username: string;
             password: string;
@@ -738,6 +765,8 @@ export interface components {
         Me: {
             authenticated: boolean;
             user: components["schemas"]["User"] | null;
+            /** @description Whether anyone may create an account at /signup/ (SYNDATA_SELF_SIGNUP); otherwise accounts come from operators' invitation links. */
+            self_signup: boolean;
         };
         /** @description Distance-based membership inference: training rows (members) against held-out rows. */
         MembershipInference: {
@@ -915,6 +944,8 @@ export interface components {
             /** @description A spec in the engine's language. */
             spec?: unknown;
         };
+        /** @enum {string} */
+        PhaseEnum: "waiting" | "generating" | "joining" | "fitting" | "metrics" | "done";
         Preview: {
             table: string;
             tables: string[];

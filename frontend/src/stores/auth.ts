@@ -7,12 +7,15 @@ import type { User } from '@/api/types'
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null)
   const checked = ref(false)
+  /** Whether /signup/ is open to anyone (SYNDATA_SELF_SIGNUP); else invitation links only. */
+  const selfSignup = ref(false)
   const isAuthenticated = computed(() => user.value !== null)
 
   async function fetchMe(): Promise<void> {
     try {
       const me = await unwrap(api.GET('/api/auth/me'))
       user.value = me.user ?? null
+      selfSignup.value = me.self_signup
     } catch {
       user.value = null
     } finally {
@@ -35,5 +38,5 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = null
   }
 
-  return { user, checked, isAuthenticated, fetchMe, ensureChecked, login, logout }
+  return { user, checked, selfSignup, isAuthenticated, fetchMe, ensureChecked, login, logout }
 })

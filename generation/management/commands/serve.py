@@ -1,4 +1,4 @@
-"""Run gunicorn and a django-q2 cluster together; Ctrl-C stops both.
+"""Run gunicorn and the django-q2 clusters together; Ctrl-C stops them all.
 
 The children die with this command however it ends (``syndata_site.lifeline``), a stop is
 bounded (gunicorn's graceful timeout, then SIGKILL of each child's process group), and a
@@ -166,14 +166,23 @@ class Command(BaseCommand):
                 if nice:
                     os.nice(nice)
 
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "qcluster"],
-                    start_new_session=True,
-                    env=env,
-                    preexec_fn=worker_setup,
+            # The default cluster (short jobs, joins, metrics, recovery) and, unless
+            # SYNDATA_HEAVY_WORKERS=0, the heavy one for fits and PAR/HMA samples
+            # (generation.scheduling): a long fit never holds the workers short jobs need.
+            # The name goes in Q_CLUSTER_NAME: django-q2 reads it when its settings load,
+            # before `qcluster --name` could set it.
+            clusters = [{k: v for k, v in env.items() if k != "Q_CLUSTER_NAME"}]
+            if settings.SYNDATA_HEAVY_WORKERS > 0:
+                clusters.append({**env, "Q_CLUSTER_NAME": settings.SYNDATA_HEAVY_CLUSTER})
+            for cluster_env in clusters:
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "manage.py", "qcluster"],
+                        start_new_session=True,
+                        env=cluster_env,
+                        preexec_fn=worker_setup,
+                    )
                 )
-            )
         _pid_file().write_text(
             json.dumps(
                 {"serve": os.getpid(), "port": options["port"], "groups": [p.pid for p in procs]}

@@ -41,6 +41,53 @@ describe('JobProgress', () => {
     expect(w.get('[role=progressbar]').attributes('aria-valuenow')).toBe('25')
   })
 
+  it('says why a queued job waits and what a running one does', () => {
+    const queued = mount(JobProgress, {
+      props: {
+        job: {
+          status: 'queued',
+          rows_done: 0,
+          rows_total: 10,
+          started_at: null,
+          progress: 0,
+          phase: 'waiting',
+          activity: 'waiting for a worker, 2 ahead',
+        },
+      },
+    })
+    expect(queued.get('[data-testid=job-activity]').text()).toBe('waiting for a worker, 2 ahead')
+    const joining = mount(JobProgress, {
+      props: {
+        job: {
+          status: 'running',
+          rows_done: 10,
+          rows_total: 10,
+          started_at: started,
+          progress: 0.999,
+          phase: 'joining',
+          activity: 'writing files',
+        },
+        now: Date.parse(started) + 30_000,
+      },
+    })
+    expect(joining.get('[data-testid=job-activity]').text()).toBe('writing files')
+    expect(joining.find('[data-testid=eta]').exists()).toBe(false)
+    const done = mount(JobProgress, {
+      props: {
+        job: {
+          status: 'succeeded',
+          rows_done: 10,
+          rows_total: 10,
+          started_at: started,
+          progress: 1,
+          phase: 'done',
+          activity: 'succeeded',
+        },
+      },
+    })
+    expect(done.find('[data-testid=job-activity]').exists()).toBe(false)
+  })
+
   it('has no ETA when the job is not running', () => {
     const w = mount(JobProgress, {
       props: {

@@ -37,8 +37,10 @@ from .job_privacy import JobPrivacy
 from .job_spec import JobSpec
 from .job_table import JobTable
 from .job_tables import JobTables
+from .job_waiting import JobWaiting
 from .kind_enum import KindEnum
 from .knob import Knob
+from .lane_enum import LaneEnum
 from .login_request import LoginRequest
 from .me import Me
 from .membership_inference import MembershipInference
@@ -58,6 +60,7 @@ from .metrics_status_enum import MetricsStatusEnum
 from .metrics_summary import MetricsSummary
 from .patched_dataset_patch_request import PatchedDatasetPatchRequest
 from .patched_schema_request import PatchedSchemaRequest
+from .phase_enum import PhaseEnum
 from .preview import Preview
 from .preview_rows_item import PreviewRowsItem
 from .privacy import Privacy
@@ -118,8 +121,10 @@ __all__ = (
     "JobSpec",
     "JobTable",
     "JobTables",
+    "JobWaiting",
     "KindEnum",
     "Knob",
+    "LaneEnum",
     "LoginRequest",
     "Me",
     "MembershipInference",
@@ -137,6 +142,7 @@ __all__ = (
     "MetricsSummary",
     "PatchedDatasetPatchRequest",
     "PatchedSchemaRequest",
+    "PhaseEnum",
     "Preview",
     "PreviewRowsItem",
     "Privacy",

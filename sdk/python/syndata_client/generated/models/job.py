@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.kind_enum import KindEnum
+from ..models.phase_enum import PhaseEnum
 from ..models.status_enum import StatusEnum
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ..models.job_params import JobParams
     from ..models.job_privacy import JobPrivacy
     from ..models.job_tables import JobTables
+    from ..models.job_waiting import JobWaiting
 
 
 T = TypeVar("T", bound="Job")
@@ -57,6 +59,10 @@ class Job:
         artifacts (list[Artifact]):
         metrics (JobMetrics):
         privacy (JobPrivacy | None):
+        phase (PhaseEnum):
+        activity (str): The phase in words, e.g. "waiting for a worker, 2 ahead", "fitting epoch 3/10", "writing files",
+            "computing metrics".
+        waiting (JobWaiting | None): Why a queued job waits (null unless queued).
         links (JobLinks):
     """
 
@@ -81,11 +87,15 @@ class Job:
     artifacts: list[Artifact]
     metrics: JobMetrics
     privacy: JobPrivacy | None
+    phase: PhaseEnum
+    activity: str
+    waiting: JobWaiting | None
     links: JobLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_privacy import JobPrivacy
+        from ..models.job_waiting import JobWaiting
 
         id = str(self.id)
 
@@ -144,6 +154,16 @@ class Job:
         else:
             privacy = self.privacy
 
+        phase = self.phase.value
+
+        activity = self.activity
+
+        waiting: dict[str, Any] | None
+        if isinstance(self.waiting, JobWaiting):
+            waiting = self.waiting.to_dict()
+        else:
+            waiting = self.waiting
+
         links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -171,6 +191,9 @@ class Job:
                 "artifacts": artifacts,
                 "metrics": metrics,
                 "privacy": privacy,
+                "phase": phase,
+                "activity": activity,
+                "waiting": waiting,
                 "links": links,
             }
         )
@@ -185,6 +208,7 @@ class Job:
         from ..models.job_params import JobParams
         from ..models.job_privacy import JobPrivacy
         from ..models.job_tables import JobTables
+        from ..models.job_waiting import JobWaiting
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -273,6 +297,25 @@ class Job:
 
         privacy = _parse_privacy(d.pop("privacy"))
 
+        phase = PhaseEnum(d.pop("phase"))
+
+        activity = d.pop("activity")
+
+        def _parse_waiting(data: object) -> JobWaiting | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                waiting_type_1 = JobWaiting.from_dict(data)
+
+                return waiting_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobWaiting | None, data)
+
+        waiting = _parse_waiting(d.pop("waiting"))
+
         links = JobLinks.from_dict(d.pop("links"))
 
         job = cls(
@@ -297,6 +340,9 @@ class Job:
             artifacts=artifacts,
             metrics=metrics,
             privacy=privacy,
+            phase=phase,
+            activity=activity,
+            waiting=waiting,
             links=links,
         )
 

@@ -19,10 +19,13 @@ class Me:
     Attributes:
         authenticated (bool):
         user (None | User):
+        self_signup (bool): Whether anyone may create an account at /signup/ (SYNDATA_SELF_SIGNUP); otherwise accounts
+            come from operators' invitation links.
     """
 
     authenticated: bool
     user: None | User
+    self_signup: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,12 +39,15 @@ class Me:
         else:
             user = self.user
 
+        self_signup = self.self_signup
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "authenticated": authenticated,
                 "user": user,
+                "self_signup": self_signup,
             }
         )
 
@@ -69,9 +75,12 @@ class Me:
 
         user = _parse_user(d.pop("user"))
 
+        self_signup = d.pop("self_signup")
+
         me = cls(
             authenticated=authenticated,
             user=user,
+            self_signup=self_signup,
         )
 
         me.additional_properties = d
