@@ -17,7 +17,7 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from django_q.signing import SignedPackage
 
-from generation import recovery, services
+from generation import heartbeat, recovery, services
 from generation.heartbeat import BlockLease
 from generation.models import Job
 from tests.generation.tasks_queue import RecordingQueue
@@ -291,7 +291,7 @@ def test_the_lease_of_a_killed_worker_on_this_machine_is_taken_over_at_once(
 
     job = Job.objects.get(id=_submit(alice_client, people_spec))
     worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    started = recovery._process_started(worker.pid)
+    started = heartbeat._process_started(worker.pid)
     lease = BlockLease(job, "people", 2)
     lease.path.parent.mkdir(parents=True)
     lease.path.write_text(f"{socket.gethostname()} {worker.pid} {started}")
