@@ -61,9 +61,10 @@ def evaluation_submit(*, user: Any, dataset: Dataset, upload: Any, seed: int = 0
             )
         except TableError as exc:
             raise ApiError(str(exc), code="invalid_file") from None
-        expected = list(dataset.metadata["columns"])
+        columns = dataset.metadata.get("columns") or {}
+        expected = list(columns)
         missing = [c for c in expected if c not in frame.columns]
-        extra = [str(c) for c in frame.columns if c not in dataset.metadata["columns"]]
+        extra = [str(c) for c in frame.columns if c not in columns]
         if missing or extra:
             parts = [
                 f"missing {missing}" if missing else "",

@@ -89,9 +89,9 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     # Expected rows, as the producer's plan will have them (producer._sequence_plans and
     # _multi_plans), known here without planning: the row limit is checked on it.
     asked = int(
-        rows if rows is not None else real[meta["order"][0] if chosen == "hma" else meta["table"]]
+        rows if rows is not None else real[meta["table"] if sequences else meta["order"][0]]
     )
-    if chosen == "par":
+    if sequences:
         estimate = {meta["table"]: round(asked * max(1.0, float(meta["mean_sequence_length"])))}
     else:
         root = meta["order"][0]

@@ -19,7 +19,7 @@ import pytest
 from generation import services as job_services
 from generation.models import Job, SynthModel
 from generation.synthesis.services import fit_run
-from tests.conftest import REPO, SAMPLE_DATA
+from tests.conftest import REPO, SAMPLE_DATA, run_metrics
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, generate_now, real_table, upload
 
@@ -157,6 +157,7 @@ def test_argn_learns_sequences_and_makes_whole_synthetic_ones_in_order(
     for _, seq in rows.groupby("station_day", sort=False):  # in time order within each
         times = pd.to_datetime(seq["time_hour"])
         assert times.is_monotonic_increasing
+    run_metrics(job.id)  # the metrics task the job's completion enqueued
     metrics = alice_client.get(f"/api/metrics/{job.id}").json()
     assert metrics["summary"]["identifier_leaks"] == 0
 
@@ -209,6 +210,7 @@ def test_argn_learns_related_tables_with_the_parent_as_context(alice_client: Any
     assert out_planes["tailnum"].is_unique
     assert not set(out_planes["tailnum"]) & set(planes["tailnum"])
     assert set(out_flights["tailnum"]) <= set(out_planes["tailnum"])  # every child has a parent
+    run_metrics(job.id)  # the metrics task the job's completion enqueued
     metrics = alice_client.get(f"/api/metrics/{job.id}").json()
     assert metrics["synthesizer"] == "argn"
     assert set(metrics["tables"]) == {"planes", "flights"}
