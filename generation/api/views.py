@@ -250,11 +250,10 @@ class DownloadView(APIView):
                 code="not_ready",
                 status_code=409,
             )
-        privacy_gate.download_check(
-            job,
-            acknowledged=request.query_params.get("acknowledge_privacy_risk", "")
-            in ("1", "true", "yes"),
-        )
+        acknowledged = request.query_params.get("acknowledge_privacy_risk")
+        if acknowledged not in (None, "1"):
+            raise ApiError("acknowledge_privacy_risk: must be 1 (or left out)")
+        privacy_gate.download_check(job, acknowledged=acknowledged == "1")
         table = request.query_params.get("table") or None
         fmt = request.query_params.get("format", job.format)  # "format=" is not a format
         if fmt not in engine.FORMATS:
