@@ -65,9 +65,15 @@ chromium: ## Install Debian's chromium for the browser tests when missing (as ro
 bench: install ## Run the benchmarks side by side with competitors
 	$(PY) bench/engine.py
 	$(PY) bench/templates.py
+	$(PY) bench/templates.py --realism
 	$(PY) bench/models.py
+	$(PY) bench/argn.py
+	$(PY) bench/pairs.py --against gaussian_copula,tvae,argn
 	$(PY) bench/relational.py
+	$(PY) bench/sequences.py
+	$(PY) bench/privacy.py
 	$(PY) bench/api.py
+	$(PY) bench/api.py --time-to-data
 	$(PY) bench/scale.py   # needs PostgreSQL + Redis (127.0.0.1)
 	$(PY) bench/load.py
 
