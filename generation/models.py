@@ -166,16 +166,6 @@ class Job(models.Model):
     def directory(self) -> Path:
         return Path(settings.MEDIA_ROOT) / "jobs" / str(self.id)
 
-    def start(self) -> None:
-        self.status = self.Status.RUNNING
-        self.started_at = timezone.now()
-        self.save(update_fields=["status", "started_at"])
-
-    def finish(self) -> None:
-        self.status = self.Status.SUCCEEDED
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "finished_at", "rows_done", "blocks_done"])
-
     def fail(self, message: str) -> None:
         self.status = self.Status.FAILED
         self.error = message
