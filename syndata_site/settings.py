@@ -304,7 +304,6 @@ SYNDATA_STALL_SECONDS = env_int("SYNDATA_STALL_SECONDS", 120)
 # The every-minute recovery task is enqueued again only once the last one ran; one that has
 # not run this long (lost with its worker) no longer holds the schedule back.
 SYNDATA_RECOVER_LEASE_SECONDS = env_int("SYNDATA_RECOVER_LEASE_SECONDS", 900)
-SYNDATA_PREVIEW_ROWS = env_int("SYNDATA_PREVIEW_ROWS", 100)
 # At least this much must stay free on MEDIA_ROOT's disk: checked before a job is accepted
 # (507), before each block, and by /healthz (503). Under the default layout the database shares
 # that disk, so a full one would also stop the write that fails the job (generation/storage.py).
