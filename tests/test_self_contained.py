@@ -10,8 +10,9 @@ import pandas as pd
 
 from tests.conftest import REPO, SAMPLE_DATA
 
-# A path that climbs out of the repository: the sibling ../shared folder, or REPO.parent.
-OUTSIDE = re.compile(r"\.\./shared|REPO\.parent|parent\.parent\.parent")
+# A path that climbs out of the repository: the sibling folder of shared data (two dots, a
+# slash, its name), or REPO.parent.
+OUTSIDE = re.compile(r"\.\.[/\\]shared|REPO\.parent|parent\.parent\.parent")
 
 
 def tracked(*patterns: str) -> list[str]:
