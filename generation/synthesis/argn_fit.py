@@ -24,7 +24,13 @@ from django.utils import timezone
 from generation.heartbeat import job_heartbeat
 from generation.models import Job
 from generation.synthesis import argn_backend
-from generation.synthesis.fitting import FitCancelled, FitProgress, fitted_columns, learned_columns
+from generation.synthesis.fitting import (
+    FitCancelled,
+    FitProgress,
+    fitted_columns,
+    learned_columns,
+    related_tables_for_fit,
+)
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
 from generation.synthesis.tables import TableError, load_frame
@@ -285,37 +291,11 @@ def fit_tables(job: Job, model: SynthModel) -> None:
     foreign key under its parent's rows (the parent's learned columns) as context. Orphans
     dropped and counted, a seeded share of root rows held out with their descendants."""
     from generation.synthesis.fitted import save_fitted
-    from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
 
-    dataset = model.dataset
-    metadata = dataset.metadata
-    try:
-        order = table_order(metadata)
-    except TableError as exc:
-        raise ValueError(str(exc)) from None
-    rels = metadata["relationships"]
-    tables = metadata["tables"]
-    real = {t: load_frame(dataset.directory / tables[t]["file"], tables[t]) for t in order}
-    pks = {t: tables[t].get("primary_key") for t in order}
-    for table, pk in pks.items():
-        if pk and (real[table][pk].isna().any() or real[table][pk].duplicated().any()):
-            raise ValueError(
-                f"{table}.{pk}: the primary key has empty or repeated values; "
-                f"fix metadata.tables.{table}.primary_key"
-            )
-    frames, orphans = drop_orphans(real, rels, order)
-    for table in order:
-        if len(frames[table]) == 0:
-            raise ValueError(f"{table}: no row is left once orphan rows are dropped")
-    holdout, holdout_note = hold_out_subtrees(frames, rels, order, seed=model.seed)
-    if holdout_note is None and any(len(frames[t]) == len(holdout[t]) for t in order):
-        empty = next(t for t in order if len(frames[t]) == len(holdout[t]))
-        holdout = {t: [] for t in order}
-        holdout_note = (
-            f"no holdout: every row of {empty} descends from the held-out root rows, so "
-            "nothing would be left to learn it from"
-        )
-    frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
+    prepared = related_tables_for_fit(model)
+    order, rels, tables, pks = prepared.order, prepared.rels, prepared.tables, prepared.pks
+    real, frames, orphans = prepared.real, prepared.frames, prepared.orphans
+    holdout, holdout_note = prepared.holdout, prepared.holdout_note
     parent_of = {r["child_table"]: r for r in rels}
     keys = {
         t: [

@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from generation.heartbeat import Heartbeat, job_heartbeat
 from generation.models import Job
+from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
+from generation.synthesis.tables import TableError, load_frame
 
-__all__ = ["FitCancelled", "FitHeartbeat", "FitProgress", "fitted_columns", "learned_columns"]
+__all__ = [
+    "FitCancelled",
+    "FitHeartbeat",
+    "FitProgress",
+    "RelatedTables",
+    "fitted_columns",
+    "learned_columns",
+    "related_tables_for_fit",
+]
 
 
 class FitCancelled(Exception):
@@ -71,3 +84,56 @@ def fitted_columns(metadata: dict[str, Any], keys: tuple[str, ...] = ()) -> dict
     for key in keys:
         columns[key]["sdtype"] = "id"
     return columns
+
+
+@dataclass
+class RelatedTables:
+    """A related-tables dataset made ready for a fit (see :func:`related_tables_for_fit`)."""
+
+    order: list[str]  # parents before children
+    rels: list[dict[str, str]]
+    tables: dict[str, dict[str, Any]]  # each table's metadata
+    pks: dict[str, str | None]
+    real: dict[str, pd.DataFrame]  # as loaded
+    frames: dict[str, pd.DataFrame]  # what the fit learns: no orphans, no held-out rows
+    orphans: dict[str, Any]
+    holdout: dict[str, list[int]]
+    holdout_note: str | None
+
+
+def related_tables_for_fit(model: Any) -> RelatedTables:
+    """Every table of the model's dataset, loaded and checked (primary keys unique and
+    present), orphan rows dropped and counted, and a seeded share of the root rows held out
+    with all their descendants: the privacy baseline of the metrics (positions per table, in
+    the table as loaded, which is how the metrics load and index them). hma and argn fit
+    related tables from this."""
+    dataset = model.dataset
+    metadata = dataset.metadata
+    try:
+        order = table_order(metadata)
+    except TableError as exc:
+        raise ValueError(str(exc)) from None
+    rels = metadata["relationships"]
+    tables = metadata["tables"]
+    real = {t: load_frame(dataset.directory / tables[t]["file"], tables[t]) for t in order}
+    pks = {t: tables[t].get("primary_key") for t in order}
+    for table, pk in pks.items():
+        if pk and (real[table][pk].isna().any() or real[table][pk].duplicated().any()):
+            raise ValueError(
+                f"{table}.{pk}: the primary key has empty or repeated values; "
+                f"fix metadata.tables.{table}.primary_key"
+            )
+    frames, orphans = drop_orphans(real, rels, order)
+    for table in order:
+        if len(frames[table]) == 0:
+            raise ValueError(f"{table}: no row is left once orphan rows are dropped")
+    holdout, holdout_note = hold_out_subtrees(frames, rels, order, seed=model.seed)
+    if holdout_note is None and any(len(frames[t]) == len(holdout[t]) for t in order):
+        empty = next(t for t in order if len(frames[t]) == len(holdout[t]))
+        holdout = {t: [] for t in order}
+        holdout_note = (
+            f"no holdout: every row of {empty} descends from the held-out root rows, so "
+            "nothing would be left to learn it from"
+        )
+    frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
+    return RelatedTables(order, rels, tables, pks, real, frames, orphans, holdout, holdout_note)

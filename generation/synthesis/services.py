@@ -33,6 +33,7 @@ from generation.synthesis.fitting import (
     FitProgress,
     fitted_columns,
     learned_columns,
+    related_tables_for_fit,
 )
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -501,39 +502,11 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
     privacy baseline of the metrics (their positions per table in ``holdout_index``).
     """
     from generation import sdv_backend
-    from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
 
-    dataset = model.dataset
-    metadata = dataset.metadata
-    try:
-        order = table_order(metadata)
-    except TableError as exc:
-        raise ValueError(str(exc)) from None
-    rels = metadata["relationships"]
-    tables = metadata["tables"]
-    real = {t: load_frame(dataset.directory / tables[t]["file"], tables[t]) for t in order}
-    pks = {t: tables[t].get("primary_key") for t in order}
-    for table, pk in pks.items():
-        if pk and (real[table][pk].isna().any() or real[table][pk].duplicated().any()):
-            raise ValueError(
-                f"{table}.{pk}: the primary key has empty or repeated values; "
-                f"fix metadata.tables.{table}.primary_key"
-            )
-    frames, orphans = drop_orphans(real, rels, order)
-    for table in order:
-        if len(frames[table]) == 0:
-            raise ValueError(f"{table}: no row is left once orphan rows are dropped")
-    # Real rows the model never sees, named by their position in the table as loaded (the
-    # frames keep it through drop_orphans), which is how the metrics load and index them.
-    holdout, holdout_note = hold_out_subtrees(frames, rels, order, seed=model.seed)
-    if holdout_note is None and any(len(frames[t]) == len(holdout[t]) for t in order):
-        empty = next(t for t in order if len(frames[t]) == len(holdout[t]))
-        holdout = {t: [] for t in order}
-        holdout_note = (
-            f"no holdout: every row of {empty} descends from the held-out root rows, so "
-            "nothing would be left to learn it from"
-        )
-    frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
+    prepared = related_tables_for_fit(model)
+    order, rels, tables, pks = prepared.order, prepared.rels, prepared.tables, prepared.pks
+    real, frames, orphans = prepared.real, prepared.frames, prepared.orphans
+    holdout, holdout_note = prepared.holdout, prepared.holdout_note
     learned = {t: learned_columns(tables[t]) for t in order}
     keys = {
         t: [
