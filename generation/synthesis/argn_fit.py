@@ -30,6 +30,7 @@ from generation.synthesis.fitting import (
     fitted_columns,
     learned_columns,
     related_tables_for_fit,
+    related_tables_meta,
 )
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -363,28 +364,14 @@ def fit_tables(job: Job, model: SynthModel) -> None:
             real=real[table],
         )
     fit_seconds = round(time.monotonic() - started, 3)
-    meta = {
-        "synthesizer": model.synthesizer,
-        "chosen": "argn",
-        "layout": "tables",
-        "table": order[0],
-        "order": order,
-        "relationships": rels,
-        "primary_keys": pks,
-        "rows_real": {t: int(len(frames[t])) for t in order},
-        "columns": {},
-        "learned": [],
-        "categories": {},
-        "row_salt": make_salt(),
-        "id_salt": make_salt(),
-        "orphans": orphans,
-        "fit_seconds": fit_seconds,
-        "argn": stats,
-        "holdout_index": holdout,
-        "holdout_rows": {t: len(holdout[t]) for t in order},
-        "holdout_note": holdout_note,
-        "fitted_at": timezone.now().isoformat(),
-    }
+    meta = related_tables_meta(
+        prepared,
+        synthesizer=model.synthesizer,
+        chosen="argn",
+        fit_seconds=fit_seconds,
+        layout="tables",
+        argn=stats,
+    )
     save_fitted(model.directory, meta=meta, real=pd.DataFrame())
     model.path = str(model.directory.relative_to(settings.MEDIA_ROOT))
     model.chosen = "argn"

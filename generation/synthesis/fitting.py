@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from django.utils import timezone
 
 from generation.heartbeat import Heartbeat, job_heartbeat
 from generation.models import Job
+from generation.synthesis.identifiers import make_salt
 from generation.synthesis.relational import drop_orphans, hold_out_subtrees, table_order
 from generation.synthesis.tables import TableError, load_frame
 
@@ -23,6 +25,7 @@ __all__ = [
     "fitted_columns",
     "learned_columns",
     "related_tables_for_fit",
+    "related_tables_meta",
 ]
 
 
@@ -137,3 +140,32 @@ def related_tables_for_fit(model: Any) -> RelatedTables:
         )
     frames = {t: frames[t].drop(index=holdout[t]).reset_index(drop=True) for t in order}
     return RelatedTables(order, rels, tables, pks, real, frames, orphans, holdout, holdout_note)
+
+
+def related_tables_meta(
+    prepared: RelatedTables, *, synthesizer: str, chosen: str, fit_seconds: float, **extra: Any
+) -> dict[str, Any]:
+    """The fitted model's meta of a related-tables fit (hma, argn): the tables' order, keys,
+    real row counts, orphans and holdout, fresh salts; ``extra`` adds the fit's own keys."""
+    order, holdout = prepared.order, prepared.holdout
+    return {
+        "synthesizer": synthesizer,
+        "chosen": chosen,
+        **extra,
+        "table": order[0],
+        "order": order,
+        "relationships": prepared.rels,
+        "primary_keys": prepared.pks,
+        "rows_real": {t: int(len(prepared.frames[t])) for t in order},
+        "columns": {},
+        "learned": [],
+        "categories": {},
+        "row_salt": make_salt(),
+        "id_salt": make_salt(),
+        "orphans": prepared.orphans,
+        "fit_seconds": fit_seconds,
+        "holdout_index": holdout,
+        "holdout_rows": {t: len(holdout[t]) for t in order},
+        "holdout_note": prepared.holdout_note,
+        "fitted_at": timezone.now().isoformat(),
+    }

@@ -34,6 +34,7 @@ from generation.synthesis.fitting import (
     fitted_columns,
     learned_columns,
     related_tables_for_fit,
+    related_tables_meta,
 )
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.models import Dataset, SynthModel
@@ -542,26 +543,9 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
             },
             real=real[table],
         )
-    meta = {
-        "synthesizer": model.synthesizer,
-        "chosen": "hma",
-        "table": order[0],
-        "order": order,
-        "relationships": rels,
-        "primary_keys": pks,
-        "rows_real": {t: int(len(frames[t])) for t in order},
-        "columns": {},
-        "learned": [],
-        "categories": {},
-        "row_salt": make_salt(),
-        "id_salt": make_salt(),
-        "orphans": orphans,
-        "fit_seconds": fit_seconds,
-        "holdout_index": holdout,
-        "holdout_rows": {t: len(holdout[t]) for t in order},
-        "holdout_note": holdout_note,
-        "fitted_at": timezone.now().isoformat(),
-    }
+    meta = related_tables_meta(
+        prepared, synthesizer=model.synthesizer, chosen="hma", fit_seconds=fit_seconds
+    )
     save_fitted(
         model.directory,
         meta=meta,
