@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
 
+# Where the metrics may be when their task ends (recovery may have re-queued or failed them).
+NOT_READY = (Job.MetricsStatus.PENDING, Job.MetricsStatus.RUNNING, Job.MetricsStatus.FAILED)
+
 
 def metrics_run(*, job_id: Any) -> None:
     """The metrics task: pending -> running -> ready (or failed, with the error).
@@ -28,10 +31,10 @@ def metrics_run(*, job_id: Any) -> None:
     Only pending metrics are claimed, so a duplicate task (a redelivery, or recovery's resend
     of metrics that were only slow) does nothing.
     """
-    claimed = Job.objects.filter(
-        id=job_id, status=Job.Status.SUCCEEDED, metrics_status=Job.MetricsStatus.PENDING
-    ).update(
-        metrics_status=Job.MetricsStatus.RUNNING,
+    claimed = Job.metrics_transition(
+        job_id,
+        source=Job.MetricsStatus.PENDING,
+        target=Job.MetricsStatus.RUNNING,
         metrics_progress=0.0,
         metrics_error="",
         metrics_attempts=F("metrics_attempts") + 1,
@@ -41,8 +44,8 @@ def metrics_run(*, job_id: Any) -> None:
     job = Job.objects.get(id=job_id)
 
     def progress(share: float) -> None:
-        Job.objects.filter(id=job.id, metrics_status=Job.MetricsStatus.RUNNING).update(
-            metrics_progress=min(0.99, share)
+        Job.metrics_transition(
+            job.id, source=Job.MetricsStatus.RUNNING, metrics_progress=min(0.99, share)
         )
 
     try:
@@ -50,13 +53,20 @@ def metrics_run(*, job_id: Any) -> None:
             metrics_compute(job=job, progress=progress)
     except Exception as exc:
         logger.exception("metrics of job %s failed", job_id)
-        Job.objects.filter(id=job_id).exclude(metrics_status=Job.MetricsStatus.READY).update(
-            metrics_status=Job.MetricsStatus.FAILED, metrics_error=f"{type(exc).__name__}: {exc}"
+        Job.metrics_transition(
+            job_id,
+            source=NOT_READY,
+            target=Job.MetricsStatus.FAILED,
+            metrics_error=f"{type(exc).__name__}: {exc}",
         )
         return
     # Ready even where recovery gave up on a copy that was only slow: the document is stored.
-    Job.objects.filter(id=job_id).update(
-        metrics_status=Job.MetricsStatus.READY, metrics_progress=1.0, metrics_error=""
+    Job.metrics_transition(
+        job_id,
+        source=(*NOT_READY, Job.MetricsStatus.READY),
+        target=Job.MetricsStatus.READY,
+        metrics_progress=1.0,
+        metrics_error="",
     )
 
 

@@ -88,6 +88,34 @@ class Job(models.Model):
         NONE = "none"  # fit jobs: the model is the result, there is no metrics document
 
     FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+    NOT_CANCELLED = (Status.QUEUED, Status.RUNNING, Status.SUCCEEDED, Status.FAILED)
+
+    # Every change of a job's status there is (Job.transition refuses any other). running ->
+    # queued: a fit whose worker was lost, queued again by recovery.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.QUEUED: (Status.RUNNING, Status.FAILED, Status.CANCELLED),
+        Status.RUNNING: (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.QUEUED),
+        Status.SUCCEEDED: (),
+        Status.FAILED: (),
+        Status.CANCELLED: (),
+    }
+    # The metrics' changes, once the job succeeded (before, they are pending and never move).
+    # pending -> pending and running -> pending: recovery enqueues lost metrics again;
+    # failed -> ready: a copy recovery gave up on, that was only slow, stored its document;
+    # failed -> failed: a second copy's error replaces the first's.
+    METRICS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+        MetricsStatus.PENDING: (
+            MetricsStatus.RUNNING,
+            MetricsStatus.PENDING,
+            MetricsStatus.READY,
+            MetricsStatus.FAILED,
+        ),
+        MetricsStatus.RUNNING: (MetricsStatus.PENDING, MetricsStatus.READY, MetricsStatus.FAILED),
+        MetricsStatus.FAILED: (MetricsStatus.READY, MetricsStatus.FAILED),
+        MetricsStatus.READY: (MetricsStatus.READY,),
+        MetricsStatus.NONE: (),
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -166,11 +194,82 @@ class Job(models.Model):
     def directory(self) -> Path:
         return Path(settings.MEDIA_ROOT) / "jobs" / str(self.id)
 
-    def fail(self, message: str) -> None:
-        self.status = self.Status.FAILED
-        self.error = message
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "error", "finished_at"])
+    @classmethod
+    def transition(
+        cls,
+        job: Job | Any,
+        *,
+        source: str | tuple[str, ...],
+        target: str | None = None,
+        **fields: Any,
+    ) -> bool:
+        """Move a job from one of the ``source`` statuses to ``target`` in one compare-and-set
+        UPDATE, writing ``fields`` with it; True when this call won (the job was in ``source``).
+
+        The one place a job's status changes: a task that lost a race (the job was cancelled,
+        failed or finished meanwhile) sees False and leaves. ``started_at`` is set on entering
+        running and cleared on going back to queued, ``finished_at`` set on any end (unless
+        ``fields`` name them). ``target`` None changes no status: ``fields`` are written only
+        while the job is in ``source`` (a running job's progress). A change that is not in
+        ``TRANSITIONS`` raises ``IllegalTransition`` before anything is written. ``job``: a Job
+        (updated in memory when the call wins) or its id.
+        """
+        sources = cls._sources(source, target, cls.TRANSITIONS)
+        if target is not None:
+            now = timezone.now()
+            if target == cls.Status.RUNNING:
+                fields.setdefault("started_at", now)
+            elif target == cls.Status.QUEUED:
+                fields.setdefault("started_at", None)
+            if target in cls.FINISHED:
+                fields.setdefault("finished_at", now)
+            fields["status"] = target
+        return cls._compare_and_set(job, {"status__in": sources}, fields)
+
+    @classmethod
+    def metrics_transition(
+        cls,
+        job: Job | Any,
+        *,
+        source: str | tuple[str, ...],
+        target: str | None = None,
+        **fields: Any,
+    ) -> bool:
+        """``transition`` for the metrics' status (``METRICS_TRANSITIONS``), of a job whose
+        data is ready (succeeded): their life never touches the job's status."""
+        sources = cls._sources(source, target, cls.METRICS_TRANSITIONS)
+        if target is not None:
+            fields["metrics_status"] = target
+        guard = {"status": cls.Status.SUCCEEDED, "metrics_status__in": sources}
+        return cls._compare_and_set(job, guard, fields)
+
+    @staticmethod
+    def _sources(
+        source: str | tuple[str, ...], target: str | None, table: dict[str, tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        sources = (source,) if isinstance(source, str) else tuple(source)
+        for state in sources:
+            if state not in table:
+                raise IllegalTransition(f"unknown state {state!r}")
+            if target is not None and target not in table[state]:
+                raise IllegalTransition(f"a job cannot go from {state} to {target}")
+        if target is not None and target not in table:
+            raise IllegalTransition(f"unknown state {target!r}")
+        return sources
+
+    @classmethod
+    def _compare_and_set(cls, job: Any, guard: dict[str, Any], fields: dict[str, Any]) -> bool:
+        job_id = job.id if isinstance(job, Job) else job
+        won = bool(cls.objects.filter(id=job_id, **guard).update(**fields))
+        if won and isinstance(job, Job):
+            for name, value in fields.items():
+                if not hasattr(value, "resolve_expression"):  # F(): its value is the row's
+                    setattr(job, name, value)
+        return won
+
+
+class IllegalTransition(ValueError):
+    """A change of a job's status (or its metrics') that ``Job.TRANSITIONS`` does not allow."""
 
 
 class Artifact(models.Model):

@@ -210,13 +210,18 @@ def metrics_recover(*, job: Job, stalled_after: float, now: float | None = None)
             f"killed, out of memory?), and they were already retried {retries} times "
             f"(SYNDATA_METRICS_RETRIES={limit}); the data is intact"
         )
-        done.metrics_failed = Job.objects.filter(
-            id=job.id, metrics_status=Job.MetricsStatus.RUNNING
-        ).update(metrics_status=Job.MetricsStatus.FAILED, metrics_error=message)
+        done.metrics_failed = int(
+            Job.metrics_transition(
+                job.id,
+                source=Job.MetricsStatus.RUNNING,
+                target=Job.MetricsStatus.FAILED,
+                metrics_error=message,
+            )
+        )
         logger.warning("metrics of job %s stalled: failed after %d retries", job.id, retries)
         return done
-    requeued = Job.objects.filter(id=job.id, metrics_status__in=waiting).update(
-        metrics_status=Job.MetricsStatus.PENDING, metrics_progress=0.0
+    requeued = Job.metrics_transition(
+        job.id, source=waiting, target=Job.MetricsStatus.PENDING, metrics_progress=0.0
     )
     if requeued:
         job_heartbeat(job, now)
@@ -250,16 +255,21 @@ def fit_recover(*, job: Job, stalled_after: float, now: float | None = None) -> 
             f"(SYNDATA_FIT_RETRIES={limit}); fit the dataset again, perhaps with fewer rows "
             "(SYNDATA_FIT_MAX_ROWS) or epochs"
         )
-        failed = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-            status=Job.Status.FAILED, error=message, finished_at=timezone.now()
+        failed = Job.transition(
+            job.id, source=Job.Status.RUNNING, target=Job.Status.FAILED, error=message
         )
-        done.fits_failed += failed
+        done.fits_failed += int(failed)
         logger.warning("fit job %s stalled: failed after %d retries", job.id, retries)
         return done
     params = {**job.params, "fit_retries": retries + 1}
     log = [*(job.log or []), {"at": timezone.now().isoformat(), "message": f"retried: {quiet}"}]
-    requeued = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-        status=Job.Status.QUEUED, started_at=None, rows_done=0, params=params, log=log
+    requeued = Job.transition(  # started_at cleared: it starts again
+        job.id,
+        source=Job.Status.RUNNING,
+        target=Job.Status.QUEUED,
+        rows_done=0,
+        params=params,
+        log=log,
     )
     if requeued:
         job_heartbeat(job, now)

@@ -152,8 +152,12 @@ def _plan_on_worker(job: Job) -> Any:
     except ApiError as exc:
         _job_fail(job, exc.message)
         return None
-    Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
-        rows_total=job.rows_total, blocks_total=job.blocks_total, tables=job.tables
+    Job.transition(
+        job.id,
+        source=Job.Status.QUEUED,
+        rows_total=job.rows_total,
+        blocks_total=job.blocks_total,
+        tables=job.tables,
     )
     return producer
 
@@ -364,8 +368,11 @@ def _block_make(job: Job, table: str, index: int, part: Path) -> None:
         _write_preview(out_dir / f"preview-{table}.json", data)
     parts.write_atomically(parts.rows_path(part), str(data.num_rows).encode())
     if parts.write_part(job.format, data, part):
-        Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-            rows_done=F("rows_done") + data.num_rows, blocks_done=F("blocks_done") + 1
+        Job.transition(
+            job.id,
+            source=Job.Status.RUNNING,
+            rows_done=F("rows_done") + data.num_rows,
+            blocks_done=F("blocks_done") + 1,
         )
 
 
@@ -384,10 +391,8 @@ def _job_fail(job: Job, message: str) -> None:
     shutil.rmtree(job.directory / "parts", ignore_errors=True)
     try:
         updated = storage.db_write(
-            lambda: (
-                Job.objects.filter(id=job.id)
-                .exclude(status__in=Job.FINISHED)
-                .update(status=Job.Status.FAILED, error=message, finished_at=timezone.now())
+            lambda: Job.transition(
+                job.id, source=Job.UNFINISHED, target=Job.Status.FAILED, error=message
             ),
             what=f"failing job {job.id}",
         )
@@ -470,29 +475,19 @@ def job_finalize(*, job_id: Any) -> None:
 
 def _start(job: Job) -> bool:
     """queued -> running, unless someone cancelled it first."""
-    now = timezone.now()
-    started = Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now
-    )
-    if started:
-        job.status, job.started_at = Job.Status.RUNNING, now
-    return bool(started)
+    return Job.transition(job, source=Job.Status.QUEUED, target=Job.Status.RUNNING)
 
 
 def _finish(job: Job) -> bool:
     """running -> succeeded with every row counted, unless it was cancelled meanwhile."""
-    now = timezone.now()
-    done = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-        status=Job.Status.SUCCEEDED,
-        finished_at=now,
+    return Job.transition(
+        job,
+        source=Job.Status.RUNNING,
+        target=Job.Status.SUCCEEDED,
         rows_total=job.rows_total,
         rows_done=job.rows_total,
         blocks_done=job.blocks_total,
     )
-    if done:
-        job.status, job.finished_at = Job.Status.SUCCEEDED, now
-        job.rows_done, job.blocks_done = job.rows_total, job.blocks_total
-    return bool(done)
 
 
 class _Cancelled(Exception):
@@ -617,12 +612,8 @@ def job_cancel(*, job: Job) -> Job:
     if job.is_finished:
         raise ApiError(f"job is already {job.status}", code="conflict", status_code=409)
 
-    def cancel() -> int:
-        return (
-            Job.objects.filter(id=job.id)
-            .exclude(status__in=Job.FINISHED)
-            .update(status=Job.Status.CANCELLED, finished_at=timezone.now())
-        )
+    def cancel() -> bool:
+        return Job.transition(job.id, source=Job.UNFINISHED, target=Job.Status.CANCELLED)
 
     try:
         cancel()

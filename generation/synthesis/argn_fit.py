@@ -127,14 +127,12 @@ def _progress_class() -> Any:
                 "eta_s": round(eta, 1) if eta is not None else None,
             }
             self.job.params = params
-            updated = (
-                Job.objects.filter(id=self.job.id)
-                .exclude(status=Job.Status.CANCELLED)
-                .update(
-                    rows_done=self.offset + done,
-                    rows_total=max(self.job.rows_total, overall),
-                    params=params,
-                )
+            updated = Job.transition(  # any but cancelled: cancelling stops the fit
+                self.job.id,
+                source=Job.NOT_CANCELLED,
+                rows_done=self.offset + done,
+                rows_total=max(self.job.rows_total, overall),
+                params=params,
             )
             if not updated:
                 raise FitCancelled

@@ -59,14 +59,12 @@ class FitProgress:
         params = {**self.job.params, "epochs_done": done, "epochs_total": total}
         params["eta_s"] = round(eta, 1) if eta is not None else None
         self.job.params = params
-        updated = (
-            Job.objects.filter(id=self.job.id)
-            .exclude(status=Job.Status.CANCELLED)
-            .update(
-                rows_done=self.offset + done,
-                rows_total=max(self.job.rows_total, total),
-                params=params,
-            )
+        updated = Job.transition(  # any but cancelled: cancelling stops the fit
+            self.job.id,
+            source=Job.NOT_CANCELLED,
+            rows_done=self.offset + done,
+            rows_total=max(self.job.rows_total, total),
+            params=params,
         )
         if not updated:
             raise FitCancelled

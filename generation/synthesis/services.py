@@ -246,10 +246,7 @@ def fit_run(*, job_id: Any) -> None:
     Only a queued fit starts (queued -> running in one update), so a duplicate task (a
     redelivery, or the watchdog's resend of a fit that was only waiting) does nothing.
     """
-    now = timezone.now()
-    if not Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now
-    ):
+    if not Job.transition(job_id, source=Job.Status.QUEUED, target=Job.Status.RUNNING):
         return  # finished, cancelled, deleted, or another copy of this task runs it
     job = Job.objects.get(id=job_id)
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
@@ -288,17 +285,20 @@ def fit_run(*, job_id: Any) -> None:
     except Exception as exc:
         logger.exception("fit job %s failed", job.id)
         shutil.rmtree(model.directory, ignore_errors=True)
-        job.refresh_from_db()
-        if not job.is_finished:
-            job.fail(f"{type(exc).__name__}: {exc}")
+        Job.transition(
+            job,
+            source=Job.UNFINISHED,
+            target=Job.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+        )
         return
     job.refresh_from_db()
     if job.status == Job.Status.CANCELLED:
         shutil.rmtree(model.directory, ignore_errors=True)
         return
     # running -> succeeded only: a fit the watchdog failed or queued again meanwhile stays so.
-    Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), rows_done=job.rows_total
+    Job.transition(
+        job, source=Job.Status.RUNNING, target=Job.Status.SUCCEEDED, rows_done=job.rows_total
     )
 
 
