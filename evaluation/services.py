@@ -84,7 +84,7 @@ def metrics_compute(*, job: Job, progress: Progress | None = None) -> MetricsRep
         report, _ = MetricsReport.objects.update_or_create(job=job, defaults={"document": document})
         record_verdict(job, document)
         return report
-    spec = engine.parse_spec(job.spec)
+    spec = engine.parse_spec_once(job.spec)  # the worker parsed it for the data already
     sample_rows = settings.SYNDATA_METRICS_SAMPLE_ROWS
     tables: dict[str, Any] = {}
     artifacts = list(job.artifacts.exclude(table=""))

@@ -49,7 +49,7 @@ def producer_for(job: Any) -> Producer:
     """The producer of a job, chosen by its kind."""
     if job.kind in ("schema", "template"):
         return SpecProducer(
-            engine.parse_spec(job.spec),
+            engine.parse_spec_once(job.spec),  # once per process: every task of the job asks
             rows=job.params.get("rows"),
             seed=job.seed,
             block_size=block_size_of(job),

@@ -37,7 +37,7 @@ def spec_checked(
     them better), checked in order: the spec, the row limit (``limit``), unique capacity."""
     spec_size_check(spec=spec, path=path)
     try:
-        parsed = engine.parse_spec(spec)
+        parsed = engine.parse_spec_once(spec) if isinstance(spec, dict) else engine.parse_spec(spec)
         counts = estimate or engine.estimate_rows(parsed, rows, seed=seed)
         if limit:
             rows_limit_check(sum(counts.values()))

@@ -9,7 +9,10 @@ with one issue per problem, each naming its JSON path.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -20,7 +23,7 @@ from generation.engine.errors import Issue, SpecError
 from generation.engine.spec import MAX_NESTING, MAX_NODES, MAX_SPEC_BYTES, Spec
 from generation.engine.validation import issues_from_validation
 
-__all__ = ["parse_spec"]
+__all__ = ["parse_spec", "parse_spec_once"]
 
 
 def _check_size(data: Any) -> None:
@@ -98,6 +101,35 @@ def parse_spec(data: dict[str, Any] | str | bytes | Spec) -> Spec:
         compile_spec(spec)
     except SpecError as exc:
         raise SpecError(every_issue(data, exc.issues)) from None
+    return spec
+
+
+#: Specs parsed by ``parse_spec_once`` in this process, by the digest of their document.
+_PARSED: OrderedDict[str, Spec] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+MAX_PARSED = 32
+
+
+def parse_spec_once(data: dict[str, Any]) -> Spec:
+    """``parse_spec`` of a document, once per process: the same document (its JSON, key
+    order included, which decides the columns' order) gives the same :class:`Spec` object,
+    so ``compile_spec``'s cache (per spec object) answers too. A job's spec never changes,
+    and its tasks (plan, blocks, join, metrics) each ask for it: a worker process parses and
+    compiles it once. The object is shared: read it, never change it. A bounded LRU
+    (``MAX_PARSED`` specs); a spec with errors raises each time and is not kept."""
+    key = hashlib.sha256(
+        json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+    with _PARSED_LOCK:
+        hit = _PARSED.get(key)
+        if hit is not None:
+            _PARSED.move_to_end(key)
+            return hit
+    spec = parse_spec(data)
+    with _PARSED_LOCK:
+        _PARSED[key] = spec
+        while len(_PARSED) > MAX_PARSED:
+            _PARSED.popitem(last=False)
     return spec
 
 

@@ -207,7 +207,7 @@ def sequence_plans(
 ) -> dict[str, engine.TablePlan]:
     """The child table's plan only (the entities are made inside its blocks), named as the
     real table."""
-    spec = engine.parse_spec(spec_doc)
+    spec = engine.parse_spec_once(spec_doc)
     plans = engine.plan_tables(spec, rows=sequences, block_size=block_size)
     return {meta["table"]: plans[meta["sequence"]["child"]]}
 
