@@ -35,7 +35,15 @@ from generation.synthesis.identifiers import (
     value_hashes,
 )
 
-__all__ = ["FittedModel", "int_keys", "load_fitted", "row_hashes", "sample_block"]
+__all__ = [
+    "FittedModel",
+    "ModelFacts",
+    "int_keys",
+    "load_fitted",
+    "model_facts",
+    "row_hashes",
+    "sample_block",
+]
 
 SampleFn = Callable[[int, int, list[tuple[str, Any, int]]], pd.DataFrame]
 
@@ -208,6 +216,25 @@ def int_keys(fitted: FittedModel, name: str, numbers: np.ndarray) -> pd.Series:
 
 _CACHE: dict[str, tuple[float, FittedModel]] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What a fitted model says of itself, without loading it: its ``meta`` (synthesizer,
+    tables, row counts, relations, columns) and, for a ``spec`` model, its spec (``payload``,
+    the document the engine runs; None for the others). A web request checks and plans a
+    model job from these alone; the model itself (``model.pkl``, the row guards in
+    ``guard.npz``) is loaded by the worker that samples its blocks (``load_fitted``)."""
+
+    meta: dict[str, Any]
+    payload: dict[str, Any] | None
+
+
+def model_facts(directory: Path) -> ModelFacts:
+    """The ``ModelFacts`` of the model in ``directory``: two small JSON files read."""
+    meta = json.loads((directory / "meta.json").read_text())
+    spec = directory / "spec.json"
+    return ModelFacts(meta, json.loads(spec.read_text()) if spec.exists() else None)
 
 
 def load_fitted(directory: Path) -> FittedModel:

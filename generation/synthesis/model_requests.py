@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generation.models import Job
-from generation.synthesis.fitted import load_fitted
+from generation.synthesis.fitted import model_facts
 from generation.synthesis.models import SynthModel
 from syndata_site.errors import ApiError
 
@@ -31,7 +31,7 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
             code="not_ready",
             status_code=409,
         )
-    fitted = load_fitted(model.directory)
+    fitted = model_facts(model.directory)  # not the model: the worker loads it
     from generation.synthesis.relational import structure
 
     if fitted.meta.get("sequence"):  # a spec model of sequences

@@ -1,4 +1,8 @@
-"""Blocks of a model job: a fitted model (loaded from disk, cached per process) + guarantees."""
+"""Blocks of a model job: a fitted model (loaded from disk, cached per process) + guarantees.
+
+Its plan comes from what the model says of itself (``model_facts``: meta and spec), so a web
+request plans a model job without loading the model; the model is loaded for the first block.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from generation import engine
-from generation.synthesis.fitted import load_fitted, sample_block
+from generation.synthesis.fitted import FittedModel, load_fitted, model_facts, sample_block
 from generation.synthesis.models import SynthModel
 from generation.synthesis.sampler import make_sampler
 
@@ -20,35 +24,47 @@ class ModelProducer:
 
     def __init__(self, job: Any, *, block_size: int) -> None:
         model = SynthModel.objects.get(id=job.params["model_id"])
-        self.fitted = load_fitted(model.directory)
-        self.sampler = make_sampler(self.fitted, categorical=True)
+        self.directory = model.directory
+        meta = model_facts(model.directory).meta
         self.seed = int(job.seed)
         self.conditions = job.params.get("conditions") or []
         self.stats_dir = job.directory / "stats"
         from generation.synthesis.relational import structure
 
-        self.chosen = self.fitted.meta["chosen"]
+        self.chosen = meta["chosen"]
         # par and argn on sequences, hma and argn on related tables: blocks of one layout.
-        self.layout = structure(self.fitted.meta)
+        self.layout = structure(meta)
         rows = job.params.get("rows")
         self.sequence_spec = None
-        if self.fitted.meta.get("sequence"):  # spec sequences: the engine makes the blocks
+        self._fitted: FittedModel | None = None
+        if meta.get("sequence"):  # spec sequences: the engine makes the blocks
             from generation.synthesis.sequence_fit import sequence_plans
 
-            self.sequence_spec = engine.parse_spec(job.spec)
-            self._plans = sequence_plans(job.spec, self.fitted.meta, rows, block_size)
+            self.sequence_spec = engine.parse_spec_once(job.spec)
+            self._plans = sequence_plans(job.spec, meta, rows, block_size)
         elif self.layout == "sequences":
-            self._plans = _sequence_plans(self.fitted.meta, rows, block_size)
+            self._plans = _sequence_plans(meta, rows, block_size)
         elif self.layout == "tables":
-            self.tables = {
-                t: load_fitted(model.directory / "tables" / t) for t in self.fitted.meta["order"]
-            }
-            self._plans = _multi_plans(self.fitted.meta, rows, block_size)
+            self._plans = _multi_plans(meta, rows, block_size)
             self._blocks: dict[int, dict[str, pd.DataFrame]] = {}
         else:
             self._plans = engine.plan_tables(
-                engine.parse_spec(job.spec), rows=rows, block_size=block_size
+                engine.parse_spec_once(job.spec), rows=rows, block_size=block_size
             )
+
+    @property
+    def fitted(self) -> FittedModel:
+        """The model (with its sampler and, for related tables, each table's model), loaded
+        for the first block: planning never needs it."""
+        if self._fitted is None:
+            self._fitted = load_fitted(self.directory)
+            self.sampler = make_sampler(self._fitted, categorical=True)
+            if self.layout == "tables":
+                self.tables = {
+                    t: load_fitted(self.directory / "tables" / t)
+                    for t in self._fitted.meta["order"]
+                }
+        return self._fitted
 
     def plans(self) -> dict[str, engine.TablePlan]:
         return self._plans
@@ -61,11 +77,12 @@ class ModelProducer:
         )
 
     def make_block(self, table: str, index: int) -> pa.Table:
+        fitted = self.fitted  # loaded now, with self.sampler and self.tables
         if self.sequence_spec is not None:
             from generation.synthesis.sequence_fit import sequence_block
 
             frame, dropped = sequence_block(
-                self.fitted, self.sequence_spec, self._plans[table].block(index), self.seed
+                fitted, self.sequence_spec, self._plans[table].block(index), self.seed
             )
             self._stats(table, index, len(frame), dropped)
             return _to_arrow(frame)
@@ -76,7 +93,7 @@ class ModelProducer:
         block = self._plans[table].block(index)
         seed = int(engine.block_rng(self.seed, table, index, salt="model").integers(0, 2**62))
         frame, dropped = sample_block(
-            self.fitted,
+            fitted,
             self.sampler,
             n=block.rows,
             seed=seed,
