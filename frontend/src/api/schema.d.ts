@@ -2345,6 +2345,8 @@ export interface operations {
     jobs_list: {
         parameters: {
             query?: {
+                /** @description A dataset's id: only its fit and sample jobs. */
+                dataset?: string;
                 /** @description Items per page, 1 to 1000 (default 200). */
                 limit?: number;
                 /** @description Items to skip (default 0), newest first. */
@@ -2821,6 +2823,8 @@ export interface operations {
     models_list: {
         parameters: {
             query?: {
+                /** @description A dataset's id: only its models. */
+                dataset?: string;
                 /** @description Items per page, 1 to 1000 (default 200). */
                 limit?: number;
                 /** @description Items to skip (default 0), newest first. */
