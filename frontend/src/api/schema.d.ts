@@ -727,7 +727,7 @@ export interface components {
              *     * `heavy` - heavy
              */
             lane: components["schemas"]["LaneEnum"];
-            /** @description Queued jobs of that lane submitted before this one (every user's). */
+            /** @description Queued jobs of that lane that start before this one (every user's): users take turns, the one with the fewest jobs running there first. */
             ahead: number;
             /** @description Jobs of that lane running now. */
             running: number;
