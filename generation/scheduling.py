@@ -9,8 +9,8 @@ never holds the worker a short job, a join or recovery needs (docs/deploy.md, "S
 Inside a lane, users take turns (fair shares), not strict submission order. A job's first
 task (``run_job``/``run_fit``) is a turn of its lane rather than an order to run that job:
 the worker takes it with ``take_turn``, which claims the queued job that ``fair_order`` puts
-first (the user with the fewest jobs running in the lane, ties to the oldest waiting job; a
-user's own jobs in the order sent) and runs that one. Every job sends one turn, so there are
+first (the user with the fewest jobs running in the lane; on a tie the one served longest
+ago, then the oldest waiting job; a user's own jobs in the order sent) and runs that one. Every job sends one turn, so there are
 always at least as many turns as unclaimed queued jobs and each is run. The claim is one
 conditional UPDATE (``started_at`` set on a queued job that has none), so two workers taking
 turns at once never take the same job; a claimed job counts as running for the next pick.
@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from generation.models import Job
@@ -81,29 +81,38 @@ def lane_workers(lane: str) -> int:
 
 
 def fair_order(
-    queued: Iterable[tuple[Hashable, Hashable, datetime]], running: dict[Hashable, int]
+    queued: Iterable[tuple[Hashable, Hashable, datetime]],
+    running: dict[Hashable, int],
+    last_start: dict[Hashable, datetime] | None = None,
 ) -> list[Hashable]:
     """The order in which queued jobs ``(id, owner, created_at)`` of one lane start.
 
     Each next job is the oldest of the owner with the fewest jobs running (``running``, plus
-    those this order has started before it); between owners with as many, the one whose
-    oldest waiting job is the oldest. So two users alternate, and a user with nothing
-    running goes before one whose jobs hold the workers, whatever was sent first.
+    those this order has started before it); between owners with as many, the one served
+    longest ago (``last_start``: when a job of theirs last started in the lane; never comes
+    first), then the one whose oldest waiting job is the oldest. So two users alternate even
+    on one worker, and a user with nothing running goes before one whose jobs hold the
+    workers, whatever was sent first.
     """
-    by_owner: dict[Hashable, list[tuple[datetime, Hashable]]] = defaultdict(list)
+    last_start = last_start or {}
+    by_owner: dict[Hashable, list[tuple[datetime, str, Hashable]]] = defaultdict(list)
     for job_id, owner, created in queued:
-        by_owner[owner].append((created, job_id))
+        by_owner[owner].append((created, str(job_id), job_id))
     heads = []
     for owner, jobs in by_owner.items():
-        jobs.sort(key=lambda j: (j[0], str(j[1])), reverse=True)  # pop() gives the oldest
-        heads.append((running.get(owner, 0), jobs[-1][0], str(owner), owner))
+        jobs.sort(reverse=True)  # pop() gives the oldest
+        served = last_start.get(owner)
+        since = (0, served.timestamp()) if served is not None else (0, float("-inf"))
+        heads.append((running.get(owner, 0), since, jobs[-1][0], str(owner), owner))
     heapq.heapify(heads)
     order: list[Hashable] = []
+    turn = 0
     while heads:
-        busy, _, _, owner = heapq.heappop(heads)
-        order.append(by_owner[owner].pop()[1])
-        if by_owner[owner]:
-            heapq.heappush(heads, (busy + 1, by_owner[owner][-1][0], str(owner), owner))
+        busy, _, _, name, owner = heapq.heappop(heads)
+        order.append(by_owner[owner].pop()[2])
+        turn += 1
+        if by_owner[owner]:  # served now: after everyone served before, at as many running
+            heapq.heappush(heads, (busy + 1, (1, float(turn)), by_owner[owner][-1][0], name, owner))
     return order
 
 
@@ -114,11 +123,22 @@ def _claimed() -> Q:
 def lane_order(lane: str) -> list[Any]:
     """The ids of the lane's unclaimed queued jobs in the order they will start."""
     same_lane = Job.objects.filter(_lane_filter(lane))
-    queued = same_lane.filter(status=Job.Status.QUEUED, started_at__isnull=True).values_list(
-        "id", "owner_id", "created_at"
+    queued = list(
+        same_lane.filter(status=Job.Status.QUEUED, started_at__isnull=True).values_list(
+            "id", "owner_id", "created_at"
+        )
     )
+    if not queued:
+        return []
+    owners = {owner for _, owner, _ in queued}
     running = Counter(same_lane.filter(_claimed()).values_list("owner_id", flat=True))
-    return fair_order(queued, dict(running))
+    last_start = dict(
+        same_lane.filter(owner_id__in=owners, started_at__isnull=False)
+        .values("owner_id")
+        .annotate(last=Max("started_at"))
+        .values_list("owner_id", "last")
+    )
+    return fair_order(queued, dict(running), last_start)
 
 
 def take_turn(job: Job | None, *, lane: str | None = None) -> Job | None:

@@ -117,14 +117,17 @@ def test_fair_order_alternates_users_and_puts_the_one_with_fewer_running_first()
     # Alice's jobs hold two workers: Bob's both go first, though sent after all of hers.
     assert scheduling.fair_order(queued, {"alice": 2}) == ["b1", "b2", "a1", "a2", "a3"]
     assert scheduling.fair_order(queued, {"alice": 1}) == ["b1", "a1", "b2", "a2", "a3"]
-    # A third user with one running waits behind Bob (none running) but not behind Alice's 2.
+    # A third user with one running goes after Bob's first (none running), then before his
+    # second (one each: Carol not yet served here) and before Alice's (two running).
     carol = [("c1", "carol", t[5])]
-    assert scheduling.fair_order(queued + carol, {"alice": 2, "carol": 1})[:4] == [
-        "b1",
-        "b2",
-        "c1",
-        "a1",
-    ]
+    order = scheduling.fair_order(queued + carol, {"alice": 2, "carol": 1})
+    assert order[:4] == ["b1", "c1", "b2", "a1"]
+    # One worker, nothing running between turns: who was served last decides, so they
+    # alternate (Alice's a0 started last at 00:10, Bob never).
+    served = {"alice": dt(2026, 1, 1, 0, 10, tzinfo=UTC)}
+    assert scheduling.fair_order(queued, {}, served) == ["b1", "a1", "b2", "a2", "a3"]
+    served["bob"] = dt(2026, 1, 1, 0, 11, tzinfo=UTC)
+    assert scheduling.fair_order(queued, {}, served) == ["a1", "b1", "a2", "b2", "a3"]
     # A user's own jobs keep the order they were sent in, however they are listed.
     assert scheduling.fair_order(list(reversed(queued)), {}) == ["a1", "b1", "a2", "b2", "a3"]
     assert scheduling.fair_order([], {"alice": 3}) == []
@@ -140,6 +143,22 @@ def test_two_workers_taking_turns_alternate_between_users(
     assert [str(j.id) for j in taken if j] == [alices[0], bobs, alices[1], alices[2]]
     assert scheduling.take_turn(None, lane=scheduling.DEFAULT) is None  # all claimed
     assert all(j.status == "queued" and j.started_at for j in Job.objects.all())
+
+
+def test_on_one_worker_turns_alternate_between_users(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    alices = [_submit(alice_client, people_spec, rows=10) for _ in range(3)]
+    bobs = _submit(bob_client, people_spec, rows=10)
+    # One worker: each turn's job has finished before the next turn is taken.
+    for _ in range(4):
+        func, _ = task_queue.run_next(0)
+        assert func == "generation.tasks.run_job"
+        while task_queue.tasks and task_queue.tasks[0][0].endswith("compute_metrics"):
+            task_queue.run_next(0)
+    started = Job.objects.order_by("started_at").values_list("id", flat=True)
+    assert [str(i) for i in started] == [alices[0], bobs, alices[1], alices[2]]
+    assert set(Job.objects.values_list("status", flat=True)) == {"succeeded"}
 
 
 def test_a_turn_runs_the_fairest_job_and_every_job_runs_once(
@@ -164,20 +183,33 @@ def test_two_workers_at_once_never_take_the_same_job(
 ) -> None:
     from django.db import connection
 
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":"):
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] == ":memory:":
         pytest.skip("threads need a database they can share")
     ids = {_submit(alice_client, people_spec, rows=10) for _ in range(4)}
     ids |= {_submit(bob_client, people_spec, rows=10) for _ in range(4)}
     start = threading.Barrier(2)
     got: list[str] = []
 
+    errors: list[BaseException] = []
+
     def worker() -> None:
-        from django.db import connections
+        from django.db import OperationalError, connections
 
         try:
             start.wait()
-            while (job := scheduling.take_turn(None, lane=scheduling.DEFAULT)) is not None:
+            while True:
+                try:
+                    job = scheduling.take_turn(None, lane=scheduling.DEFAULT)
+                except OperationalError as exc:  # SQLite's shared-cache test database
+                    if "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01)
+                    continue
+                if job is None:
+                    return
                 got.append(str(job.id))
+        except BaseException as exc:
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -186,6 +218,7 @@ def test_two_workers_at_once_never_take_the_same_job(
         t.start()
     for t in threads:
         t.join(60)
+    assert not errors, errors
     assert sorted(got) == sorted(ids)  # each job taken by exactly one of the two
 
 
