@@ -153,6 +153,9 @@ def jobs_recover_stalled(
         if now - _last_activity(job) < stalled_after or _lane_has_waiting_tasks(job, lanes_busy):
             continue
         job_heartbeat(job, now)
+        # A claim (scheduling.take_turn) whose worker was lost before the job started: the
+        # job is free to be taken again by the turn sent here.
+        Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(started_at=None)
         if job.kind == Job.Kind.FIT:
             async_task(
                 "generation.tasks.run_fit",

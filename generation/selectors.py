@@ -18,11 +18,27 @@ def _uuid(value: Any) -> uuid.UUID:
         raise Http404 from None
 
 
-def job_list_for(*, user: Any, status: str | None = None) -> QuerySet[Job]:
+def job_list_for(
+    *, user: Any, status: str | None = None, dataset: str | None = None
+) -> QuerySet[Job]:
+    """The user's jobs, newest first; ``dataset``: only the fits and samples of that dataset
+    (their params carry its id)."""
     qs = Job.objects.filter(owner=user).order_by("-created_at")
     if status:
         qs = qs.filter(status__in=status.split(","))
+    if dataset is not None:
+        qs = qs.filter(params__dataset_id=str(dataset_id_param(dataset)))
     return qs
+
+
+def dataset_id_param(value: str) -> uuid.UUID:
+    """The ``dataset`` query parameter as a dataset id: 400 naming it when it is not one."""
+    from syndata_site.errors import ApiError
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ApiError(f"dataset: {value!r} is not a dataset id (a UUID)") from None
 
 
 def job_get_for(*, user: Any, job_id: Any) -> Job:

@@ -1,13 +1,31 @@
-"""django-q2 tasks: load by id, call a service; nothing else."""
+"""django-q2 tasks: load by id, call a service; nothing else (a job's first task runs the
+job its lane's turn claims: generation.scheduling.take_turn)."""
 
 from __future__ import annotations
 
-from generation import services, storage
+from generation import scheduling, services, storage
 
 
 def run_job(job_id: str) -> None:
+    """A job's first task: a turn of its lane (the fairest queued job runs, see scheduling)."""
     storage.pause_if_unwritable()  # the database could not be written a moment ago
-    services.job_run(job_id=job_id)
+    _take_turn(job_id)
+
+
+def _take_turn(job_id: str) -> None:
+    """Run the job this turn of the lane claims: a fit or any other job."""
+    from generation.models import Job
+
+    job = Job.objects.filter(id=job_id).first()
+    turn = scheduling.take_turn(job) if job is not None else None
+    if turn is None:
+        return  # nothing of the lane waits: the other turns took every job
+    if turn.kind == Job.Kind.FIT:
+        from generation.synthesis.services import fit_run
+
+        fit_run(job_id=turn.id)
+    else:
+        services.job_run(job_id=turn.id)
 
 
 def run_block(job_id: str, table: str, index: int) -> None:
@@ -33,7 +51,6 @@ def purge_expired() -> int:
 
 
 def run_fit(job_id: str) -> None:
-    """Fit a synthesizer on a dataset (a fit job)."""
-    from generation.synthesis.services import fit_run
-
-    fit_run(job_id=job_id)
+    """A fit job's first task: a turn of the heavy lane, as ``run_job``."""
+    storage.pause_if_unwritable()
+    _take_turn(job_id)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from generation.api import paging
 from generation.api.serializers import ErrorSerializer, JobSerializer
+from generation.selectors import dataset_id_param
 from generation.specs import upload_size_check
 from generation.synthesis.models import Dataset, SynthModel
 from syndata_site.errors import ApiError
@@ -283,11 +284,16 @@ class DatasetFitView(APIView):
 class ModelListView(APIView):
     @extend_schema(
         operation_id="models_list",
-        parameters=paging.PARAMETERS,
+        parameters=[
+            OpenApiParameter("dataset", str, description="A dataset's id: only its models."),
+            *paging.PARAMETERS,
+        ],
         responses={200: SynthModelSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         models = SynthModel.objects.filter(owner=request.user).select_related("fit_job")
+        if (dataset := request.query_params.get("dataset")) is not None:
+            models = models.filter(dataset_id=dataset_id_param(dataset))
         return paging.paged(request, models, SynthModelSerializer)
 
 

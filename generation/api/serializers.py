@@ -157,7 +157,8 @@ class JobWaitingSerializer(serializers.Serializer):
         help_text="The workers it waits for: heavy (fits, PAR/HMA samples) or default.",
     )
     ahead = serializers.IntegerField(
-        help_text="Queued jobs of that lane submitted before this one (every user's)."
+        help_text="Queued jobs of that lane that start before this one (every user's): "
+        "users take turns, the one with the fewest jobs running there first."
     )
     running = serializers.IntegerField(help_text="Jobs of that lane running now.")
     workers = serializers.IntegerField(help_text="Worker processes of that lane.")

@@ -109,12 +109,19 @@ class JobListView(APIView):
         operation_id="jobs_list",
         parameters=[
             OpenApiParameter("status", str, description="Comma-separated statuses to keep."),
+            OpenApiParameter(
+                "dataset", str, description="A dataset's id: only its fit and sample jobs."
+            ),
             *paging.PARAMETERS,
         ],
         responses={200: JobSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        jobs = selectors.job_list_for(user=request.user, status=request.query_params.get("status"))
+        jobs = selectors.job_list_for(
+            user=request.user,
+            status=request.query_params.get("status"),
+            dataset=request.query_params.get("dataset"),
+        )
         jobs = jobs.defer("spec").prefetch_related("artifacts")
         return paging.paged(request, jobs, JobSerializer)
 

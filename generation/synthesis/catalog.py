@@ -20,7 +20,8 @@ SYNTHESIZERS: dict[str, dict[str, Any]] = {
         "license": "Syn-Data's own (no SDV)",
         "bsl": False,
         "epochs": False,
-        "takes": ["single_table"],
+        # sequences: learned into the series language (sequence_fit.py)
+        "takes": ["single_table", "sequences"],
     },
     "gaussian_copula": {
         "title": "SDV GaussianCopula",

@@ -14,8 +14,6 @@ __all__ = ["model_job_request"]
 
 def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     """The JobRequest of ``POST /api/generate {"model_id": ...}`` (conditions checked here)."""
-    from generation.services import JobRequest
-
     model = (
         SynthModel.objects.filter(id=data["model_id"], owner=user)
         .select_related("dataset", "fit_job")
@@ -35,34 +33,56 @@ def model_job_request(*, user: Any, data: dict[str, Any]) -> Any:
     from generation.synthesis.relational import structure
 
     if fitted.meta.get("sequence"):  # a spec model of sequences
-        from generation.services import JobRequest
         from generation.synthesis.sequence_fit import sequence_job_request
 
-        return JobRequest(**sequence_job_request(model, fitted, data))
+        spec, conditions, extra = sequence_job_request(fitted, data)
+        return _job_request(
+            model, data, spec=spec, synthesizer="spec", conditions=conditions, extra=extra
+        )
     if structure(fitted.meta) != "rows":
         return _structured_job_request(model, fitted.meta, data)
     conditions = _check_conditions(fitted.meta, data.get("conditions") or [])
     table = fitted.meta["table"]
-    rows = data.get("rows")
     if fitted.meta["chosen"] == "spec":
         spec = dict(fitted.payload)
     else:  # the row plan only: the model, not the engine, makes the rows
         spec = {
             "tables": {table: {"rows": fitted.meta["rows_real"], "fields": {"row": {"type": "id"}}}}
         }
+    return _job_request(
+        model, data, spec=spec, synthesizer=fitted.meta["chosen"], conditions=conditions
+    )
+
+
+def _job_request(
+    model: SynthModel,
+    data: dict[str, Any],
+    *,
+    spec: dict[str, Any],
+    synthesizer: str,
+    conditions: list[dict[str, Any]],
+    extra: dict[str, Any] | None = None,
+    estimate: dict[str, int] | None = None,
+) -> Any:
+    """The JobRequest of a model job, whatever the model: its params name the model, its
+    dataset (id and name: the job is named and found by it) and the synthesizer."""
+    from generation.services import JobRequest
+
     return JobRequest(
         kind=Job.Kind.MODEL,
         spec=spec,
-        rows=rows,
+        rows=data.get("rows"),
         format=data["format"],
         seed=data.get("seed"),
         params={
             "model_id": str(model.id),
             "dataset_id": str(model.dataset_id),
             "dataset_name": model.dataset.name,
-            "synthesizer": fitted.meta["chosen"],
+            "synthesizer": synthesizer,
             "conditions": conditions,
+            **(extra or {}),
         },
+        estimate=estimate,
     )
 
 
@@ -70,7 +90,6 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     """PAR: ``rows`` counts sequences (default: as many as the real table had); the rows
     produced are what the job's rows_total reports at the end. HMA: ``rows`` counts rows of
     the root (parent) table (default: as many as the real one); children follow."""
-    from generation.services import JobRequest
     from generation.synthesis.relational import structure
 
     chosen = meta["chosen"]
@@ -96,20 +115,13 @@ def _structured_job_request(model: SynthModel, meta: dict[str, Any], data: dict[
     else:
         root = meta["order"][0]
         estimate = {t: round(asked * n / max(1, real[root])) for t, n in real.items()}
-    return JobRequest(
-        kind=Job.Kind.MODEL,
+    return _job_request(
+        model,
+        data,
         spec=spec,
-        rows=rows,
-        format=data["format"],
-        seed=data.get("seed"),
-        params={
-            "model_id": str(model.id),
-            "dataset_id": str(model.dataset_id),
-            "dataset_name": model.dataset.name,
-            "synthesizer": chosen,
-            "conditions": [],
-            **({"sequences": rows or meta["sequences_real"]} if sequences else {}),
-        },
+        synthesizer=chosen,
+        conditions=[],
+        extra={"sequences": rows or meta["sequences_real"]} if sequences else None,
         estimate=estimate,
     )
 

@@ -174,11 +174,13 @@ def apply_conditions(
     return spec, [{"column": column, "value": label, "fraction": float(fraction)}]
 
 
-def sequence_job_request(model: Any, fitted: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The JobRequest fields of ``POST /api/generate`` for a sequence ``spec`` model: ``rows``
-    counts sequences (default: as many as the real table had), conditions pick entities like
-    a static value."""
-    from generation.models import Job
+def sequence_job_request(
+    fitted: Any, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """What a sequence ``spec`` model's job asks beyond any model job's request
+    (model_requests builds the request): ``(spec, conditions, params)``. ``rows`` counts
+    sequences (default: as many as the real table had), conditions pick entities like a
+    static value."""
     from syndata_site.errors import ApiError
 
     meta = fitted.meta
@@ -186,20 +188,7 @@ def sequence_job_request(model: Any, fitted: Any, data: dict[str, Any]) -> dict[
     if rows is not None and rows < 1:
         raise ApiError("rows: a sequence model makes at least 1 sequence")
     spec, conditions = apply_conditions(fitted.payload, meta, data.get("conditions") or [])
-    return dict(
-        kind=Job.Kind.MODEL,
-        spec=spec,
-        rows=rows,
-        format=data["format"],
-        seed=data.get("seed"),
-        params={
-            "model_id": str(model.id),
-            "dataset_id": str(model.dataset_id),
-            "synthesizer": "spec",
-            "conditions": conditions,
-            "sequences": rows or meta["sequences_real"],
-        },
-    )
+    return spec, conditions, {"sequences": rows or meta["sequences_real"]}
 
 
 def sequence_plans(

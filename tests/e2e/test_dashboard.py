@@ -94,6 +94,12 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
         size = next(k for k in template["knobs"] if k["name"] in template["tables"])
         page.fill(f"#knob-{size['name']}", str(ROWS))
         page.keyboard.press("Tab")
+        # A date knob is typed, not only picked: the job runs with the typed date.
+        date_knob = next(k["name"] for k in template["knobs"] if k["type"] == "date")
+        page.fill(f"#knob-{date_knob}", "2023-03-15")
+        page.keyboard.press("Tab")
+        expect(page.locator(f"#knob-{date_knob}")).to_have_value("2023-03-15")
+        expect(page.locator(f"[data-testid=knob-{date_knob}]")).not_to_contain_text("must")
         page.click("[data-testid=next-output]")
         expect(page.locator("[data-testid=rows-hidden]")).to_be_visible()
         page.click("[data-testid=seed-random]")
@@ -110,6 +116,7 @@ def test_template_job_from_wizard_to_metrics(dashboard_stack: LiveStack, browser
         with stack.client("alice") as c:
             job = c.get(f"/api/jobs/{job_id}").json()
         assert job["template"] == template["name"]
+        assert job["params"]["template_params"][date_knob] == "2023-03-15"
         roots = [t for t, info in job["tables"].items() if info.get("rows") == ROWS]
         assert roots, job["tables"]
         root = roots[0]

@@ -135,3 +135,166 @@ def test_at_390_px_a_menu_and_no_horizontal_overflow(
         console.assert_clean()
     finally:
         context.close()
+
+
+def _pick(page: Page, select: str, option: str) -> None:
+    """Choose an option of a filterable select by typing it, as a person with a keyboard."""
+    page.click(f"[data-testid={select}]")
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    expect(page.locator(f"[data-testid={select}]")).to_contain_text(option)
+
+
+def test_sequences_set_key_and_order_fit_spec_sample_preview_and_temporal_metrics(
+    dashboard_stack: LiveStack, browser: Browser
+) -> None:
+    # 3 stations x their first 10 days of hours: a spec fit of sequences takes seconds.
+    sensor = pd.read_csv(SAMPLE_DATA / "sensor_nyc_weather.csv").groupby("origin").head(240)
+    context, page, console = new_page(browser, dashboard_stack)
+    try:
+        login(page)
+        page.click("[data-testid=nav-new]")
+        page.click("[data-testid=source-data]")
+        page.set_input_files(
+            "[data-testid=dataset-file]",
+            files=[
+                {
+                    "name": "weather.csv",
+                    "mimeType": "text/csv",
+                    "buffer": sensor.to_csv(index=False).encode(),
+                }
+            ],
+        )
+        expect(page.locator("[data-testid=metadata-review]")).to_contain_text("720 rows")
+        kind = page.locator("[data-testid=data-kind]")
+        # Rows made independent first (the detected key cleared), then the key and order set
+        # again by hand: what is offered follows what the dataset is.
+        page.locator("[data-testid=sequence-key]").hover()
+        page.locator("[data-testid=sequence-key] .n-base-clear").click()
+        expect(kind).to_contain_text("one table of independent rows")
+        expect(
+            page.locator("[data-testid=sequence-index] .n-base-selection--disabled")
+        ).to_have_count(1)
+        _pick(page, "sequence-key", "origin")
+        _pick(page, "sequence-index", "time_hour")
+        expect(kind).to_contain_text("sequences")
+        page.click("[data-testid=synth-spec]")
+        page.click("[data-testid=fit]")  # saves the key and order first
+        expect(page.locator("[data-testid=model-ready]")).to_be_visible(timeout=180_000)
+        dataset_id = page.locator("[data-testid=dataset-page-link]").get_attribute("href")
+        assert dataset_id and dataset_id.startswith("/datasets/")
+        with dashboard_stack.client("alice") as c:
+            meta = c.get(f"/api{dataset_id}").json()["metadata"]
+        assert (meta["sequence_key"], meta["sequence_index"]) == ("origin", "time_hour")
+
+        page.click("[data-testid=next-output]")
+        page.fill("#rows", "4")  # sequences, for a model of sequences
+        page.keyboard.press("Tab")
+        page.click("[data-testid=next-review]")
+        page.click("[data-testid=launch]")
+        page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
+        job_id = page.url.rsplit("/", 1)[1]
+        expect(page.locator("[data-testid=job-status]")).to_contain_text(
+            "succeeded", timeout=180_000
+        )
+        expect(page.locator("h1")).to_contain_text("weather · spec sample")  # named after it
+        preview = page.locator("[data-testid=preview]")
+        expect(preview).to_contain_text("time_hour")
+        expect(preview).to_contain_text("temp")
+        with dashboard_stack.client("alice") as c:
+            job = c.get(f"/api/jobs/{job_id}").json()
+            rows = pd.read_csv(io.BytesIO(c.get(f"/api/download/{job_id}").content))
+        assert job["params"]["sequences"] == 4 and rows["origin"].nunique() == 4
+        assert not set(rows["origin"]) & {"EWR", "JFK", "LGA"}
+
+        page.click("[data-testid=job-view-metrics]")
+        temporal = page.locator("[data-testid=summary-temporal]")
+        expect(temporal).to_contain_text("Temporal fidelity", timeout=120_000)
+        metrics = dashboard_stack.wait_metrics(job_id)
+        score = float(metrics["summary"]["temporal"])
+        shown = str(int(score)) if score.is_integer() else f"{score:.3f}"
+        expect(temporal).to_contain_text(shown)
+        console.assert_clean()
+    finally:
+        context.close()
+
+
+def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
+    dashboard_stack: LiveStack, browser: Browser
+) -> None:
+    stack = dashboard_stack
+    credit = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(300)
+    with stack.client("alice") as c:
+        resp = c.post(
+            "/api/datasets",
+            files={"file": ("credit300.csv", credit.to_csv(index=False).encode(), "text/csv")},
+        )
+        assert resp.status_code == 201, resp.text
+        dataset = resp.json()
+        fit = c.post(f"/api/datasets/{dataset['id']}/fit", json={"synthesizer": "spec", "seed": 1})
+        assert fit.status_code == 202, fit.text
+        fit_job = stack.wait_job(fit.json()["id"])
+        assert fit_job["status"] == "succeeded", fit_job["error"]
+        model_id = fit_job["params"]["model_id"]
+        samples = []
+        for rows, seed in ((200, 1), (100, 2)):
+            resp = c.post(
+                "/api/generate",
+                json={"model_id": model_id, "rows": rows, "format": "csv", "seed": seed},
+            )
+            assert resp.status_code == 202, resp.text
+            samples.append(resp.json()["id"])
+        docs = {}
+        for job_id in samples:
+            assert stack.wait_job(job_id)["status"] == "succeeded"
+            docs[job_id] = stack.wait_metrics(job_id)
+
+    context, page, console = new_page(browser, stack)
+    try:
+        login(page)
+        # A sample job links to its dataset and to the fit that made its model...
+        page.goto(f"/jobs/{samples[0]}")
+        lineage = page.locator("[data-testid=lineage]")
+        expect(lineage.locator("[data-testid=dataset-link]")).to_contain_text("credit300")
+        expect(lineage.locator("[data-testid=fit-job-link]")).to_have_attribute(
+            "href", f"/jobs/{fit_job['id']}"
+        )
+        # ...the fit job to its dataset and to the samples of its model...
+        page.click("[data-testid=fit-job-link]")
+        expect(page.locator("[data-testid=sample-job-link]")).to_have_count(2)
+        expect(page.locator("[data-testid=fit-no-data]")).to_be_visible()  # no preview asked
+        page.click("[data-testid=dataset-link]")
+        # ...and the dataset page to its model, the fit job and both samples.
+        page.wait_for_url(f"**/datasets/{dataset['id']}")
+        expect(page.locator("h1")).to_contain_text("credit300")
+        expect(page.locator("[data-testid=dataset-model]")).to_have_count(1)
+        expect(page.locator("[data-testid=dataset-fit-link]")).to_have_attribute(
+            "href", f"/jobs/{fit_job['id']}"
+        )
+        hrefs = {
+            page.locator("[data-testid=dataset-sample-link]").nth(i).get_attribute("href")
+            for i in range(2)
+        }
+        assert hrefs == {f"/jobs/{j}" for j in samples}
+
+        # The comparison: both jobs side by side, each score as its document has it.
+        page.click("[data-testid=dataset-compare-link]")
+        page.wait_for_url(re.compile(r"/compare\?dataset="))
+        scores = page.locator("[data-testid=compare-scores]")
+        expect(scores.locator("thead th")).to_have_count(3)  # the label column + 2 jobs
+        for job_id, doc in docs.items():
+            for key in ("quality", "exact_copy_rate"):
+                expect(page.locator(f"[data-testid=score-{key}-{job_id}]")).to_have_text(
+                    f"{doc['summary'][key]:.3f}"
+                )
+        assert docs[samples[0]]["summary"]["quality"] != docs[samples[1]]["summary"]["quality"]
+        charts = page.locator(".charts [data-testid=chart] canvas")
+        expect(charts).to_have_count(2)
+        # One job unticked: one column, one chart.
+        page.click(f"[data-testid=compare-pick-{samples[1]}]")
+        expect(scores.locator("thead th")).to_have_count(2)
+        expect(page.locator(f"[data-testid=score-quality-{samples[1]}]")).to_have_count(0)
+        expect(charts).to_have_count(1)
+        console.assert_clean()
+    finally:
+        context.close()

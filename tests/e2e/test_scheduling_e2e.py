@@ -1,5 +1,5 @@
 """Two users on one service: Bob's small job finishes while Alice's long fits hold the fit
-workers. Real gunicorn and both real django-q2 clusters (the default one, 2 workers, and
+workers, and Bob's fit, sent after Alice's waiting one, is the next the fit worker takes. Real gunicorn and both real django-q2 clusters (the default one, 2 workers, and
 the heavy one for fits, 1 worker), as manage.py serve starts them."""
 
 from __future__ import annotations
@@ -82,6 +82,35 @@ def test_a_small_job_finishes_while_another_users_long_fits_run(team_stack: Live
         assert still["status"] == "running", still
         metrics = stack.wait_metrics(small, user="bob", timeout=120)
         assert metrics["summary"]
+
+        # Fair shares inside the heavy lane: Bob's fit, sent after Alice's second, goes first.
+        credit = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(200)
+        with stack.client("bob") as bob:
+            resp = bob.post(
+                "/api/datasets",
+                files={"file": ("credit.csv", credit.to_csv(index=False).encode(), "text/csv")},
+            )
+            assert resp.status_code == 201, resp.text
+            resp = bob.post(
+                f"/api/datasets/{resp.json()['id']}/fit", json={"synthesizer": "spec", "seed": 1}
+            )
+            assert resp.status_code == 202, resp.text
+            bobs_fit = resp.json()["id"]
+        waiting = _wait(stack, "bob", bobs_fit, "waited", lambda j: True, 1)
+        assert waiting["waiting"]["ahead"] == 0, waiting  # Alice has one running, Bob none
+        with stack.client("alice") as alice:
+            alice.post(f"/api/jobs/{fits[0]}/cancel")  # the heavy worker is free: Bob's turn
+        fitted = _wait(
+            stack,
+            "bob",
+            bobs_fit,
+            "fitted",
+            lambda j: j["status"] not in ("queued", "running"),
+            120,
+        )
+        assert fitted["status"] == "succeeded", fitted["error"]
+        after = _wait(stack, "alice", fits[1], "read", lambda j: True, 1)
+        assert after["started_at"] is None or after["started_at"] > fitted["started_at"], after
     finally:
         with stack.client("alice") as alice:
             for fit in fits:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from django_q.signing import SignedPackage
 
-from generation import heartbeat, recovery, services
+from generation import heartbeat, recovery, scheduling, services
 from generation.heartbeat import BlockLease
 from generation.models import Job
 from tests.generation.tasks_queue import RecordingQueue
@@ -80,8 +80,9 @@ def test_a_queued_job_says_how_many_of_its_lane_are_ahead(
 
     job = bob_client.get(f"/api/jobs/{bobs_fit}").json()
     assert job["phase"] == "waiting"
-    assert job["waiting"] == {"lane": "heavy", "ahead": 2, "running": 0, "workers": 1}
-    assert job["activity"] == "waiting for a fit worker, 2 ahead"
+    # Fair shares: Bob's fit goes after Alice's first, before her second (sent before it).
+    assert job["waiting"] == {"lane": "heavy", "ahead": 1, "running": 0, "workers": 1}
+    assert job["activity"] == "waiting for a fit worker, 1 ahead"
     # Fits are not ahead of a schema job: it waits for the other workers.
     short = bob_client.get(f"/api/jobs/{bobs_job}").json()
     assert short["waiting"] == {"lane": "default", "ahead": 0, "running": 0, "workers": 2}
@@ -90,8 +91,8 @@ def test_a_queued_job_says_how_many_of_its_lane_are_ahead(
         status="running", params={"epochs_done": 3, "epochs_total": 10}
     )
     job = bob_client.get(f"/api/jobs/{bobs_fit}").json()
-    assert job["waiting"]["ahead"] == 1
-    assert job["activity"] == "waiting for a fit worker, 1 ahead (1 running on 1)"
+    assert job["waiting"]["ahead"] == 0  # Alice has one running, Bob none: his turn is next
+    assert job["activity"] == "waiting for a fit worker, 0 ahead (1 running on 1)"
     running = alice_client.get(f"/api/jobs/{first}").json()
     assert (running["phase"], running["activity"], running["waiting"]) == (
         "fitting",
@@ -99,7 +100,126 @@ def test_a_queued_job_says_how_many_of_its_lane_are_ahead(
         None,
     )
     listed = {j["id"]: j for j in alice_client.get("/api/jobs").json()}
-    assert listed[second]["activity"] == "waiting for a fit worker, 0 ahead (1 running on 1)"
+    assert listed[second]["activity"] == "waiting for a fit worker, 1 ahead (1 running on 1)"
+
+
+# --- fair shares inside a lane ------------------------------------------------------------------
+
+
+def test_fair_order_alternates_users_and_puts_the_one_with_fewer_running_first() -> None:
+    from datetime import datetime as dt
+
+    t = [dt(2026, 1, 1, 0, m, tzinfo=UTC) for m in range(6)]
+    queued = [("a1", "alice", t[0]), ("a2", "alice", t[1]), ("a3", "alice", t[2])]
+    queued += [("b1", "bob", t[3]), ("b2", "bob", t[4])]
+    # Nothing running: turns alternate, the oldest waiting job first on a tie.
+    assert scheduling.fair_order(queued, {}) == ["a1", "b1", "a2", "b2", "a3"]
+    # Alice's jobs hold two workers: Bob's both go first, though sent after all of hers.
+    assert scheduling.fair_order(queued, {"alice": 2}) == ["b1", "b2", "a1", "a2", "a3"]
+    assert scheduling.fair_order(queued, {"alice": 1}) == ["b1", "a1", "b2", "a2", "a3"]
+    # A third user with one running goes after Bob's first (none running), then before his
+    # second (one each: Carol not yet served here) and before Alice's (two running).
+    carol = [("c1", "carol", t[5])]
+    order = scheduling.fair_order(queued + carol, {"alice": 2, "carol": 1})
+    assert order[:4] == ["b1", "c1", "b2", "a1"]
+    # One worker, nothing running between turns: who was served last decides, so they
+    # alternate (Alice's a0 started last at 00:10, Bob never).
+    served = {"alice": dt(2026, 1, 1, 0, 10, tzinfo=UTC)}
+    assert scheduling.fair_order(queued, {}, served) == ["b1", "a1", "b2", "a2", "a3"]
+    served["bob"] = dt(2026, 1, 1, 0, 11, tzinfo=UTC)
+    assert scheduling.fair_order(queued, {}, served) == ["a1", "b1", "a2", "b2", "a3"]
+    # A user's own jobs keep the order they were sent in, however they are listed.
+    assert scheduling.fair_order(list(reversed(queued)), {}) == ["a1", "b1", "a2", "b2", "a3"]
+    assert scheduling.fair_order([], {"alice": 3}) == []
+
+
+def test_two_workers_taking_turns_alternate_between_users(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    alices = [_submit(alice_client, people_spec, rows=10) for _ in range(3)]
+    bobs = _submit(bob_client, people_spec, rows=10)
+    # Each take is a worker that has claimed its job and not finished it: it counts as running.
+    taken = [scheduling.take_turn(None, lane=scheduling.DEFAULT) for _ in range(4)]
+    assert [str(j.id) for j in taken if j] == [alices[0], bobs, alices[1], alices[2]]
+    assert scheduling.take_turn(None, lane=scheduling.DEFAULT) is None  # all claimed
+    assert all(j.status == "queued" and j.started_at for j in Job.objects.all())
+
+
+def test_on_one_worker_turns_alternate_between_users(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    alices = [_submit(alice_client, people_spec, rows=10) for _ in range(3)]
+    bobs = _submit(bob_client, people_spec, rows=10)
+    # One worker: each turn's job has finished before the next turn is taken.
+    for _ in range(4):
+        func, _ = task_queue.run_next(0)
+        assert func == "generation.tasks.run_job"
+        while task_queue.tasks and task_queue.tasks[0][0].endswith("compute_metrics"):
+            task_queue.run_next(0)
+    started = Job.objects.order_by("started_at").values_list("id", flat=True)
+    assert [str(i) for i in started] == [alices[0], bobs, alices[1], alices[2]]
+    assert set(Job.objects.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_a_turn_runs_the_fairest_job_and_every_job_runs_once(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    alices = [_submit(alice_client, people_spec, rows=10) for _ in range(2)]
+    bobs = _submit(bob_client, people_spec, rows=10)
+    Job.objects.filter(id=alices[0]).update(status="running")  # a worker makes it meanwhile
+    # Alice's second job's turn comes first in the queue: Bob's job (none running) takes it.
+    func, args = task_queue.run_next(1)
+    assert (func, args) == ("generation.tasks.run_job", (alices[1],))
+    assert Job.objects.get(id=bobs).status == "succeeded"
+    assert Job.objects.get(id=alices[1]).status == "queued"
+    Job.objects.filter(id=alices[0]).update(status="succeeded")
+    task_queue.drain()  # the turns left (Bob's own among them) run what still waits, once each
+    assert set(Job.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert Job.objects.get(id=alices[1]).rows_done == 10
+
+
+def test_two_workers_at_once_never_take_the_same_job(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] == ":memory:":
+        pytest.skip("threads need a database they can share")
+    ids = {_submit(alice_client, people_spec, rows=10) for _ in range(4)}
+    ids |= {_submit(bob_client, people_spec, rows=10) for _ in range(4)}
+    start = threading.Barrier(2)
+    got: list[str] = []
+
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        from django.db import OperationalError, connections
+
+        try:
+            start.wait()
+            while True:
+                try:
+                    job = scheduling.take_turn(None, lane=scheduling.DEFAULT)
+                except OperationalError as exc:  # SQLite's shared-cache test database
+                    if "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01)
+                    continue
+                if job is None:
+                    return
+                got.append(str(job.id))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(got) == sorted(ids)  # each job taken by exactly one of the two
 
 
 def test_a_job_says_when_it_writes_its_files_and_computes_its_metrics(

@@ -45,7 +45,7 @@ def test_argn_is_listed_licence_clean_with_what_it_takes(alice_client: Any, sett
     assert argn["bsl"] is False and argn["available"] is True and argn["epochs"] is True
     assert argn["takes"] == ["single_table", "sequences", "related_tables"]
     assert "Apache-2.0" in argn["license"]
-    assert listed["spec"]["takes"] == ["single_table"]
+    assert listed["spec"]["takes"] == ["single_table", "sequences"]  # the series language
 
 
 def test_argn_fits_and_samples_a_flat_table_through_the_api(alice_client: Any) -> None:

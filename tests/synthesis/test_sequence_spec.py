@@ -171,6 +171,10 @@ def test_spec_learns_sequences_through_the_api(alice_client: Any, sensor: pd.Dat
     schema = alice_client.get(f"/api/schemas/{model['schema_id']}").json()
     assert "series" in schema["spec"]["tables"]["weather"]
     job, rows = generate_now(alice_client, fit["model_id"], rows=4, seed=3)
+    # named after its dataset, as every model job (the dashboard's name and search use it)
+    assert job["params"]["dataset_name"] == dataset["name"] == "weather"
+    assert job["params"]["dataset_id"] == dataset["id"]
+    assert job["params"]["sequences"] == 4 and job["params"]["synthesizer"] == "spec"
     assert list(rows.columns) == list(sensor.columns)
     assert rows["origin"].nunique() == 4
     assert not set(rows["origin"]) & {"EWR", "JFK", "LGA"}

@@ -727,7 +727,7 @@ export interface components {
              *     * `heavy` - heavy
              */
             lane: components["schemas"]["LaneEnum"];
-            /** @description Queued jobs of that lane submitted before this one (every user's). */
+            /** @description Queued jobs of that lane that start before this one (every user's): users take turns, the one with the fewest jobs running there first. */
             ahead: number;
             /** @description Jobs of that lane running now. */
             running: number;
@@ -2345,6 +2345,8 @@ export interface operations {
     jobs_list: {
         parameters: {
             query?: {
+                /** @description A dataset's id: only its fit and sample jobs. */
+                dataset?: string;
                 /** @description Items per page, 1 to 1000 (default 200). */
                 limit?: number;
                 /** @description Items to skip (default 0), newest first. */
@@ -2821,6 +2823,8 @@ export interface operations {
     models_list: {
         parameters: {
             query?: {
+                /** @description A dataset's id: only its models. */
+                dataset?: string;
                 /** @description Items per page, 1 to 1000 (default 200). */
                 limit?: number;
                 /** @description Items to skip (default 0), newest first. */

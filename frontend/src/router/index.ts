@@ -29,6 +29,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'New dataset' },
   },
   {
+    path: '/datasets/:id',
+    name: 'dataset',
+    component: () => import('@/views/DatasetView.vue'),
+    props: true,
+    meta: { title: 'Dataset' },
+  },
+  {
     path: '/compare',
     name: 'compare',
     component: () => import('@/views/CompareView.vue'),

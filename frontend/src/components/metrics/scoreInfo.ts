@@ -37,6 +37,11 @@ export const SCORES: Record<string, ScoreInfo> = {
     help: 'Share of basic checks passed: values within the real ranges and categories, keys unique.',
     bands: [0.95, 0.8],
   },
+  temporal: {
+    label: 'Temporal fidelity',
+    help: 'How sequences move in time like the real ones: autocorrelation, seasons, cross-correlation, step changes and state runs.',
+    bands: [0.8, 0.6],
+  },
   referential_integrity: {
     label: 'Referential integrity',
     help: "Share of child rows whose foreign key is a parent's key (the worst relationship).",

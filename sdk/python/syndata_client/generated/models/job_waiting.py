@@ -17,7 +17,8 @@ class JobWaiting:
     Attributes:
         lane (LaneEnum): * `default` - default
             * `heavy` - heavy
-        ahead (int): Queued jobs of that lane submitted before this one (every user's).
+        ahead (int): Queued jobs of that lane that start before this one (every user's): users take turns, the one with
+            the fewest jobs running there first.
         running (int): Jobs of that lane running now.
         workers (int): Worker processes of that lane.
     """

@@ -12,12 +12,15 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["dataset"] = dataset
 
     params["limit"] = limit
 
@@ -99,12 +102,14 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Response[Error | list[Job]]:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
         status (str | Unset):
@@ -118,6 +123,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        dataset=dataset,
         limit=limit,
         offset=offset,
         status=status,
@@ -133,12 +139,14 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Error | list[Job] | None:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
         status (str | Unset):
@@ -153,6 +161,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+        dataset=dataset,
         limit=limit,
         offset=offset,
         status=status,
@@ -162,12 +171,14 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Response[Error | list[Job]]:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
         status (str | Unset):
@@ -181,6 +192,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        dataset=dataset,
         limit=limit,
         offset=offset,
         status=status,
@@ -194,12 +206,14 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     status: str | Unset = UNSET,
 ) -> Error | list[Job] | None:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
         status (str | Unset):
@@ -215,6 +229,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            dataset=dataset,
             limit=limit,
             offset=offset,
             status=status,

@@ -12,11 +12,14 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["dataset"] = dataset
 
     params["limit"] = limit
 
@@ -96,11 +99,13 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
 ) -> Response[Error | list[SynthModel]]:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
 
@@ -113,6 +118,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        dataset=dataset,
         limit=limit,
         offset=offset,
     )
@@ -127,11 +133,13 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
 ) -> Error | list[SynthModel] | None:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
 
@@ -145,6 +153,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+        dataset=dataset,
         limit=limit,
         offset=offset,
     ).parsed
@@ -153,11 +162,13 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
 ) -> Response[Error | list[SynthModel]]:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
 
@@ -170,6 +181,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        dataset=dataset,
         limit=limit,
         offset=offset,
     )
@@ -182,11 +194,13 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    dataset: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
 ) -> Error | list[SynthModel] | None:
     """
     Args:
+        dataset (str | Unset):
         limit (int | Unset):
         offset (int | Unset):
 
@@ -201,6 +215,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            dataset=dataset,
             limit=limit,
             offset=offset,
         )
