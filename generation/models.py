@@ -258,6 +258,22 @@ class Job(models.Model):
         return sources
 
     @classmethod
+    def claim(cls, job: Job | Any) -> bool:
+        """A worker takes a queued job to start it (``scheduling.take_turn``): ``started_at`` set
+        while the job is still queued and unclaimed; True for the one worker that won it."""
+        return cls._compare_and_set(
+            job,
+            {"status": cls.Status.QUEUED, "started_at__isnull": True},
+            {"started_at": timezone.now()},
+        )
+
+    @classmethod
+    def release_claim(cls, job: Job | Any) -> bool:
+        """Free a queued job's claim (its worker was lost before starting it): the next turn of
+        its lane may take it again."""
+        return cls._compare_and_set(job, {"status": cls.Status.QUEUED}, {"started_at": None})
+
+    @classmethod
     def _compare_and_set(cls, job: Any, guard: dict[str, Any], fields: dict[str, Any]) -> bool:
         job_id = job.id if isinstance(job, Job) else job
         won = bool(cls.objects.filter(id=job_id, **guard).update(**fields))

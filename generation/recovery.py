@@ -155,7 +155,7 @@ def jobs_recover_stalled(
         job_heartbeat(job, now)
         # A claim (scheduling.take_turn) whose worker was lost before the job started: the
         # job is free to be taken again by the turn sent here.
-        Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(started_at=None)
+        Job.release_claim(job)
         if job.kind == Job.Kind.FIT:
             async_task(
                 "generation.tasks.run_fit",

@@ -31,7 +31,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from generation.models import Job
 
@@ -152,10 +151,7 @@ def take_turn(job: Job | None, *, lane: str | None = None) -> Job | None:
         order = lane_order(lane)
         if not order:
             return None
-        claimed = Job.objects.filter(
-            id=order[0], status=Job.Status.QUEUED, started_at__isnull=True
-        ).update(started_at=timezone.now())
-        if claimed:
+        if Job.claim(order[0]):
             return Job.objects.get(id=order[0])
     return None
 
