@@ -42,6 +42,36 @@ PEOPLE_SPEC: dict[str, Any] = {
 }
 
 
+def submit(
+    client: APIClient,
+    spec: dict[str, Any] | None = None,
+    *,
+    rows: int | None = 1050,
+    document: bool = False,
+    **body: Any,
+) -> Any:
+    """POST /api/generate as a user would (a schema job; ``model_id=...`` for a model job) and
+    assert it was accepted: the job's id, or (``document``) its whole document. ``body``
+    overrides the defaults (csv, seed 7); a None value leaves that key out of the request."""
+    request = {"schema": spec, "rows": rows, "format": "csv", "seed": 7, **body}
+    request = {k: v for k, v in request.items() if v is not None}
+    resp = client.post("/api/generate", request, format="json")
+    assert resp.status_code == 202, resp.content
+    return resp.json() if document else str(resp.json()["id"])
+
+
+def run_job(job_id: Any, *, metrics: bool = False) -> Any:
+    """What a worker does with a submitted job, in this process (the e2e tests use a real
+    cluster): every block and the join, then (``metrics``) the metrics task; the job after."""
+    from generation.models import Job
+    from generation.services import job_run
+
+    job_run(job_id=str(job_id))
+    if metrics:
+        run_metrics(job_id)
+    return Job.objects.get(id=job_id)
+
+
 def run_metrics(job_id: Any) -> None:
     """What a worker does once a job succeeded: the metrics task its completion enqueued
     (in-process tests run the data's task directly, so nothing else runs it)."""

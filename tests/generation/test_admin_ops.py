@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from generation.models import Job
+from tests.conftest import submit
 from tests.generation.tasks_queue import RecordingQueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,10 +24,7 @@ def operator() -> Client:
     return client
 
 
-def _submit(client: Any, spec: dict[str, Any]) -> str:
-    resp = client.post("/api/generate", {"schema": spec, "rows": 1050, "seed": 7}, format="json")
-    assert resp.status_code == 202, resp.content
-    return str(resp.json()["id"])
+_submit = partial(submit, format=None)
 
 
 def test_operators_cancel_unfinished_jobs_from_the_admin(

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import pytest
 from django.test import TestCase
 
-from generation import services
 from generation.models import Job
-from tests.conftest import run_metrics
+from tests.conftest import run_job, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _submit(client: Any, spec: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    resp = client.post(
-        "/api/generate",
-        {"schema": spec, "rows": 500, "format": "csv", "seed": 7, **extra},
-        format="json",
-    )
-    assert resp.status_code == 202, resp.content
-    return resp.json()
-
-
-def _run(job_id: str, *, metrics: bool = False) -> Job:
-    services.job_run(job_id=job_id)  # what the worker does; the e2e test uses a real cluster
-    if metrics:
-        run_metrics(job_id)  # the task the job's completion enqueued
-    return Job.objects.get(id=job_id)
+_submit = partial(submit, rows=500, document=True)
+_run = run_job
 
 
 def test_generate_answers_202_with_a_queued_job_and_links(

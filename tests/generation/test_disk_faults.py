@@ -17,6 +17,7 @@ from django.db import OperationalError, connection
 from generation import engine, parts, services, storage
 from generation.models import Job
 from generation.recovery import jobs_recover_stalled
+from tests.conftest import submit
 from tests.generation.tasks_queue import RecordingQueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,11 +33,7 @@ TWO_TABLES: dict[str, Any] = {
 }
 
 
-def _submit(client: Any, spec: dict[str, Any], rows: int | None = 1050) -> str:
-    body = {"schema": spec, "format": "csv", "seed": 7, **({"rows": rows} if rows else {})}
-    resp = client.post("/api/generate", body, format="json")
-    assert resp.status_code == 202, resp.content
-    return str(resp.json()["id"])
+_submit = submit  # rows 1050: several blocks
 
 
 class _FullDisk:

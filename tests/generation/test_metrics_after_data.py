@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -12,16 +13,13 @@ import pytest
 
 from generation.models import Job
 from generation.recovery import jobs_recover_stalled
+from tests.conftest import submit
 from tests.generation.tasks_queue import RecordingQueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _submit(client: Any, spec: dict[str, Any], rows: int = 500) -> str:
-    body = {"schema": spec, "rows": rows, "format": "csv", "seed": 7}
-    resp = client.post("/api/generate", body, format="json")
-    assert resp.status_code == 202, resp.content
-    return str(resp.json()["id"])
+_submit = partial(submit, rows=500)
 
 
 def _run_data(queue: RecordingQueue) -> None:

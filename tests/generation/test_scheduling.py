@@ -20,17 +20,14 @@ from django_q.signing import SignedPackage
 from generation import heartbeat, recovery, scheduling, services
 from generation.heartbeat import BlockLease
 from generation.models import Job
+from tests.conftest import submit
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import real_table, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _submit(client: Any, spec: dict[str, Any], rows: int = 1050) -> str:
-    body = {"schema": spec, "rows": rows, "format": "csv", "seed": 7}
-    resp = client.post("/api/generate", body, format="json")
-    assert resp.status_code == 202, resp.content
-    return str(resp.json()["id"])
+_submit = submit  # rows 1050: several blocks
 
 
 def _submit_fit(client: Any) -> str:

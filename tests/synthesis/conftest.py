@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import SAMPLE_DATA, run_metrics
+from tests.conftest import SAMPLE_DATA
 
 
 def real_table(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -53,17 +53,10 @@ def fit_now(client: Any, dataset_id: str, synthesizer: str, **body: Any) -> dict
 
 
 def generate_now(client: Any, model_id: str, **body: Any) -> tuple[dict[str, Any], pd.DataFrame]:
-    from generation.models import Job
-    from generation.services import job_run
+    from tests.conftest import run_job, submit
 
-    resp = client.post(
-        "/api/generate", {"model_id": model_id, "format": "csv", **body}, format="json"
-    )
-    assert resp.status_code == 202, resp.json()
-    job_id = resp.json()["id"]
-    job_run(job_id=job_id)
-    run_metrics(job_id)
-    job = Job.objects.get(id=job_id)
+    job_id = submit(client, model_id=model_id, **{"rows": None, "seed": None, **body})
+    job = run_job(job_id, metrics=True)
     assert job.status == "succeeded", job.error
     artifact = job.artifacts.exclude(table="").first()
     return client.get(f"/api/jobs/{job_id}").json(), pd.read_csv(artifact.absolute_path)
