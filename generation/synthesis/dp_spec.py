@@ -46,12 +46,18 @@ class DpError(ValueError):
     """A differential_privacy request that cannot be honoured; the message says why."""
 
 
+#: The synthesizers with a differentially private fit: spec (this module) and argn (the
+#: engine's DP-SGD, argn_backend.py).
+DP_SYNTHESIZERS = ("spec", "argn")
+
+
 def check_request(value: Any, synthesizer: str) -> dict[str, float]:
-    """``{"epsilon": > 0, "delta": in (0, 1e-3]}`` for the ``spec`` synthesizer, or DpError."""
-    if synthesizer != "spec":
+    """``{"epsilon": > 0, "delta": in (0, 1e-3]}`` for a synthesizer of ``DP_SYNTHESIZERS``,
+    or DpError."""
+    if synthesizer not in DP_SYNTHESIZERS:
         raise DpError(
             f"differential_privacy: {synthesizer} has no differentially private fit; "
-            "only spec has (noisy marginals and correlations)"
+            "only spec (noisy marginals and correlations) and argn (DP-SGD) have"
         )
     if not isinstance(value, dict):
         raise DpError('differential_privacy: must be an object {"epsilon": 3, "delta": 1e-6}')

@@ -519,13 +519,15 @@ export interface components {
             delta: number;
             /**
              * Format: double
-             * @description By basic composition over the releases; null until fitted.
+             * @description spec: basic composition over the releases; argn: the RDP accountant of DP-SGD plus value protection; null until fitted.
              */
             epsilon_spent: number | null;
             /** Format: double */
             delta_spent?: number;
             composition?: string;
             neighbouring?: string;
+            /** @description argn: the DP-SGD settings (noise, sampling rate, steps). */
+            mechanism?: string;
             /** @description {what, epsilon[, delta]}. */
             releases?: {
                 [key: string]: unknown;
@@ -567,7 +569,7 @@ export interface components {
             };
             /** Format: int64 */
             seed?: number;
-            /** @description spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy marginals and correlations; the epsilon spent is on the model. */
+            /** @description spec and argn: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: spec by noisy marginals and correlations, argn by DP-SGD; the epsilon spent is on the model. */
             differential_privacy?: unknown;
         };
         /**

@@ -23,10 +23,12 @@ class DifferentialPrivacy:
     Attributes:
         epsilon (float): Asked.
         delta (float): Asked.
-        epsilon_spent (float | None): By basic composition over the releases; null until fitted.
+        epsilon_spent (float | None): spec: basic composition over the releases; argn: the RDP accountant of DP-SGD plus
+            value protection; null until fitted.
         delta_spent (float | Unset):
         composition (str | Unset):
         neighbouring (str | Unset):
+        mechanism (str | Unset): argn: the DP-SGD settings (noise, sampling rate, steps).
         releases (list[DifferentialPrivacyReleasesItem] | Unset): {what, epsilon[, delta]}.
         not_covered (str | Unset):
     """
@@ -37,6 +39,7 @@ class DifferentialPrivacy:
     delta_spent: float | Unset = UNSET
     composition: str | Unset = UNSET
     neighbouring: str | Unset = UNSET
+    mechanism: str | Unset = UNSET
     releases: list[DifferentialPrivacyReleasesItem] | Unset = UNSET
     not_covered: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,6 +57,8 @@ class DifferentialPrivacy:
         composition = self.composition
 
         neighbouring = self.neighbouring
+
+        mechanism = self.mechanism
 
         releases: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.releases, Unset):
@@ -79,6 +84,8 @@ class DifferentialPrivacy:
             field_dict["composition"] = composition
         if neighbouring is not UNSET:
             field_dict["neighbouring"] = neighbouring
+        if mechanism is not UNSET:
+            field_dict["mechanism"] = mechanism
         if releases is not UNSET:
             field_dict["releases"] = releases
         if not_covered is not UNSET:
@@ -110,6 +117,8 @@ class DifferentialPrivacy:
 
         neighbouring = d.pop("neighbouring", UNSET)
 
+        mechanism = d.pop("mechanism", UNSET)
+
         _releases = d.pop("releases", UNSET)
         releases: list[DifferentialPrivacyReleasesItem] | Unset = UNSET
         if _releases is not UNSET:
@@ -130,6 +139,7 @@ class DifferentialPrivacy:
             delta_spent=delta_spent,
             composition=composition,
             neighbouring=neighbouring,
+            mechanism=mechanism,
             releases=releases,
             not_covered=not_covered,
         )
