@@ -86,17 +86,22 @@ class DifferentialPrivacySerializer(serializers.Serializer):
     delta = serializers.FloatField(help_text="Asked.")
     epsilon_spent = serializers.FloatField(
         allow_null=True,
-        help_text="spec: basic composition over the releases; argn: the RDP accountant of "
+        help_text="spec: zCDP over the releases, converted; argn: the RDP accountant of "
         "DP-SGD plus value protection; null until fitted.",
     )
     delta_spent = serializers.FloatField(required=False)
+    rho_spent = serializers.FloatField(
+        required=False, help_text="spec: the zCDP budget the releases spent (they add up)."
+    )
     composition = serializers.CharField(required=False)
     neighbouring = serializers.CharField(required=False)
     mechanism = serializers.CharField(
         required=False, help_text="argn: the DP-SGD settings (noise, sampling rate, steps)."
     )
     releases = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text="{what, epsilon[, delta]}."
+        child=serializers.DictField(),
+        required=False,
+        help_text="{what, epsilon[, delta]}; spec: also rho (epsilon is its share).",
     )
     not_covered = serializers.CharField(required=False)
 

@@ -519,16 +519,21 @@ export interface components {
             delta: number;
             /**
              * Format: double
-             * @description spec: basic composition over the releases; argn: the RDP accountant of DP-SGD plus value protection; null until fitted.
+             * @description spec: zCDP over the releases, converted; argn: the RDP accountant of DP-SGD plus value protection; null until fitted.
              */
             epsilon_spent: number | null;
             /** Format: double */
             delta_spent?: number;
+            /**
+             * Format: double
+             * @description spec: the zCDP budget the releases spent (they add up).
+             */
+            rho_spent?: number;
             composition?: string;
             neighbouring?: string;
             /** @description argn: the DP-SGD settings (noise, sampling rate, steps). */
             mechanism?: string;
-            /** @description {what, epsilon[, delta]}. */
+            /** @description {what, epsilon[, delta]}; spec: also rho (epsilon is its share). */
             releases?: {
                 [key: string]: unknown;
             }[];

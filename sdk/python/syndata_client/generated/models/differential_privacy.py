@@ -23,13 +23,15 @@ class DifferentialPrivacy:
     Attributes:
         epsilon (float): Asked.
         delta (float): Asked.
-        epsilon_spent (float | None): spec: basic composition over the releases; argn: the RDP accountant of DP-SGD plus
+        epsilon_spent (float | None): spec: zCDP over the releases, converted; argn: the RDP accountant of DP-SGD plus
             value protection; null until fitted.
         delta_spent (float | Unset):
+        rho_spent (float | Unset): spec: the zCDP budget the releases spent (they add up).
         composition (str | Unset):
         neighbouring (str | Unset):
         mechanism (str | Unset): argn: the DP-SGD settings (noise, sampling rate, steps).
-        releases (list[DifferentialPrivacyReleasesItem] | Unset): {what, epsilon[, delta]}.
+        releases (list[DifferentialPrivacyReleasesItem] | Unset): {what, epsilon[, delta]}; spec: also rho (epsilon is
+            its share).
         not_covered (str | Unset):
     """
 
@@ -37,6 +39,7 @@ class DifferentialPrivacy:
     delta: float
     epsilon_spent: float | None
     delta_spent: float | Unset = UNSET
+    rho_spent: float | Unset = UNSET
     composition: str | Unset = UNSET
     neighbouring: str | Unset = UNSET
     mechanism: str | Unset = UNSET
@@ -53,6 +56,8 @@ class DifferentialPrivacy:
         epsilon_spent = self.epsilon_spent
 
         delta_spent = self.delta_spent
+
+        rho_spent = self.rho_spent
 
         composition = self.composition
 
@@ -80,6 +85,8 @@ class DifferentialPrivacy:
         )
         if delta_spent is not UNSET:
             field_dict["delta_spent"] = delta_spent
+        if rho_spent is not UNSET:
+            field_dict["rho_spent"] = rho_spent
         if composition is not UNSET:
             field_dict["composition"] = composition
         if neighbouring is not UNSET:
@@ -113,6 +120,8 @@ class DifferentialPrivacy:
 
         delta_spent = d.pop("delta_spent", UNSET)
 
+        rho_spent = d.pop("rho_spent", UNSET)
+
         composition = d.pop("composition", UNSET)
 
         neighbouring = d.pop("neighbouring", UNSET)
@@ -137,6 +146,7 @@ class DifferentialPrivacy:
             delta=delta,
             epsilon_spent=epsilon_spent,
             delta_spent=delta_spent,
+            rho_spent=rho_spent,
             composition=composition,
             neighbouring=neighbouring,
             mechanism=mechanism,
