@@ -12,7 +12,7 @@ import pytest
 
 from generation.models import Job, SynthModel
 from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
-from tests.synthesis.test_argn import _planes_flights, _upload_tables
+from tests.synthesis.test_argn import _planes_flights, _sequence_dataset, _upload_tables
 
 pytestmark = pytest.mark.skipif(
     not __import__("generation.synthesis.argn_backend").synthesis.argn_backend.available(),
@@ -117,3 +117,21 @@ def test_related_tables_share_one_dp_budget(alice_client: Any) -> None:
         share = sum(r["epsilon"] for r in dp["releases"] if r["what"].startswith(table))
         assert share <= 2.0 + 1e-9
     assert dp["delta_spent"] <= 1e-6 + 1e-18
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dp_argn_fit_of_sequences_accounts_for_whole_sequences(alice_client: Any) -> None:
+    _frame, dataset = _sequence_dataset(alice_client)
+    fit = fit_now(
+        alice_client,
+        dataset["id"],
+        "argn",
+        seed=2,
+        options=FAST,
+        differential_privacy={"epsilon": 5, "delta": 1e-6},
+    )
+    dp = alice_client.get(f"/api/models/{fit['model_id']}").json()["differential_privacy"]
+    assert 0 < dp["epsilon_spent"] <= 5 and "sequence" in dp["neighbouring"]
+    job, rows = generate_now(alice_client, fit["model_id"], rows=3, seed=1)
+    assert job["params"]["differential_privacy"]["epsilon_spent"] == dp["epsilon_spent"]
+    assert rows["station_day"].nunique() >= 1
