@@ -60,7 +60,9 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     from generation.synthesis.relational import structure
 
     if structure(meta) == "tables":
-        return _multi_table_document(job, model, fitted, progress or (lambda share: None))
+        return _with_dp(
+            _multi_table_document(job, model, fitted, progress or (lambda share: None)), model
+        )
     metadata = model.dataset.metadata
     learned = meta["learned"]
     real_all = load_frame(model.dataset.absolute_path, metadata)
@@ -145,6 +147,16 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
         temporal = _temporal(meta, real_rows, synthetic, sdtypes)
         document["tables"][table]["temporal"] = temporal
         document["summary"]["temporal"] = temporal["score"]
+    return _with_dp(document, model)
+
+
+def _with_dp(document: dict[str, Any], model: Any) -> dict[str, Any]:
+    """A model document of a differentially private fit says what the fit spent."""
+    dp = (model.metrics or {}).get("differential_privacy")
+    if dp:
+        document["differential_privacy"] = {
+            k: dp[k] for k in ("epsilon", "delta", "epsilon_spent", "delta_spent") if k in dp
+        }
     return document
 
 

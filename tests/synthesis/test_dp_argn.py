@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generation.models import Job, SynthModel
+from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 from tests.synthesis.test_argn import _planes_flights, _sequence_dataset, _upload_tables
 
@@ -71,6 +72,12 @@ def test_a_dp_argn_fit_spends_at_most_the_asked_epsilon_and_says_so(alice_client
     job, rows = generate_now(alice_client, fit["model_id"], rows=200, seed=2)
     assert job["params"]["differential_privacy"]["epsilon_spent"] == dp["epsilon_spent"]
     assert len(rows) == 200 and list(rows.columns) == list(real.columns)
+    # the dataset's metrics document and its HTML report say it too
+    metrics = alice_client.get(f"/api/metrics/{job['id']}").json()
+    assert metrics["differential_privacy"]["epsilon_spent"] == dp["epsilon_spent"]
+    page = alice_client.get(f"/api/metrics/{job['id']}?format=html").content.decode()
+    assert f"epsilon spent {dp['epsilon_spent']:.4g} of 3" in page
+    validate_document(alice_client, metrics)
 
 
 def test_a_smaller_epsilon_or_more_epochs_train_with_more_noise(tmp_path: Path) -> None:

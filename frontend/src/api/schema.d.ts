@@ -839,6 +839,10 @@ export interface components {
             orphans_dropped_in_fit?: {
                 [key: string]: unknown;
             };
+            /** @description Model documents of a differentially private fit: epsilon and delta asked and spent (GET /api/models/{id} has the whole accounting). */
+            differential_privacy?: {
+                [key: string]: number;
+            };
         };
         /**
          * @description * `conformance` - conformance
