@@ -60,7 +60,9 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     from generation.synthesis.relational import structure
 
     if structure(meta) == "tables":
-        return _multi_table_document(job, model, fitted, progress or (lambda share: None))
+        return _with_dp(
+            _multi_table_document(job, model, fitted, progress or (lambda share: None)), model
+        )
     metadata = model.dataset.metadata
     learned = meta["learned"]
     real_all = load_frame(model.dataset.absolute_path, metadata)
@@ -68,7 +70,7 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     holdout = real_all.iloc[holdout_index].reset_index(drop=True)
     train = real_all.drop(index=holdout_index).reset_index(drop=True)
     cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
-    train = _at_most(train, cap)
+    train = _at_most(train, cap, meta.get("sequence_key"))
     artifact = job.artifacts.exclude(table="").first()
     if artifact is None:
         raise ValueError("the job has no table artifact")
@@ -145,6 +147,16 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
         temporal = _temporal(meta, real_rows, synthetic, sdtypes)
         document["tables"][table]["temporal"] = temporal
         document["summary"]["temporal"] = temporal["score"]
+    return _with_dp(document, model)
+
+
+def _with_dp(document: dict[str, Any], model: Any) -> dict[str, Any]:
+    """A model document of a differentially private fit says what the fit spent."""
+    dp = (model.metrics or {}).get("differential_privacy")
+    if dp:
+        document["differential_privacy"] = {
+            k: dp[k] for k in ("epsilon", "delta", "epsilon_spent", "delta_spent") if k in dp
+        }
     return document
 
 
@@ -238,11 +250,20 @@ def evaluation_metrics_document(job: Job, progress: Any = None) -> dict[str, Any
     }
 
 
-def _at_most(frame: pd.DataFrame, cap: int) -> pd.DataFrame:
-    """A seeded sample of ``cap`` rows, in their order (all of them when there are fewer)."""
+def _at_most(frame: pd.DataFrame, cap: int, key: str | None = None) -> pd.DataFrame:
+    """A seeded sample of ``cap`` rows, in their order (all of them when there are fewer);
+    with an entity ``key`` (a sequence key, a child table's foreign key), whole entities of
+    at most ``cap`` rows in all, so that each entity attacked has all its rows."""
     if len(frame) <= cap:
         return frame
     rng = np.random.default_rng(0)
+    if key and key in frame.columns:
+        keys = frame[key].astype(str)
+        entities = keys.drop_duplicates().to_numpy()
+        order = entities[rng.permutation(len(entities))]
+        sizes = keys.value_counts().reindex(order).to_numpy()
+        keep = order[: max(1, int(np.searchsorted(np.cumsum(sizes), cap, "right")))]
+        return frame[keys.isin(keep)].reset_index(drop=True)
     return frame.iloc[np.sort(rng.choice(len(frame), cap, replace=False))].reset_index(drop=True)
 
 
@@ -267,15 +288,18 @@ def _privacy(
     sdtypes: dict[str, str],
     note: str | None,
     metadata: dict[str, Any] | None = None,
+    entity_key: str | None = None,
 ) -> dict[str, Any]:
     """privacy_report on bounded samples: the synthetic head, five times as many training
-    rows, the holdout (a seeded sample of it past the privacy cap). Without a holdout there
-    is no baseline: the share is None and ``holdout`` says why (``note``). Then the attacks
-    (``attacks``, ``verdict``, ``sentences``: :func:`attacks_of`)."""
+    rows, the holdout (a seeded sample of it past the privacy cap: whole entities of
+    ``entity_key``, or of the metadata's sequence key, when there is one). Without a holdout
+    there is no baseline: the share is None and ``holdout`` says why (``note``). Then the
+    attacks (``attacks``, ``verdict``, ``sentences``: :func:`attacks_of`)."""
     privacy_cap = settings.SYNDATA_PRIVACY_SAMPLE_ROWS
-    if len(holdout) > privacy_cap:  # the descendants of held-out root rows can be many
-        holdout = holdout.sample(privacy_cap, random_state=0)
-    attacks = attacks_of(train, holdout, synthetic, learned, sdtypes, metadata or {})
+    key = entity_key or (metadata or {}).get("sequence_key")
+    # the descendants of held-out root rows can be many
+    holdout = _at_most(holdout, privacy_cap, key)
+    attacks = attacks_of(train, holdout, synthetic, learned, sdtypes, metadata or {}, key)
     privacy = privacy_report(
         train.head(privacy_cap * 5)[learned],
         synthetic.head(privacy_cap)[learned],
@@ -301,11 +325,14 @@ def attacks_of(
     learned: list[str],
     sdtypes: dict[str, str],
     metadata: dict[str, Any],
+    entity_key: str | None = None,
 ) -> dict[str, Any]:
     """The attack-based risks of one table, with the attacker's knowledge from the table's
     metadata (``quasi_identifiers``, ``sensitive``; detected where absent), bounded and
     thresholded by the deployment's settings. Listed columns that were not learned (keys,
-    identifiers) are left out, and ``quasi_identifiers_note`` says so."""
+    identifiers) are left out, and ``quasi_identifiers_note`` says so. The rows of one
+    entity (``entity_key``: a child table's foreign key; else the sequence key) are
+    attacked as one person, flattened."""
     quasi = [c for c in metadata.get("quasi_identifiers") or [] if c in learned]
     sensitive = [c for c in metadata.get("sensitive") or [] if c in learned]
     dropped = [
@@ -314,7 +341,7 @@ def attacks_of(
         if c not in learned
     ]
     level = (settings.SYNDATA_PRIVACY_MEDIUM, settings.SYNDATA_PRIVACY_HIGH)
-    key = metadata.get("sequence_key")
+    key = entity_key or metadata.get("sequence_key")
     frames = [train, holdout if len(holdout) else train.head(0), synthetic]
     if key and all(key in f.columns for f in frames):  # attack entities, not their rows
         flat = [flatten_sequences(f, key, sdtypes) for f in frames]
@@ -335,7 +362,9 @@ def attacks_of(
         budget_seconds=settings.SYNDATA_PRIVACY_ATTACK_SECONDS,
     )
     if key and "sequence_length" in sdtypes:
-        report["entities"] = f"one row per {key} (sequences flattened: means, modes, length)"
+        report["entities"] = (
+            f"one row per {key} (its rows flattened: means, modes, the number of rows)"
+        )
     if dropped:
         report["quasi_identifiers_note"] = (
             f"not attacked (not learned: keys, identifiers or skipped columns): {dropped}"
@@ -395,6 +424,8 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
         for t in meta["order"]
     }
     fitted_rows, _ = drop_orphans(real_all, meta["relationships"], meta["order"])
+    # a child table's person is its parent row: its rows are attacked as one entity
+    entity = {r["child_table"]: r["child_foreign_key"] for r in meta["relationships"]}
     for name in meta["order"]:
         table_fitted = load_fitted(model.directory / "tables" / name)
         learned = table_fitted.meta["learned"]
@@ -406,7 +437,8 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
         full[name] = synthetic
         holdout_index = table_fitted.meta.get("holdout_index") or []
         holdout = real_all[name].iloc[holdout_index].reset_index(drop=True)
-        train = _at_most(fitted_rows[name].drop(index=holdout_index).reset_index(drop=True), cap)
+        train = fitted_rows[name].drop(index=holdout_index).reset_index(drop=True)
+        train = _at_most(train, cap, entity.get(name))
         entry: dict[str, Any] = {
             "rows_evaluated": len(synthetic),
             "real_rows": len(train),
@@ -422,7 +454,9 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
             note = table_fitted.meta.get("holdout_note")
             if note is None and "holdout_index" in table_fitted.meta:  # else: fitted before
                 note = f"no holdout: none of the held-out root rows has a row in {name}"
-            privacy = _privacy(train, synthetic, holdout, learned, sdtypes, note, tmeta)
+            privacy = _privacy(
+                train, synthetic, holdout, learned, sdtypes, note, tmeta, entity.get(name)
+            )
         elif not learned:
             privacy["holdout"] = f"no distance to closest record: {name} has no learned column"
         hashes = row_hashes(

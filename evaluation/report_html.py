@@ -227,6 +227,7 @@ def render_html(document: dict[str, Any]) -> str:
             else ""
         )
         + "</p>",
+        *_dp_line(document.get("differential_privacy")),
         "<h2>Summary</h2><table>",
     ]
     for key, value in (document.get("summary") or {}).items():
@@ -277,6 +278,16 @@ def render_html(document: dict[str, Any]) -> str:
 
 
 _LEVEL_COLOURS = {"low": "#2e7d32", "medium": "#f9a825", "high": "#c62828"}
+
+
+def _dp_line(dp: dict[str, Any] | None) -> list[str]:
+    """The epsilon a differentially private fit spent, under the synthesizer."""
+    if not dp:
+        return []
+    return [
+        f"<p data-dp>Differentially private fit: epsilon spent {_fmt(dp.get('epsilon_spent'))} "
+        f"of {_fmt(dp.get('epsilon'))} (delta {_fmt(dp.get('delta_spent', dp.get('delta')))})</p>"
+    ]
 
 
 def _privacy_section(privacy: dict[str, Any] | None) -> list[str]:

@@ -191,3 +191,9 @@ class MetricsDocumentSerializer(serializers.Serializer):
         required=False, help_text="Model and evaluation documents: attack-based risk."
     )
     orphans_dropped_in_fit = serializers.DictField(required=False)
+    differential_privacy = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text="Model documents of a differentially private fit: epsilon and delta asked "
+        "and spent (GET /api/models/{id} has the whole accounting).",
+    )

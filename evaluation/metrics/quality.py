@@ -209,20 +209,34 @@ def column_histograms(
 
 
 # --- the same scores without sdmetrics (which imports Copulas, BSL) ---------------------------
-def _discretise(col: pd.Series, bins: int = 10) -> pd.Series:
+def _as_numbers(col: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
-        col = col.astype("int64").where(col.notna()).astype(float)
-    if pd.api.types.is_numeric_dtype(col):
-        values = col.astype(float)
-        finite = values.dropna()
-        if len(finite) == 0 or finite.min() == finite.max():
-            return values.map(lambda v: "nan" if pd.isna(v) else "0")
-        edges = np.linspace(finite.min(), finite.max(), bins + 1)
-        codes = np.clip(
-            np.searchsorted(edges, values.fillna(finite.min()), side="right") - 1, 0, bins - 1
+        return col.astype("int64").where(col.notna()).astype(float)
+    return col.astype(float)
+
+
+def _discretise(
+    real: pd.Series, synthetic: pd.Series, bins: int = 10
+) -> tuple[pd.Series, pd.Series]:
+    """Both columns as codes, as sdmetrics' ``discretize_column``: numbers and dates in the
+    real column's ``bins`` equal bins (the outer ones open), the synthetic column in the same
+    bins; other columns as text; nulls as ``nan``."""
+    numeric = pd.api.types.is_numeric_dtype(real) or pd.api.types.is_datetime64_any_dtype(real)
+    if not numeric:
+        return tuple(  # type: ignore[return-value]
+            c.astype(object).where(c.notna(), "nan").astype(str) for c in (real, synthetic)
         )
-        return pd.Series(np.where(values.isna(), "nan", codes.astype(str)), index=col.index)
-    return col.astype(object).where(col.notna(), "nan").astype(str)
+    r, s = _as_numbers(real), pd.to_numeric(_as_numbers(synthetic), errors="coerce")
+    finite = r.dropna()
+    edges = np.histogram_bin_edges(finite, bins=bins) if len(finite) else np.zeros(2)
+    edges[0], edges[-1] = -np.inf, np.inf
+    return tuple(  # type: ignore[return-value]
+        pd.Series(
+            np.where(v.isna(), "nan", np.digitize(v.fillna(0.0), edges).astype(str)),
+            index=v.index,
+        )
+        for v in (r, s)
+    )
 
 
 def native_quality_report(
@@ -305,14 +319,15 @@ def native_quality_report(
                     }
                 )
             else:
-                rj = pd.crosstab(_discretise(real[a]), _discretise(real[b]), normalize=True)
-                sj = pd.crosstab(
-                    _discretise(synthetic[a]), _discretise(synthetic[b]), normalize=True
+                (ra, sa), (rb, sb) = (
+                    _discretise(real[a], synthetic[a]),
+                    _discretise(real[b], synthetic[b]),
                 )
-                joined = (
-                    rj.stack().to_frame("r").join(sj.stack().to_frame("s"), how="outer").fillna(0)
-                )
-                tv = 0.5 * float((joined["r"] - joined["s"]).abs().sum())
+                rj = pd.DataFrame({"a": ra, "b": rb}).value_counts(normalize=True)
+                sj = pd.DataFrame({"a": sa, "b": sb}).value_counts(normalize=True)
+                keys = rj.index.union(sj.index)
+                diff = rj.reindex(keys, fill_value=0.0) - sj.reindex(keys, fill_value=0.0)
+                tv = 0.5 * float(diff.abs().sum())
                 pairs.append(
                     {
                         "columns": [a, b],

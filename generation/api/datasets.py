@@ -76,8 +76,9 @@ class FitRequestSerializer(serializers.Serializer):
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
     differential_privacy = serializers.JSONField(
         required=False,
-        help_text='spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy '
-        "marginals and correlations; the epsilon spent is on the model.",
+        help_text='spec and argn: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: '
+        "spec by noisy marginals and correlations, argn by DP-SGD; the epsilon spent is on "
+        "the model.",
     )
 
 
@@ -85,13 +86,23 @@ class DifferentialPrivacySerializer(serializers.Serializer):
     epsilon = serializers.FloatField(help_text="Asked.")
     delta = serializers.FloatField(help_text="Asked.")
     epsilon_spent = serializers.FloatField(
-        allow_null=True, help_text="By basic composition over the releases; null until fitted."
+        allow_null=True,
+        help_text="spec: zCDP over the releases, converted; argn: the RDP accountant of "
+        "DP-SGD plus value protection; null until fitted.",
     )
     delta_spent = serializers.FloatField(required=False)
+    rho_spent = serializers.FloatField(
+        required=False, help_text="spec: the zCDP budget the releases spent (they add up)."
+    )
     composition = serializers.CharField(required=False)
     neighbouring = serializers.CharField(required=False)
+    mechanism = serializers.CharField(
+        required=False, help_text="argn: the DP-SGD settings (noise, sampling rate, steps)."
+    )
     releases = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text="{what, epsilon[, delta]}."
+        child=serializers.DictField(),
+        required=False,
+        help_text="{what, epsilon[, delta]}; spec: also rho (epsilon is its share).",
     )
     not_covered = serializers.CharField(required=False)
 

@@ -14,13 +14,17 @@ No Django here. What this module adds to the engine:
 - sampling deterministic by seed: a fixed batch size (the engine's default depends on the
   free memory), every RNG set from the call's seed under a lock, and a private workspace per
   call, so blocks sampled at once in threads or processes never share output files; sampling
-  runs on the CPU (same bytes whichever worker makes a block), training on CUDA when present.
+  runs on the CPU (same bytes whichever worker makes a block), training on CUDA when present;
+- differentially private training through the engine's own DP-SGD (Opacus, RDP accountant):
+  the noise multiplier is set so that the asked epochs fit the asked budget, and the epsilon
+  the engine reports at the last epoch it could keep is the model's (see :func:`dp_plan`).
 """
 
 from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import math
 import os
 import shutil
 import sys
@@ -40,6 +44,7 @@ __all__ = [
     "ArgnModel",
     "check_options",
     "device",
+    "dp_accounting",
     "fit",
     "sample",
 ]
@@ -64,6 +69,16 @@ _ENCODING = {
     "categorical": "TABULAR_CATEGORICAL",
     "boolean": "TABULAR_CATEGORICAL",
 }
+#: The share of a DP fit's epsilon the engine's analysis spends on value protection (noisy
+#: category sets and value ranges, Laplace); DP-SGD gets the rest.
+DP_VALUE_SHARE = 0.1
+#: What a DP fit's epsilon does not cover, stated on the model.
+DP_NOT_COVERED = (
+    "The engine validates on 10% of the rows (outside DP-SGD): the kept checkpoint (lowest "
+    "validation loss) and early stopping depend on them. Keys and direct identifiers are "
+    "fields of synthetic values; the exact-copy guard drops sampled rows equal to a real row "
+    "(a data-dependent filter)."
+)
 _LOCK = threading.Lock()  # the engine seeds the global RNGs: one fit or sample at a time
 
 
@@ -131,6 +146,9 @@ class ArgnModel:
     epochs_done: float = 0.0
     val_loss: float | None = None
     stopped: bool = False
+    #: A DP fit's plan and the epsilon the engine reported at each epoch end (dp_plan).
+    dp: dict[str, Any] | None = None
+    dp_epochs: list[float] = field(default_factory=list)
     _tmp: Any = field(default=None, repr=False)
 
     @property
@@ -182,6 +200,11 @@ class _Reporter:
         self.last = -1
 
     def __call__(self, total: Any = None, completed: Any = None, message: Any = None, **_: Any):
+        eps = (message or {}).get("dp_eps")
+        if eps is not None and self.model.dp is not None:
+            keepable = message.get("val_loss") is not None and eps <= self.model.dp["max_epsilon"]
+            if keepable or message.get("is_checkpoint"):  # weights the engine may keep
+                self.model.dp_epochs.append(float(eps))
         if message and message.get("epoch") is not None:
             self.model.epochs_done = float(message["epoch"])
             if message.get("val_loss") is not None:
@@ -208,10 +231,12 @@ def fit(
     parent: pd.DataFrame | None = None,
     parent_key: str | None = None,
     parent_columns: dict[str, Any] | None = None,
+    differential_privacy: dict[str, float] | None = None,
 ) -> ArgnModel:
     """Train a TabularARGN on ``frame``: flat rows, or sequences of ``context_key`` (rows in
     order), optionally under the ``parent`` rows of ``parent_key`` (the child's
-    ``context_key`` holds the parent's key) as their context."""
+    ``context_key`` holds the parent's key) as their context. ``differential_privacy``
+    ({epsilon, delta}) trains with DP-SGD; ``model.dp`` then holds the accounting."""
     engine = _engine()
     tmp = tempfile.TemporaryDirectory(prefix="argn-", ignore_cleanup_errors=True)
     model = ArgnModel(Path(tmp.name), _tmp=tmp)
@@ -233,14 +258,29 @@ def fit(
             ),
             workspace_dir=model.workspace,
         )
-        engine.analyze(workspace_dir=model.workspace)
+        dp_config = None
+        if differential_privacy:
+            from mostlyai.engine.domain import DifferentialPrivacyConfig
+
+            dp_config = DifferentialPrivacyConfig(
+                max_epsilon=differential_privacy["epsilon"],
+                delta=differential_privacy["delta"],
+                value_protection_epsilon=differential_privacy["epsilon"] * DP_VALUE_SHARE,
+            )
+        engine.analyze(workspace_dir=model.workspace, differential_privacy=dp_config)
         engine.encode(workspace_dir=model.workspace)
+        batch = options.get("batch_size")
+        if dp_config is not None:
+            model.dp = dp_plan(model.workspace, differential_privacy, epochs, batch)
+            dp_config.noise_multiplier = model.dp["noise_multiplier"]
+            batch = model.dp["batch_size"]
         try:
             engine.train(
                 model=MODEL_SIZES[options.get("model_size", "M")],
                 max_epochs=epochs,
                 max_training_time=budget_min,
-                batch_size=options.get("batch_size"),
+                batch_size=batch,
+                differential_privacy=dp_config,
                 device=device(),
                 workspace_dir=model.workspace,
                 update_progress=_Reporter(progress, epochs, model),
@@ -249,6 +289,108 @@ def fit(
             _denormals_back()
     shutil.rmtree(model.workspace / "OriginalData", ignore_errors=True)  # real rows
     return model
+
+
+def _stats(workspace: Path, which: str) -> dict[str, Any]:
+    import json
+
+    path = workspace / "ModelStore" / f"{which}-stats" / "stats.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def dp_batch_size(records: int) -> int:
+    """A DP fit's batch (records per noisy step) unless one is asked: about 4 sqrt(n), in
+    32..1024, so that small tables still take several steps an epoch."""
+    return max(1, min(records, max(32, min(1024, int(4 * math.sqrt(max(1, records)))))))
+
+
+def dp_plan(
+    workspace: Path, differential_privacy: dict[str, float], epochs: int, batch: int | None
+) -> dict[str, Any]:
+    """The DP-SGD settings for a budget, after the engine's analysis: the value protection
+    epsilon it spent (from its stats), then the noise multiplier under which ``epochs`` of
+    Poisson-sampled steps of ``batch`` records spend the rest (Opacus' RDP accountant, as the
+    engine's own), at the asked delta."""
+    import warnings
+
+    from opacus.accountants.utils import get_noise_multiplier
+
+    tgt, ctx = _stats(workspace, "tgt"), _stats(workspace, "ctx")
+    value_eps = float(tgt.get("value_protection_epsilon_spent") or 0.0) + float(
+        ctx.get("value_protection_epsilon_spent") or 0.0
+    )
+    records = int(tgt.get("no_of_training_records") or 1)
+    batch = max(1, min(int(batch or dp_batch_size(records)), records))
+    steps = epochs * max(1, records // batch)
+    sample_rate = 1.0 / math.ceil(records / batch)  # Opacus: 1 / batches per epoch
+    budget = differential_privacy["epsilon"] - value_eps
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "optimal order is the largest alpha"
+        # the tolerance keeps the last epoch under the budget, whatever the rounding
+        sigma = get_noise_multiplier(
+            target_epsilon=budget * 0.99,
+            target_delta=differential_privacy["delta"],
+            sample_rate=sample_rate,
+            steps=steps,
+            accountant="rdp",
+            epsilon_tolerance=0.005 * budget,
+        )
+    return {
+        "max_epsilon": differential_privacy["epsilon"],
+        "value_protection_epsilon": round(value_eps, 9),
+        "records": records,
+        "batch_size": batch,
+        "steps": steps,
+        "sample_rate": sample_rate,
+        "noise_multiplier": float(sigma),
+    }
+
+
+def released_categories(model: ArgnModel, categories: dict[str, list[str]]) -> dict:
+    """Of the real categories per column, those a DP fit's value protection released (the
+    engine's codes): a condition's error message must not name a suppressed one."""
+    codes = {
+        name: set(entry.get("codes") or {})
+        for name, entry in (_stats(model.workspace, "tgt").get("columns") or {}).items()
+    }
+    return {
+        column: [v for v in values if v in codes[column]] if column in codes else values
+        for column, values in categories.items()
+    }
+
+
+def dp_accounting(model: ArgnModel, differential_privacy: dict[str, float]) -> dict[str, Any]:
+    """The accounting of a DP fit, in dp_spec's shape: the epsilon the engine reported at the
+    last epoch end it kept training to (DP-SGD by RDP plus its value protection), or a
+    ValueError when that passed the budget (no such model is kept)."""
+    plan = model.dp or {}
+    asked = differential_privacy["epsilon"]
+    spent = max(model.dp_epochs) if model.dp_epochs else plan.get("value_protection_epsilon", 0)
+    if spent > asked * (1 + 1e-9):
+        raise ValueError(f"differential_privacy: the fit spent epsilon {spent:.4g} > {asked:g}")
+    value_eps = float(plan.get("value_protection_epsilon", 0.0))
+    return {
+        "epsilon": asked,
+        "delta": differential_privacy["delta"],
+        "epsilon_spent": round(float(spent), 6),
+        "delta_spent": differential_privacy["delta"],
+        "composition": "RDP accountant over DP-SGD steps (Opacus), plus value protection",
+        "neighbouring": "one record (row, or a sequence with its context) added or removed",
+        "mechanism": (
+            f"DP-SGD: per-record gradients clipped to norm 1, Gaussian noise multiplier "
+            f"{plan.get('noise_multiplier', 0):.4g}, Poisson sampling rate "
+            f"{plan.get('sample_rate', 0):.4g}, {plan.get('steps', 0)} steps planned"
+        ),
+        "releases": [
+            {"what": "category sets and value ranges (Laplace, engine)", "epsilon": value_eps},
+            {
+                "what": "model weights (DP-SGD)",
+                "epsilon": round(max(0.0, float(spent) - value_eps), 6),
+                "delta": differential_privacy["delta"],
+            },
+        ],
+        "not_covered": DP_NOT_COVERED,
+    }
 
 
 def _denormals_back() -> None:

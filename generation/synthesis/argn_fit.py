@@ -176,14 +176,50 @@ def fit_table(
     progress: Any,
 ) -> dict[str, Any]:
     """A flat table's fit (``_fit_one``'s shape): {"argn": the trained model}."""
+    dp = options.get("differential_privacy")
     model = argn_backend.fit(
         frame[learned],
         metadata["columns"],
         options=_options(options),
         seed=seed,
         progress=_reporter(progress),
+        differential_privacy=dp,
     )
-    return {"argn": model, "epochs_done": model.epochs_done, "val_loss": model.val_loss}
+    out = {"argn": model, "epochs_done": model.epochs_done, "val_loss": model.val_loss}
+    if dp:
+        out["differential_privacy"] = argn_backend.dp_accounting(model, dp)
+    return out
+
+
+def released_categories(result: dict[str, Any], categories: dict[str, list[str]]) -> dict:
+    """The categories a DP fit (``fit_table``'s result) released, of the real ones."""
+    return argn_backend.released_categories(result["argn"], categories)
+
+
+def _table_budgets(dp: dict[str, float] | None, tables: int) -> dict[str, float] | None:
+    """Each table's share of a DP budget over related tables (basic composition: a root row
+    and its descendants are in every table's fit)."""
+    if not dp:
+        return None
+    return {"epsilon": dp["epsilon"] / tables, "delta": dp["delta"] / tables}
+
+
+def _tables_accounting(dp: dict[str, float], parts: dict[str, dict[str, Any]]) -> dict:
+    """The accounting over related tables: each table's fit, composed by summing."""
+    first = next(iter(parts.values()))
+    return {
+        **first,
+        "epsilon": dp["epsilon"],
+        "delta": dp["delta"],
+        "epsilon_spent": round(sum(p["epsilon_spent"] for p in parts.values()), 6),
+        "delta_spent": sum(p["delta_spent"] for p in parts.values()),
+        "composition": "basic over the tables' fits (sum); each by RDP over its DP-SGD steps",
+        "neighbouring": "one root row with its descendant rows added or removed",
+        "mechanism": "; ".join(f"{t}: {p['mechanism']}" for t, p in parts.items()),
+        "releases": [
+            {**r, "what": f"{t}: {r['what']}"} for t, p in parts.items() for r in p["releases"]
+        ],
+    }
 
 
 def _text_keys(values: pd.Series) -> pd.Series:
@@ -224,6 +260,7 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
     options = _options(model.options)
     started = time.monotonic()
     train = frame[[key, *learned]].assign(**{key: _text_keys(frame[key])})
+    dp = model.options.get("differential_privacy")
     argn = argn_backend.fit(
         train,
         metadata["columns"],
@@ -231,6 +268,7 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
         seed=model.seed,
         progress=ArgnProgress(job),
         context_key=key,
+        differential_privacy=dp,
     )
     lengths = frame.groupby(key, sort=False).size()
     meta = {
@@ -271,6 +309,8 @@ def fit_sequences(job: Job, model: SynthModel) -> None:
         "val_loss": argn.val_loss,
         **({"holdout_note": holdout_note} if holdout_note else {}),
     }
+    if dp:  # one record is one whole sequence
+        model.metrics["differential_privacy"] = argn_backend.dp_accounting(argn, dp)
     model.save()
     _record(
         job,
@@ -312,6 +352,9 @@ def fit_tables(job: Job, model: SynthModel) -> None:
     job.rows_total = total
     started = time.monotonic()
     stats: dict[str, Any] = {}
+    dp = model.options.get("differential_privacy")
+    budget = _table_budgets(dp, len(order))
+    spent: dict[str, dict[str, Any]] = {}
     for i, table in enumerate(order):
         columns = tables[table]["columns"]
         progress = ArgnProgress(job, offset=i * epochs, total=total)
@@ -323,6 +366,7 @@ def fit_tables(job: Job, model: SynthModel) -> None:
                 options=options,
                 seed=seed,
                 progress=progress,
+                differential_privacy=budget,
             )
         else:
             rel = parent_of[table]
@@ -342,7 +386,10 @@ def fit_tables(job: Job, model: SynthModel) -> None:
                 parent=ctx.assign(**{ppk: _text_keys(ctx[ppk])}),
                 parent_key=ppk,
                 parent_columns=tables[parent]["columns"],
+                differential_privacy=budget,
             )
+        if budget:
+            spent[table] = argn_backend.dp_accounting(argn, budget)
         argn.save(model.directory / "tables" / table / "argn")
         stats[table] = {"epochs_done": argn.epochs_done, "val_loss": argn.val_loss}
         save_fitted(
@@ -381,6 +428,8 @@ def fit_tables(job: Job, model: SynthModel) -> None:
         "argn": stats,
         **({"holdout_note": holdout_note} if holdout_note else {}),
     }
+    if dp:
+        model.metrics["differential_privacy"] = _tables_accounting(dp, spent)
     model.save()
     _record(job, chosen="argn", orphans=orphans, holdout_rows=meta["holdout_rows"])
 

@@ -83,7 +83,8 @@ def model_fit_submit(
     differential_privacy: Any = None,
 ) -> Job:
     """Create a SynthModel and its fit Job, enqueued once committed. ``differential_privacy``
-    ({epsilon, delta}: spec only, dp_spec.py) is kept in the model's options."""
+    ({epsilon, delta}: spec, dp_spec.py; argn, the engine's DP-SGD) is kept in the model's
+    options."""
     offered = {s["name"]: s for s in synthesizers_offered()}
     if synthesizer not in offered:
         raise ApiError(
@@ -360,7 +361,9 @@ def _fit(job: Job, model: SynthModel) -> None:
         "fitted_at": timezone.now().isoformat(),
         "spec_names": result.get("spec_names"),
     }
-    if result.get("differential_privacy"):  # conditions may name released categories only
+    if result.get("differential_privacy") and result.get("argn") is not None:
+        meta["categories"] = argn_fit.released_categories(result, meta["categories"])
+    elif result.get("differential_privacy"):  # conditions may name released categories only
         from generation.synthesis.dp_spec import released_categories
 
         meta["categories"] = released_categories(

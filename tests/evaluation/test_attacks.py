@@ -142,3 +142,48 @@ def test_sequences_are_attacked_as_entities() -> None:
     flat, types = flatten_sequences(frame, "who", {"x": "numerical", "c": "categorical"})
     assert flat.to_dict("list") == {"x": [2.0, 5.0], "c": ["p", "q"], "sequence_length": [2.0, 1.0]}
     assert types["sequence_length"] == "numerical"
+
+
+def _flights_by_plane() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """A child table (flights under their plane, ``tailnum``) in three disjoint groups of
+    whole planes: trained on, held out, and fresh (never seen by anyone)."""
+    flights = pd.read_csv(SAMPLE_DATA / "flights_jan2013.csv")
+    columns = ["tailnum", "carrier", "origin", "dest", "dep_delay", "distance", "air_time"]
+    flights = flights[columns].dropna()
+    planes = flights["tailnum"].drop_duplicates().to_numpy()
+    order = np.random.default_rng(1).permutation(planes)
+    groups = [flights[flights["tailnum"].isin(order[a:b])] for a, b in ((0, 400), (400, 500))]
+    fresh = flights[flights["tailnum"].isin(order[500:900])]
+    sdtypes = {"carrier": "categorical", "origin": "categorical", "dest": "categorical"}
+    sdtypes |= {c: "numerical" for c in ("dep_delay", "distance", "air_time")}
+    return groups[0], groups[1], fresh, sdtypes
+
+
+def _renamed(flights: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic side's keys: its own, not the real planes'."""
+    codes = {k: f"S{i}" for i, k in enumerate(flights["tailnum"].drop_duplicates())}
+    return flights.assign(tailnum=flights["tailnum"].map(codes))
+
+
+def test_a_child_table_is_attacked_per_parent_and_a_copy_of_it_is_flagged() -> None:
+    """Related data: each child row belongs to a parent (the person), so the flights of one
+    plane are attacked as one entity; flights copied from the trained planes are flagged by
+    every attack, flights of planes nobody trained on are not."""
+    from evaluation.report import attacks_of
+
+    train, holdout, fresh, sdtypes = _flights_by_plane()
+    learned = list(sdtypes)
+    leaked = attacks_of(
+        train, holdout, _renamed(leaky(train, sdtypes)), learned, sdtypes, {}, "tailnum"
+    )
+    assert leaked["entities"].startswith("one row per tailnum")
+    members = leaked["attacks"]["membership_inference"]["n"]
+    assert members == {"members": 400, "non_members": 100}  # planes, not flights
+    assert leaked["attacks"]["membership_inference"]["advantage"] > 0.5
+    assert leaked["attacks"]["attribute_inference"]["risk"] > 0.3
+    assert leaked["attacks"]["singling_out"]["risk"] > 0.5
+    assert leaked["verdict"] == "high"
+    clean = attacks_of(train, holdout, _renamed(fresh), learned, sdtypes, {}, "tailnum")
+    assert clean["attacks"]["membership_inference"]["advantage"] < 0.15
+    assert clean["attacks"]["singling_out"]["risk"] < 0.1
+    assert clean["verdict"] != "high"

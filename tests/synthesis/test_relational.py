@@ -388,6 +388,16 @@ def test_hma_holds_root_rows_out_with_their_descendants_and_measures_dcr_per_tab
         assert entry["holdout_rows"] == entry["privacy"]["holdout_rows"] > 0
         assert 0 <= entry["diagnostic"]["score"] <= 1
     _assert_dcr(metrics["tables"]["flights"]["privacy"])
+    # the attacks run on each table: planes as rows, flights as one entity per plane
+    flights_privacy = metrics["tables"]["flights"]["privacy"]
+    assert flights_privacy["entities"].startswith("one row per tailnum")
+    n = flights_privacy["attacks"]["membership_inference"]["n"]
+    assert n["non_members"] == held_flights["tailnum"].nunique()
+    assert n["members"] == learned["flights"]["tailnum"].nunique()
+    planes_attacks = metrics["tables"]["planes"]["privacy"]["attacks"]
+    assert "entities" not in metrics["tables"]["planes"]["privacy"]
+    assert planes_attacks["membership_inference"]["n"]["non_members"] == 12
+    assert set(metrics["privacy"]["tables"]) == {"planes", "flights"}
     validate_document(alice_client, metrics)  # as the OpenAPI document describes it
     # 110 of these 120 planes repeat another plane's row (same model, year, seats ...): the
     # median held-out plane is 0 away from a training one, so there is no ratio to take.

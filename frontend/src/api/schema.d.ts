@@ -519,14 +519,21 @@ export interface components {
             delta: number;
             /**
              * Format: double
-             * @description By basic composition over the releases; null until fitted.
+             * @description spec: zCDP over the releases, converted; argn: the RDP accountant of DP-SGD plus value protection; null until fitted.
              */
             epsilon_spent: number | null;
             /** Format: double */
             delta_spent?: number;
+            /**
+             * Format: double
+             * @description spec: the zCDP budget the releases spent (they add up).
+             */
+            rho_spent?: number;
             composition?: string;
             neighbouring?: string;
-            /** @description {what, epsilon[, delta]}. */
+            /** @description argn: the DP-SGD settings (noise, sampling rate, steps). */
+            mechanism?: string;
+            /** @description {what, epsilon[, delta]}; spec: also rho (epsilon is its share). */
             releases?: {
                 [key: string]: unknown;
             }[];
@@ -567,7 +574,7 @@ export interface components {
             };
             /** Format: int64 */
             seed?: number;
-            /** @description spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy marginals and correlations; the epsilon spent is on the model. */
+            /** @description spec and argn: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: spec by noisy marginals and correlations, argn by DP-SGD; the epsilon spent is on the model. */
             differential_privacy?: unknown;
         };
         /**
@@ -831,6 +838,10 @@ export interface components {
             privacy?: components["schemas"]["Privacy"];
             orphans_dropped_in_fit?: {
                 [key: string]: unknown;
+            };
+            /** @description Model documents of a differentially private fit: epsilon and delta asked and spent (GET /api/models/{id} has the whole accounting). */
+            differential_privacy?: {
+                [key: string]: number;
             };
         };
         /**

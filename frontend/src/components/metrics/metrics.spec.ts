@@ -120,6 +120,19 @@ describe('MetricsPanel', () => {
     const panel = w.get('[data-testid=privacy-panel]')
     expect(panel.text()).toContain('No synthetic row is an exact copy')
     expect(panel.text()).toContain('0.800')
+    expect(w.find('[data-testid=differential-privacy]').exists()).toBe(false)
+  })
+
+  it('says what a differentially private fit spent', () => {
+    const doc = {
+      ...DOC,
+      kind: 'model',
+      privacy: { exact_copies: 0 },
+      differential_privacy: { epsilon: 3, delta: 1e-6, epsilon_spent: 2.96, delta_spent: 1e-6 },
+    }
+    const w = mount(MetricsPanel, { props: { document: doc }, global: { stubs } })
+    const line = w.get('[data-testid=differential-privacy]').text()
+    expect(line).toContain('epsilon spent 2.960 of 3')
   })
 })
 

@@ -46,6 +46,7 @@ from .me import Me
 from .membership_inference import MembershipInference
 from .membership_inference_n import MembershipInferenceN
 from .metrics_document import MetricsDocument
+from .metrics_document_differential_privacy import MetricsDocumentDifferentialPrivacy
 from .metrics_document_orphans_dropped_in_fit import MetricsDocumentOrphansDroppedInFit
 from .metrics_document_referential_integrity import MetricsDocumentReferentialIntegrity
 from .metrics_document_tables import MetricsDocumentTables
@@ -130,6 +131,7 @@ __all__ = (
     "MembershipInference",
     "MembershipInferenceN",
     "MetricsDocument",
+    "MetricsDocumentDifferentialPrivacy",
     "MetricsDocumentOrphansDroppedInFit",
     "MetricsDocumentReferentialIntegrity",
     "MetricsDocumentTables",

@@ -23,11 +23,15 @@ class DifferentialPrivacy:
     Attributes:
         epsilon (float): Asked.
         delta (float): Asked.
-        epsilon_spent (float | None): By basic composition over the releases; null until fitted.
+        epsilon_spent (float | None): spec: zCDP over the releases, converted; argn: the RDP accountant of DP-SGD plus
+            value protection; null until fitted.
         delta_spent (float | Unset):
+        rho_spent (float | Unset): spec: the zCDP budget the releases spent (they add up).
         composition (str | Unset):
         neighbouring (str | Unset):
-        releases (list[DifferentialPrivacyReleasesItem] | Unset): {what, epsilon[, delta]}.
+        mechanism (str | Unset): argn: the DP-SGD settings (noise, sampling rate, steps).
+        releases (list[DifferentialPrivacyReleasesItem] | Unset): {what, epsilon[, delta]}; spec: also rho (epsilon is
+            its share).
         not_covered (str | Unset):
     """
 
@@ -35,8 +39,10 @@ class DifferentialPrivacy:
     delta: float
     epsilon_spent: float | None
     delta_spent: float | Unset = UNSET
+    rho_spent: float | Unset = UNSET
     composition: str | Unset = UNSET
     neighbouring: str | Unset = UNSET
+    mechanism: str | Unset = UNSET
     releases: list[DifferentialPrivacyReleasesItem] | Unset = UNSET
     not_covered: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -51,9 +57,13 @@ class DifferentialPrivacy:
 
         delta_spent = self.delta_spent
 
+        rho_spent = self.rho_spent
+
         composition = self.composition
 
         neighbouring = self.neighbouring
+
+        mechanism = self.mechanism
 
         releases: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.releases, Unset):
@@ -75,10 +85,14 @@ class DifferentialPrivacy:
         )
         if delta_spent is not UNSET:
             field_dict["delta_spent"] = delta_spent
+        if rho_spent is not UNSET:
+            field_dict["rho_spent"] = rho_spent
         if composition is not UNSET:
             field_dict["composition"] = composition
         if neighbouring is not UNSET:
             field_dict["neighbouring"] = neighbouring
+        if mechanism is not UNSET:
+            field_dict["mechanism"] = mechanism
         if releases is not UNSET:
             field_dict["releases"] = releases
         if not_covered is not UNSET:
@@ -106,9 +120,13 @@ class DifferentialPrivacy:
 
         delta_spent = d.pop("delta_spent", UNSET)
 
+        rho_spent = d.pop("rho_spent", UNSET)
+
         composition = d.pop("composition", UNSET)
 
         neighbouring = d.pop("neighbouring", UNSET)
+
+        mechanism = d.pop("mechanism", UNSET)
 
         _releases = d.pop("releases", UNSET)
         releases: list[DifferentialPrivacyReleasesItem] | Unset = UNSET
@@ -128,8 +146,10 @@ class DifferentialPrivacy:
             delta=delta,
             epsilon_spent=epsilon_spent,
             delta_spent=delta_spent,
+            rho_spent=rho_spent,
             composition=composition,
             neighbouring=neighbouring,
+            mechanism=mechanism,
             releases=releases,
             not_covered=not_covered,
         )

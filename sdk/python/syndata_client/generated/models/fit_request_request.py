@@ -22,8 +22,8 @@ class FitRequestRequest:
         synthesizer (str): See GET /api/synthesizers.
         options (FitRequestRequestOptions | Unset):
         seed (int | Unset):
-        differential_privacy (Any | Unset): spec only: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: noisy
-            marginals and correlations; the epsilon spent is on the model.
+        differential_privacy (Any | Unset): spec and argn: {"epsilon": > 0, "delta": (0, 0.001], default 1e-6}: spec by
+            noisy marginals and correlations, argn by DP-SGD; the epsilon spent is on the model.
     """
 
     synthesizer: str

@@ -11,6 +11,9 @@ from ..models.metrics_kind_enum import MetricsKindEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.metrics_document_differential_privacy import (
+        MetricsDocumentDifferentialPrivacy,
+    )
     from ..models.metrics_document_orphans_dropped_in_fit import (
         MetricsDocumentOrphansDroppedInFit,
     )
@@ -48,6 +51,8 @@ class MetricsDocument:
         privacy (Privacy | Unset): Attack-based risk: the worst table's attacks, its verdict and one sentence per
             attack.
         orphans_dropped_in_fit (MetricsDocumentOrphansDroppedInFit | Unset):
+        differential_privacy (MetricsDocumentDifferentialPrivacy | Unset): Model documents of a differentially private
+            fit: epsilon and delta asked and spent (GET /api/models/{id} has the whole accounting).
     """
 
     job: UUID
@@ -62,6 +67,7 @@ class MetricsDocument:
     referential_integrity: MetricsDocumentReferentialIntegrity | Unset = UNSET
     privacy: Privacy | Unset = UNSET
     orphans_dropped_in_fit: MetricsDocumentOrphansDroppedInFit | Unset = UNSET
+    differential_privacy: MetricsDocumentDifferentialPrivacy | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +107,10 @@ class MetricsDocument:
         if not isinstance(self.orphans_dropped_in_fit, Unset):
             orphans_dropped_in_fit = self.orphans_dropped_in_fit.to_dict()
 
+        differential_privacy: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.differential_privacy, Unset):
+            differential_privacy = self.differential_privacy.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -127,11 +137,16 @@ class MetricsDocument:
             field_dict["privacy"] = privacy
         if orphans_dropped_in_fit is not UNSET:
             field_dict["orphans_dropped_in_fit"] = orphans_dropped_in_fit
+        if differential_privacy is not UNSET:
+            field_dict["differential_privacy"] = differential_privacy
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.metrics_document_differential_privacy import (
+            MetricsDocumentDifferentialPrivacy,
+        )
         from ..models.metrics_document_orphans_dropped_in_fit import (
             MetricsDocumentOrphansDroppedInFit,
         )
@@ -202,6 +217,15 @@ class MetricsDocument:
                 _orphans_dropped_in_fit
             )
 
+        _differential_privacy = d.pop("differential_privacy", UNSET)
+        differential_privacy: MetricsDocumentDifferentialPrivacy | Unset
+        if isinstance(_differential_privacy, Unset):
+            differential_privacy = UNSET
+        else:
+            differential_privacy = MetricsDocumentDifferentialPrivacy.from_dict(
+                _differential_privacy
+            )
+
         metrics_document = cls(
             job=job,
             kind=kind,
@@ -215,6 +239,7 @@ class MetricsDocument:
             referential_integrity=referential_integrity,
             privacy=privacy,
             orphans_dropped_in_fit=orphans_dropped_in_fit,
+            differential_privacy=differential_privacy,
         )
 
         metrics_document.additional_properties = d
