@@ -12,7 +12,7 @@ import numpy as np
 
 from generation.engine.timeutil import parse_datetime_seconds, parse_duration
 
-__all__ = ["markov_codes", "series_times", "signal_scale", "signal_values"]
+__all__ = ["markov_codes", "series_times", "signal_scale", "signal_values", "trend_centre"]
 
 
 def _entity_starts(index: np.ndarray) -> np.ndarray:
@@ -146,6 +146,18 @@ def _normals(u: np.ndarray | None, rng: np.random.Generator, n: int) -> np.ndarr
     from generation.engine._special import ndtri
 
     return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+
+
+def trend_centre(sig: Any, t_us: np.ndarray, index: np.ndarray, entity: np.ndarray) -> np.ndarray:
+    """Per row, the trend's mean over the row's entity (a dist-mapped signal is centred on
+    it, so that the dist describes the whole series, not its first step)."""
+    if not sig.trend or not len(index):
+        return np.zeros(len(index))
+    t = t_us.astype(float) / 1e6
+    since = (t - t[_entity_starts(index)]) / 86400.0
+    codes = np.unique(entity, return_inverse=True)[1]
+    mean = np.bincount(codes, since) / np.bincount(codes)
+    return sig.trend * mean[codes]
 
 
 def signal_scale(sig: Any) -> float:

@@ -313,7 +313,10 @@ class Marginal:
             lo_c = None if lo_x is None else float(np.ceil(lo_x)) - 0.5
             hi_c = None if hi_x is None else float(np.floor(hi_x)) + 0.5
         else:
-            lo_c, hi_c = lo_x, hi_x
+            # Just outside the bounds: an atom at min or max (a learned marginal's zeros, its
+            # flat top) stays inside them, where P(X < min) and P(X <= max) are meant.
+            lo_c = None if lo_x is None else float(np.nextafter(lo_x, -np.inf))
+            hi_c = None if hi_x is None else float(np.nextafter(hi_x, np.inf))
         with np.errstate(all="ignore"):
             self.lo = (
                 np.asarray(self._cdf(lo_c), dtype=float) if lo_c is not None else np.float64(0.0)

@@ -106,6 +106,13 @@ class Runs(Model):
     length: float = Field(10.0, ge=1, le=1_000_000)
 
 
+class Censor(Model):
+    share: float = Field(..., ge=0, lt=1, description="Share of the rows that are null.")
+    tail: Literal["low", "high"] = Field(
+        "low", description="Which end of the signal's spread is not recorded."
+    )
+
+
 class Signal(Model):
     level: float = 0.0
     entity_sd: float = Field(0.0, ge=0)
@@ -117,6 +124,11 @@ class Signal(Model):
     spikes: Spikes | None = None
     stuck: Runs | None = None
     dropouts: Runs | None = None
+    censor: Censor | None = Field(
+        None,
+        description="Null where the signal lies in its lowest (highest) share: a column "
+        "recorded only past a threshold (gusts) keeps its runs of nulls and its memory.",
+    )
 
 
 class Markov(Model):
