@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generation.synthesis.sequence_memory import fit_ar, learn_leads
 from generation.synthesis.spec_synth import _datetime_field, _decimals, _round_sig, field_name
 
 __all__ = ["MAX_PROFILES", "SequenceInputError", "learn_sequence_spec", "sequence_issues"]
@@ -34,6 +35,7 @@ _DAY = 86400.0
 #: it and the span holds at least ~0.9 of it.
 _PERIODS = {"1d": _DAY, "7d": 7 * _DAY, "365.25d": 365.25 * _DAY}
 _CALIBRATION_ROWS = 40_000
+_MAX_AR = 3  # the highest AR order tried (BIC)
 _MIN_GAIN = 0.01  # share of the variance a season (or trend) must explain to be kept
 _PARTS = {"year": "year", "month": "month", "day": "day", "hour": "hour", "minute": "minute"}
 
@@ -144,7 +146,8 @@ def _fit_signal(
     t0: np.ndarray,
     candidates: list[float],
     names: dict[float, str],
-) -> tuple[dict[str, Any], np.ndarray]:
+    max_p: int = 1,
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """Level, trend, seasons and AR(1) of ``y`` (rows of one profile, entity codes ``ent``,
     in time order within each entity): (the signal, its innovations per row, NaN where none)."""
     ok = np.isfinite(y)
@@ -194,18 +197,11 @@ def _fit_signal(
         sig["seasonality"] = seasons
     resid = np.full(len(y), np.nan)
     resid[ok] = dev - fitted
-    # AR(1) on the residuals: consecutive rows of one entity, both present.
-    prev = np.r_[np.nan, resid[:-1]]
-    same = np.r_[False, ent[1:] == ent[:-1]]
-    pair = same & np.isfinite(resid) & np.isfinite(prev)
-    phi = 0.0
-    if pair.sum() > 10:
-        a, b = resid[pair], prev[pair]
-        phi = float(np.clip((a * b).sum() / max((b * b).sum(), 1e-300), -0.99, 0.99))
-    innov = np.where(pair, resid - phi * prev, np.nan)
+    phis, innov = fit_ar(resid, ent, max_p)
     sd = float(np.nanstd(innov)) if np.isfinite(innov).any() else float(np.nanstd(resid))
-    sig["ar"] = {"phi": round(phi, 4), "sd": _round_sig(sd if math.isfinite(sd) else 0.0)}
-    return sig, innov
+    phi: float | list[float] = phis[0] if len(phis) == 1 else phis
+    sig["ar"] = {"phi": phi, "sd": _round_sig(sd if math.isfinite(sd) else 0.0)}
+    return sig, innov, resid
 
 
 def _null_runs(mask: np.ndarray, ent: np.ndarray) -> dict[str, float] | None:
@@ -449,6 +445,7 @@ def learn_sequence_spec(
     candidates = [p for p in candidates if span >= 0.9 * p]
     period_names = {v: k for k, v in _PERIODS.items()}
     innovations: dict[str, np.ndarray] = {}
+    latents: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # (standardised, residuals)
     for c in [c for c in columns if c == key or c in learned]:  # the table's column order
         if c == key:
             fields[key_name] = {"type": "foreign_key", "table": parent_name}
@@ -475,7 +472,7 @@ def learn_sequence_spec(
             fields[fname] = {"type": "int", "expr": f"{_PARTS[part]}({time_name})"}
             continue
         if entry["sdtype"] == "numerical":
-            fields[fname], innovations[fname] = _numeric_series(
+            fields[fname], innovations[fname], latents[fname] = _numeric_series(
                 col, entry, seconds, first, ent_codes, prof, labels, candidates, period_names
             )
         elif entry["sdtype"] == "datetime":
@@ -503,6 +500,7 @@ def learn_sequence_spec(
         },
         "fields": fields,
     }
+    learn_leads(fields, innovations, latents, ent_codes, prof, labels)
     corr = _innovation_correlations(innovations)
     if corr is not None:
         child["correlations"] = [corr]
@@ -544,7 +542,7 @@ def _numeric_series(
     labels: list[str],
     candidates: list[float],
     period_names: dict[float, str],
-) -> tuple[dict[str, Any], np.ndarray]:
+) -> tuple[dict[str, Any], np.ndarray, tuple[np.ndarray, np.ndarray]]:
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     present = values[np.isfinite(values)]
     integer = entry.get("representation") == "int"
@@ -568,6 +566,8 @@ def _numeric_series(
     censors = {p: _censor(values[prof == p], ent[prof == p]) for p in labels}
     lumpy = _lumpy(values) or any(c is not None for c in censors.values())
     innov_all = np.full(len(values), np.nan)
+    latent = np.full(len(values), np.nan)  # the standardised signal (what a lead reads)
+    resid_all = np.full(len(values), np.nan)
     cases: dict[str, dict[str, Any]] = {}
     for p in labels:
         rows = prof == p
@@ -577,8 +577,14 @@ def _numeric_series(
             continue
         censor = censors[p]
         target = _normal_scores(y, censor) if lumpy else y
-        sig, innov = _fit_signal(
-            target, seconds[rows], ent[rows], first[rows], candidates, period_names
+        sig, innov, resid = _fit_signal(
+            target,
+            seconds[rows],
+            ent[rows],
+            first[rows],
+            candidates,
+            period_names,
+            max_p=1 if lumpy else _MAX_AR,  # calibrated columns keep an AR(1)
         )
         drops = None if censor is not None else _null_runs(nulls[rows], ent[rows])
         if drops is not None:
@@ -593,10 +599,13 @@ def _numeric_series(
         # innovations on one scale: divided by their sd, so profiles pool
         sd = np.nanstd(innov)
         innov_all[rows] = innov / sd if sd > 0 else innov
+        spread = np.nanstd(target)
+        latent[rows] = (target - np.nanmean(target)) / spread if spread > 0 else 0.0
+        resid_all[rows] = resid
     field.update(cases[labels[0]])
     if len(labels) > 1:
         field["conditional"] = {"on": "parent.profile", "cases": cases}
-    return field, innov_all
+    return field, innov_all, (latent, resid_all)
 
 
 def _category_series(
