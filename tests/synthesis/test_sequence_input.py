@@ -88,3 +88,24 @@ def test_sequence_regular_must_be_a_boolean_with_an_order(alice_client: Any) -> 
         assert resp.status_code == 400, resp.json()
         message = resp.json()["error"]["message"]
         assert message.startswith("metadata.sequence_regular:") and field in message, message
+
+
+def test_the_dataset_review_warns_of_broken_sequences_before_any_fit(alice_client: Any) -> None:
+    frame = known_table(entities=3, days=20)
+    frame = pd.concat([frame, frame.iloc[[25]]], ignore_index=True)  # S1 repeats a day
+    dataset = upload(alice_client, frame, "known.csv")
+    resp = alice_client.patch(
+        f"/api/datasets/{dataset['id']}",
+        {"metadata": {"sequence_key": "site", "sequence_index": "day"}},
+        format="json",
+    )
+    assert resp.status_code == 200, resp.json()
+    (warning,) = resp.json()["metadata"]["sequence_warnings"]
+    assert "entity 'S1'" in warning and "at row 25" in warning, warning
+    again = alice_client.get(f"/api/datasets/{dataset['id']}").json()
+    assert again["metadata"]["sequence_warnings"] == [warning]
+    # no sequence key, no warning
+    resp = alice_client.patch(
+        f"/api/datasets/{dataset['id']}", {"metadata": {"sequence_key": None}}, format="json"
+    )
+    assert "sequence_warnings" not in resp.json()["metadata"]
