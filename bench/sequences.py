@@ -1,6 +1,9 @@
-"""Sequences, side by side in one run: the ``spec`` synthesizer (learned series spec + engine)
-and SDV's PAR, on the shared sensor table (sample_data/sensor_nyc_weather.csv: 3 stations,
-hourly) and on a seasonal table generated with known parameters.
+"""Sequences, side by side in one run: the ``spec`` synthesizer (learned series spec + engine),
+SDV's PAR, argn (our TabularARGN wrapper) and bare TabularARGN (mostlyai-engine defaults), on
+the shared sensor table (sample_data/sensor_nyc_weather.csv: 3 stations, hourly) and on a
+seasonal table generated with known parameters. ``spec`` runs on the whole tables; the four
+run side by side on the first ``--window`` rows of each entity (PAR samples step by step:
+whole years would take it hours here), few epochs, with the ratios printed.
 
 Per table and synthesizer: quality (sdmetrics QualityReport) against a time-based holdout
 (the last 20% of each entity's rows, never learned), the temporal score and lag-1
@@ -9,7 +12,8 @@ training rows), fit and sample seconds; for ``spec`` also the seconds to sample 
 sequences of a year, and on the known table the recovered amplitude, AR coefficient and
 trend. Writes bench/results/sequences.json.
 
-    .venv/bin/python bench/sequences.py [--par-epochs 3] [--no-par]
+    .venv/bin/python bench/sequences.py [--window 300] [--par-epochs 3] [--argn-epochs 3]
+        [--argn-budget-s 120] [--no-deep]
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def sample_spec(spec_doc: dict[str, Any], child: str, sequences: int, seed: int)
 
 
 def run_table(
-    name: str, frame: pd.DataFrame, key: str, index: str, par_epochs: int | None
+    name: str, frame: pd.DataFrame, key: str, index: str, deep: dict[str, Any] | None
 ) -> dict[str, Any]:
     import django
 
@@ -139,27 +143,92 @@ def run_table(
     entry["sample_100_sequences_of_a_year_s"] = round(time.perf_counter() - t0, 3)
     entry["rows_of_100_years"] = len(year)
     results["models"]["spec"] = entry
-    if par_epochs:
-        from generation import sdv_backend
+    if deep is not None:
+        results["models"].update(_deep_models(train, meta, key, index, learned, deep, score))
+    return results
 
-        par_frame = train[[key, *learned]]
+
+def _deep_models(
+    train: pd.DataFrame,
+    meta: dict[str, Any],
+    key: str,
+    index: str,
+    learned: list[str],
+    deep: dict[str, Any],
+    score: Any,
+) -> dict[str, Any]:
+    """PAR (SDV), argn (our TabularARGN wrapper: its encodings, sequences as the product fits
+    them) and bare TabularARGN (mostlyai-engine's defaults), few epochs, on the same rows."""
+    import shutil
+
+    from generation import sdv_backend
+    from generation.synthesis import argn_backend
+
+    out: dict[str, Any] = {}
+    sequences = int(train[key].nunique())
+    frame = train[[key, *learned]]
+    if sdv_backend.available():
         t0 = time.perf_counter()
         model = sdv_backend.fit_par(
-            par_frame,
+            frame,
             meta,
             sequence_key=key,
             sequence_index=index,
-            options={"epochs": par_epochs},
+            options={"epochs": deep["par_epochs"]},
             seed=0,
-            table=name,
+            table="bench",
         )
         fit_s = time.perf_counter() - t0
         payload = sdv_backend.dumps(model)
         t0 = time.perf_counter()
         synthetic = sdv_backend.sample_par(payload, sequences, seed=1)
-        sample_s = time.perf_counter() - t0
-        results["models"]["par"] = {**score(synthetic, fit_s, sample_s), "epochs": par_epochs}
-    return results
+        out["par"] = {
+            **score(synthetic, fit_s, time.perf_counter() - t0),
+            "epochs": deep["par_epochs"],
+        }
+    if not argn_backend.available():
+        return out
+    text_keys = frame.assign(**{key: frame[key].astype(str)})
+    options = {"epochs": deep["argn_epochs"], "time_budget_s": deep["argn_budget_s"]}
+    t0 = time.perf_counter()
+    argn = argn_backend.fit(text_keys, meta["columns"], options=options, seed=0, context_key=key)
+    fit_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    synthetic = argn_backend.sample(
+        argn.workspace, seed=1, context=argn_backend.sequence_context(key, sequences)
+    )
+    out["argn"] = {
+        **score(synthetic, fit_s, time.perf_counter() - t0),
+        "epochs": deep["argn_epochs"],
+        "epochs_done": argn.epochs_done,
+    }
+    engine = argn_backend._engine()
+    work = Path(tempfile.mkdtemp(prefix="bench-bare-argn-"))
+    try:
+        t0 = time.perf_counter()
+        engine.set_random_state(0)
+        engine.split(tgt_data=text_keys, tgt_context_key=key, workspace_dir=work)
+        engine.analyze(workspace_dir=work)
+        engine.encode(workspace_dir=work)
+        engine.train(
+            max_epochs=deep["argn_epochs"],
+            max_training_time=deep["argn_budget_s"] / 60,
+            device="cpu",
+            workspace_dir=work,
+        )
+        argn_backend._denormals_back()
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        synthetic = argn_backend.sample(
+            work, seed=1, context=argn_backend.sequence_context(key, sequences)
+        )
+        out["bare_tabular_argn"] = {
+            **score(synthetic, fit_s, time.perf_counter() - t0),
+            "epochs": deep["argn_epochs"],
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
 
 
 def _year_long(spec: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
@@ -201,23 +270,70 @@ def recovery(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _window(frame: pd.DataFrame, key: str, index: str, rows: int) -> pd.DataFrame:
+    """The first ``rows`` rows of each entity in time order (what PAR samples in bounded time)."""
+    frame = frame.sort_values([key, index], kind="stable")
+    return frame[frame.groupby(key).cumcount() < rows].reset_index(drop=True)
+
+
+def _ratios(models: dict[str, Any]) -> dict[str, Any]:
+    spec = models["spec"]
+    out: dict[str, Any] = {}
+    for name in ("par", "argn", "bare_tabular_argn"):
+        if name in models:
+            other = models[name]
+            out[f"quality_spec_minus_{name}"] = round(
+                spec["quality_vs_time_holdout"] - other["quality_vs_time_holdout"], 4
+            )
+            out[f"temporal_spec_minus_{name}"] = round(spec["temporal"] - other["temporal"], 4)
+            out[f"fit_s_{name}_over_spec"] = round(other["fit_s"] / max(spec["fit_s"], 1e-9), 1)
+            out[f"sample_s_{name}_over_spec"] = round(
+                other["sample_s"] / max(spec["sample_s"], 1e-9), 1
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--par-epochs", type=int, default=3)
-    parser.add_argument("--no-par", action="store_true")
+    parser.add_argument("--argn-epochs", type=int, default=3)
+    parser.add_argument("--argn-budget-s", type=float, default=120.0)
+    parser.add_argument(
+        "--window", type=int, default=300, help="rows per entity of the side-by-side run"
+    )
+    parser.add_argument("--no-deep", action="store_true", help="spec only")
     args = parser.parse_args()
-    par_epochs = None if args.no_par else args.par_epochs
+    deep = (
+        None
+        if args.no_deep
+        else {
+            "par_epochs": args.par_epochs,
+            "argn_epochs": args.argn_epochs,
+            "argn_budget_s": args.argn_budget_s,
+        }
+    )
     sensor = pd.read_csv(REPO / "sample_data" / "sensor_nyc_weather.csv")
     sensor["time_hour"] = pd.to_datetime(sensor["time_hour"]).dt.tz_localize(None)
     known = known_table()
-    out = {
+    out: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "sensor_nyc_weather": run_table("weather", sensor, "origin", "time_hour", par_epochs),
+        "sensor_nyc_weather": run_table("weather", sensor, "origin", "time_hour", None),
         "known_parameters": {
-            **run_table("known", known, "site", "day", par_epochs),
+            **run_table("known", known, "site", "day", None),
             "recovery": recovery(known),
         },
     }
+    if deep is not None:
+        side: dict[str, Any] = {"rows_per_entity": args.window, **deep}
+        for name, frame, key, index in (
+            ("sensor_nyc_weather", sensor, "origin", "time_hour"),
+            ("known_parameters", known, "site", "day"),
+        ):
+            entry = run_table(name, _window(frame, key, index, args.window), key, index, deep)
+            entry["ratios"] = _ratios(entry["models"])
+            side[name] = entry
+            print(name, json.dumps(entry["ratios"]), flush=True)
+        out["side_by_side"] = side
     path = REPO / "bench" / "results" / "sequences.json"
     path.write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))

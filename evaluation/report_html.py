@@ -56,6 +56,57 @@ def _bars(hist: dict[str, Any], width: int = 360, height: int = 120) -> str:
     return "".join(parts)
 
 
+def _lines(series: dict[str, list[float | None]], width: int = 360, height: int = 100) -> str:
+    """Real and synthetic lines on one scale (None: a gap), as an inline SVG."""
+    values = [v for line in series.values() for v in line if v is not None]
+    longest = max((len(line) for line in series.values()), default=0)
+    if not values or longest < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    parts = [f'<svg width="{width}" height="{height + 14}" role="img" class="series">']
+    for side, colour in (("real", _REAL), ("synthetic", _SYN)):
+        run: list[str] = []
+        for i, v in enumerate([*series.get(side, []), None]):
+            if v is None:
+                if len(run) > 1:
+                    parts.append(
+                        f'<polyline fill="none" stroke="{colour}" stroke-width="1" '
+                        f'data-side="{side}" points="{" ".join(run)}"/>'
+                    )
+                run = []
+                continue
+            x = i / (longest - 1) * width
+            run.append(f"{x:.1f},{height - (v - lo) / span * height:.1f}")
+    parts.append(f'<text x="0" y="{height + 12}" font-size="10">{_fmt(lo)} – {_fmt(hi)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _temporal_section(temporal: dict[str, Any] | None) -> list[str]:
+    """Example series (one entity of each side) and the autocorrelation by lag."""
+    if not temporal:
+        return []
+    out = [
+        f"<h3>Temporal {_legend('real', 'synthetic')}: score {_fmt(temporal.get('score'))}</h3>",
+        "<div class='cols'>",
+    ]
+    columns = temporal.get("columns") or {}
+    for name, example in (temporal.get("examples") or {}).items():
+        acf = columns.get(name) or {}
+        lag1 = f"lag-1 {_fmt(acf.get('lag1_real'))} | {_fmt(acf.get('lag1_synthetic'))}"
+        out.append(
+            f"<div class='col'><b>{html.escape(name)}</b> series<br>{_lines(example)}"
+            f"<br>autocorrelation by lag ({lag1})<br>"
+            + _lines(
+                {"real": acf.get("acf_real") or [], "synthetic": acf.get("acf_synthetic") or []}
+            )
+            + "</div>"
+        )
+    out.append("</div>")
+    return out
+
+
 def _heatmap(columns: list[str], matrix: list[list[float | None]], size: int = 14) -> str:
     n = len(columns)
     parts = [f'<svg width="{n * size + 2}" height="{n * size + 2}" role="img">']
@@ -269,6 +320,7 @@ def render_html(document: dict[str, Any]) -> str:
             out.append(" ")
             out.append(_heatmap(heat["columns"], heat["synthetic"]))
             out.append("</p><p>" + ", ".join(html.escape(c) for c in heat["columns"]) + "</p>")
+        out.extend(_temporal_section(report.get("temporal")))
         if not histograms:
             out.append("<pre>")
             out.append(html.escape(_short(report)))

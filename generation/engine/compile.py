@@ -423,6 +423,14 @@ class _Compiler:
             ref = getattr(f, key, None)
             if ref is not None:
                 self.ref(ct, ref, f"{fpath}.{key}", deps, parent_fields, fname)
+        signal = getattr(f, "signal", None)
+        if signal is not None and signal.lead is not None:
+            lead = signal.lead.field
+            target = ct.fields.get(lead)
+            if lead == fname or getattr(target, "signal", None) is None:
+                self.err(f"{fpath}.signal.lead.field", f"{lead!r} is no other signal field here")
+            else:
+                self.ref(ct, lead, f"{fpath}.signal.lead.field", deps, parent_fields, fname)
         drift = getattr(f, "drift", None)
         if drift is not None and drift.by != "row":
             self.ref(

@@ -12,7 +12,15 @@ import numpy as np
 
 from generation.engine.timeutil import parse_datetime_seconds, parse_duration
 
-__all__ = ["markov_codes", "series_times", "signal_scale", "signal_values"]
+__all__ = [
+    "ar_gain",
+    "lag_within",
+    "markov_codes",
+    "series_times",
+    "signal_scale",
+    "signal_values",
+    "trend_centre",
+]
 
 
 def _entity_starts(index: np.ndarray) -> np.ndarray:
@@ -77,6 +85,7 @@ def signal_values(
     rng: np.random.Generator,
     rng_entity: np.random.Generator,
     innovations: np.ndarray | None = None,
+    drive: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Values of a signal on the rows of a block, the dropout mask, and the injected event of
     each row (0 none, 1 spike, 2 stuck, 3 dropout; a later kind overrides an earlier one).
@@ -98,19 +107,28 @@ def signal_values(
         period = parse_duration(s.period)
         x += s.amplitude * np.cos(2 * np.pi * (t / period - s.peak))
     if sig.ar is not None and n:
-        phi, sd = sig.ar.phi, sig.ar.sd
+        phis, sd = sig.ar.coefficients(), sig.ar.sd
         e = _normals(innovations, rng, n) * sd
         innovations = None  # used: the white noise below draws its own
         start = index == 0
-        e[start] = e[start] / np.sqrt(1 - phi * phi)  # stationary start of each entity
-        from scipy.signal import lfilter  # on first use: see engine/_special.py
+        if len(phis) == 1:  # stationary start of each entity
+            e[start] = e[start] / np.sqrt(1 - phis[0] * phis[0])
+        else:
+            e[start] = e[start] * np.sqrt(ar_gain(phis))
+        if drive is not None:  # another signal's value one step before (lead)
+            e = e + drive
+        if len(phis) == 1:
+            phi = phis[0]
+            from scipy.signal import lfilter  # on first use: see engine/_special.py
 
-        y = lfilter([1.0], [1.0, -phi], e)
-        # Remove what carried over from the previous entity: phi^(k+1) * y[s-1].
-        prev = np.where(first > 0, y[np.maximum(first - 1, 0)], 0.0)
-        with np.errstate(under="ignore"):
-            decay = np.power(phi, index + 1.0)
-        x += y - decay * prev
+            y = lfilter([1.0], [1.0, -phi], e)
+            # Remove what carried over from the previous entity: phi^(k+1) * y[s-1].
+            prev = np.where(first > 0, y[np.maximum(first - 1, 0)], 0.0)
+            with np.errstate(under="ignore"):
+                decay = np.power(phi, index + 1.0)
+            x += y - decay * prev
+        else:
+            x += _ar_p(e, phis, index)
     if sig.random_walk is not None and n:
         steps = rng.standard_normal(n) * sig.random_walk.sd
         steps[index == 0] = 0.0
@@ -139,6 +157,45 @@ def signal_values(
     return x, mask, events
 
 
+def ar_gain(phis: list[float]) -> float:
+    """Stationary variance of an AR(p) per unit innovation variance (sum of its squared
+    impulse response)."""
+    if len(phis) == 1:
+        return 1.0 / (1.0 - phis[0] ** 2)
+    from scipy.signal import lfilter
+
+    impulse = np.zeros(2000)
+    impulse[0] = 1.0
+    h = lfilter([1.0], [1.0, *(-p for p in phis)], impulse)
+    return float((h * h).sum())
+
+
+def _ar_p(e: np.ndarray, phis: list[float], index: np.ndarray) -> np.ndarray:
+    """AR(p) per entity, restarted at each entity's first row: one numpy step per position
+    in the longest entity of the block, vectorised over its entities."""
+    y = np.zeros(len(e))
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(int(index.max()) + 2))
+    for step in range(len(bounds) - 1):
+        rows = order[bounds[step] : bounds[step + 1]]
+        if not len(rows):
+            break
+        acc = e[rows].copy()
+        for j, phi in enumerate(phis[:step], start=1):  # rows of one entity are contiguous
+            acc += phi * y[rows - j]
+        y[rows] = acc
+    return y
+
+
+def lag_within(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Each row's previous row's value within its entity (0 on an entity's first row)."""
+    out = np.zeros(len(values))
+    if len(values) > 1:
+        out[1:] = values[:-1]
+    out[index == 0] = 0.0
+    return out
+
+
 def _normals(u: np.ndarray | None, rng: np.random.Generator, n: int) -> np.ndarray:
     """Standard normals: the normal scores of copula uniforms when given, else fresh draws."""
     if u is None:
@@ -148,13 +205,30 @@ def _normals(u: np.ndarray | None, rng: np.random.Generator, n: int) -> np.ndarr
     return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
 
+def trend_centre(sig: Any, t_us: np.ndarray, index: np.ndarray, entity: np.ndarray) -> np.ndarray:
+    """Per row, the trend's mean over the row's entity (a dist-mapped signal is centred on
+    it, so that the dist describes the whole series, not its first step)."""
+    if not sig.trend or not len(index):
+        return np.zeros(len(index))
+    t = t_us.astype(float) / 1e6
+    since = (t - t[_entity_starts(index)]) / 86400.0
+    codes = np.unique(entity, return_inverse=True)[1]
+    mean = np.bincount(codes, since) / np.bincount(codes)
+    return sig.trend * mean[codes]
+
+
 def signal_scale(sig: Any) -> float:
     """The stationary standard deviation of a signal around its level (entity level, seasons,
     AR, white noise; trend and random walk are not stationary and left out). A signal field
     with a ``dist`` is standardised by it and mapped through the dist's quantiles."""
     var = sig.entity_sd**2 + sum(s.amplitude**2 / 2.0 for s in sig.seasonality)
     if sig.ar is not None:
-        var += sig.ar.sd**2 / (1.0 - sig.ar.phi**2)
+        phis = sig.ar.coefficients()
+        var += (
+            sig.ar.sd**2 / (1.0 - phis[0] ** 2) if len(phis) == 1 else sig.ar.sd**2 * ar_gain(phis)
+        )
+        if sig.lead is not None:  # the driving signal is standardised: variance 1 per step
+            var += sig.lead.coef**2 * ar_gain(sig.ar.coefficients())
     if sig.noise is not None:
         var += sig.noise.sd**2
     return float(np.sqrt(var)) if var > 0 else 1.0

@@ -61,6 +61,7 @@ class BlockState:
         self.table_rows = ctx.plans[ct.name].rows
         self._parent_cols: dict[str, Col] = {}
         self.events: dict[str, np.ndarray] = {}
+        self.latents: dict[str, np.ndarray] = {}  # signal field -> its standardised value
         self.fk_rows: dict[str, np.ndarray] = {}
         self.name_parts: dict[str, tuple[pa.Array, pa.Array]] = {}
         self._copula: np.ndarray | None = None

@@ -225,10 +225,32 @@ def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
                 dataset.metadata = check_metadata(
                     dataset.metadata, changes["metadata"], path=dataset.absolute_path
                 )
+                dataset.metadata = _with_sequence_warnings(dataset)
         except TableError as exc:
             raise ApiError(str(exc)) from None
     dataset.save()
     return dataset
+
+
+def _with_sequence_warnings(dataset: Dataset) -> dict[str, Any]:
+    """The metadata with ``sequence_warnings``: what a sequence fit would refuse (one row per
+    entity, an order repeated within an entity, an uneven declared step), for the review."""
+    metadata = {k: v for k, v in dataset.metadata.items() if k != "sequence_warnings"}
+    key = metadata.get("sequence_key")
+    if key:
+        from generation.synthesis.sequence_synth import sequence_issues
+        from generation.synthesis.tables import load_frame
+
+        frame = load_frame(dataset.absolute_path, metadata)
+        issues = sequence_issues(
+            frame,
+            key,
+            metadata.get("sequence_index"),
+            regular=bool(metadata.get("sequence_regular")),
+        )
+        if issues:
+            metadata["sequence_warnings"] = issues
+    return metadata
 
 
 def dataset_delete(*, dataset: Dataset) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generation.synthesis.sequence_memory import fit_ar, learn_leads
 from generation.synthesis.spec_synth import _datetime_field, _decimals, _round_sig, field_name
 
 __all__ = ["MAX_PROFILES", "SequenceInputError", "learn_sequence_spec", "sequence_issues"]
@@ -33,6 +34,8 @@ _DAY = 86400.0
 #: candidate seasonal periods (seconds); one is tried when the step is at most a quarter of
 #: it and the span holds at least ~0.9 of it.
 _PERIODS = {"1d": _DAY, "7d": 7 * _DAY, "365.25d": 365.25 * _DAY}
+_CALIBRATION_ROWS = 40_000
+_MAX_AR = 3  # the highest AR order tried (BIC)
 _MIN_GAIN = 0.01  # share of the variance a season (or trend) must explain to be kept
 _PARTS = {"year": "year", "month": "month", "day": "day", "hour": "hour", "minute": "minute"}
 
@@ -143,7 +146,8 @@ def _fit_signal(
     t0: np.ndarray,
     candidates: list[float],
     names: dict[float, str],
-) -> tuple[dict[str, Any], np.ndarray]:
+    max_p: int = 1,
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """Level, trend, seasons and AR(1) of ``y`` (rows of one profile, entity codes ``ent``,
     in time order within each entity): (the signal, its innovations per row, NaN where none)."""
     ok = np.isfinite(y)
@@ -193,18 +197,11 @@ def _fit_signal(
         sig["seasonality"] = seasons
     resid = np.full(len(y), np.nan)
     resid[ok] = dev - fitted
-    # AR(1) on the residuals: consecutive rows of one entity, both present.
-    prev = np.r_[np.nan, resid[:-1]]
-    same = np.r_[False, ent[1:] == ent[:-1]]
-    pair = same & np.isfinite(resid) & np.isfinite(prev)
-    phi = 0.0
-    if pair.sum() > 10:
-        a, b = resid[pair], prev[pair]
-        phi = float(np.clip((a * b).sum() / max((b * b).sum(), 1e-300), -0.99, 0.99))
-    innov = np.where(pair, resid - phi * prev, np.nan)
+    phis, innov = fit_ar(resid, ent, max_p)
     sd = float(np.nanstd(innov)) if np.isfinite(innov).any() else float(np.nanstd(resid))
-    sig["ar"] = {"phi": round(phi, 4), "sd": _round_sig(sd if math.isfinite(sd) else 0.0)}
-    return sig, innov
+    phi: float | list[float] = phis[0] if len(phis) == 1 else phis
+    sig["ar"] = {"phi": phi, "sd": _round_sig(sd if math.isfinite(sd) else 0.0)}
+    return sig, innov, resid
 
 
 def _null_runs(mask: np.ndarray, ent: np.ndarray) -> dict[str, float] | None:
@@ -231,14 +228,69 @@ def _lumpy(values: np.ndarray) -> bool:
     return bool(abs((z**3).mean()) > 0.5 or (z**4).mean() - 3 > 1.0 or counts.max() / len(v) > 0.05)
 
 
-def _normal_scores(values: np.ndarray) -> np.ndarray:
+def _normal_scores(values: np.ndarray, censor: dict[str, Any] | None = None) -> np.ndarray:
+    """Normal scores of the present values; with ``censor`` the nulls rank as one tie at
+    their end of the column (a latent value on every row: the AR sees the null runs)."""
     from scipy.special import ndtri
 
     out = np.full(len(values), np.nan)
     ok = np.isfinite(values)
-    ranks = pd.Series(values[ok]).rank(method="average").to_numpy()
-    out[ok] = ndtri(ranks / (ok.sum() + 1))
+    if censor is not None:
+        ok = np.ones(len(values), dtype=bool)
+        fill = -np.inf if censor["tail"] == "low" else np.inf
+        values = np.where(np.isfinite(values), values, fill)
+    u = pd.Series(values[ok]).rank(method="average").to_numpy() / (ok.sum() + 1)
+    out[ok] = ndtri(u)
     return out
+
+
+def _outliers(values: np.ndarray, ent: np.ndarray) -> tuple[dict[str, Any], np.ndarray] | None:
+    """Isolated values far past the column's spread (more than 20 interquartile ranges out,
+    a neighbour within it): the engine's ``outliers`` on single rows, a sentinel when they
+    share one value; the signal and its quantiles learn the other rows."""
+    v = values[np.isfinite(values)]
+    if len(v) < 100:
+        return None
+    q25, med, q75 = np.quantile(v, [0.25, 0.5, 0.75])
+    iqr = q75 - q25
+    if iqr <= 0:
+        return None
+    with np.errstate(invalid="ignore"):
+        far = np.isfinite(values) & ((values > q75 + 20 * iqr) | (values < q25 - 20 * iqr))
+    if not far.any() or far.mean() > 0.01:
+        return None
+    before = np.r_[False, far[:-1] & (ent[1:] == ent[:-1])]
+    after = np.r_[far[1:] & (ent[1:] == ent[:-1]), False]
+    if (far & (before | after)).mean() > 0.5 * far.mean():
+        return None  # runs of extreme values are a regime, not outliers
+    rate = _round_sig(float(far.mean()))
+    out = values[far]
+    if np.all(out == out[0]):
+        return {"rate": rate, "value": _round_sig(float(out[0]))}, far
+    rest = np.abs(v[(v <= q75 + 20 * iqr) & (v >= q25 - 20 * iqr)] - med).mean()
+    scale = float(np.median(np.abs(out - med)) / max(rest, 1e-12))
+    return {"rate": rate, "scale": _round_sig(scale)}, far
+
+
+def _censor(y: np.ndarray, ent: np.ndarray) -> dict[str, Any] | None:
+    """Nulls that stand for one end of the column (recorded only past a threshold: a gust,
+    a reading above detection): the present values next to a null lie at that end. Then
+    the nulls are the signal's lowest (highest) share, not dropouts independent of it."""
+    miss = ~np.isfinite(y)
+    share = float(miss.mean())
+    if share < 0.05 or share > 0.98 or miss.sum() < 20:
+        return None
+    z = _normal_scores(y)
+    same = ent[1:] == ent[:-1]
+    edge = np.zeros(len(y), dtype=bool)
+    edge[1:] |= same & miss[:-1] & ~miss[1:]  # a value just after a null
+    edge[:-1] |= same & miss[1:] & ~miss[:-1]  # a value just before one
+    if edge.sum() < 10:
+        return None
+    side = float(np.mean(z[edge]))
+    if abs(side) < 0.3:
+        return None
+    return {"share": round(share, 6), "tail": "low" if side < 0 else "high"}
 
 
 def _quantiles(values: np.ndarray) -> dict[str, Any]:
@@ -393,6 +445,7 @@ def learn_sequence_spec(
     candidates = [p for p in candidates if span >= 0.9 * p]
     period_names = {v: k for k, v in _PERIODS.items()}
     innovations: dict[str, np.ndarray] = {}
+    latents: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # (standardised, residuals)
     for c in [c for c in columns if c == key or c in learned]:  # the table's column order
         if c == key:
             fields[key_name] = {"type": "foreign_key", "table": parent_name}
@@ -419,7 +472,7 @@ def learn_sequence_spec(
             fields[fname] = {"type": "int", "expr": f"{_PARTS[part]}({time_name})"}
             continue
         if entry["sdtype"] == "numerical":
-            fields[fname], innovations[fname] = _numeric_series(
+            fields[fname], innovations[fname], latents[fname] = _numeric_series(
                 col, entry, seconds, first, ent_codes, prof, labels, candidates, period_names
             )
         elif entry["sdtype"] == "datetime":
@@ -447,6 +500,7 @@ def learn_sequence_spec(
         },
         "fields": fields,
     }
+    learn_leads(fields, innovations, latents, ent_codes, prof, labels)
     corr = _innovation_correlations(innovations)
     if corr is not None:
         child["correlations"] = [corr]
@@ -488,7 +542,7 @@ def _numeric_series(
     labels: list[str],
     candidates: list[float],
     period_names: dict[float, str],
-) -> tuple[dict[str, Any], np.ndarray]:
+) -> tuple[dict[str, Any], np.ndarray, tuple[np.ndarray, np.ndarray]]:
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     present = values[np.isfinite(values)]
     integer = entry.get("representation") == "int"
@@ -502,8 +556,18 @@ def _numeric_series(
             field.pop("max")
         if not integer:
             field["precision"] = _decimals(present[:5000])
-    lumpy = _lumpy(values)
+    outliers = _outliers(values, ent)
+    if outliers is not None:
+        field["outliers"], far = outliers
+        values = np.where(far, np.nan, values)  # the signal learns the rest; not nulls
+        nulls = ~np.isfinite(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float))
+    else:
+        nulls = ~np.isfinite(values)
+    censors = {p: _censor(values[prof == p], ent[prof == p]) for p in labels}
+    lumpy = _lumpy(values) or any(c is not None for c in censors.values())
     innov_all = np.full(len(values), np.nan)
+    latent = np.full(len(values), np.nan)  # the standardised signal (what a lead reads)
+    resid_all = np.full(len(values), np.nan)
     cases: dict[str, dict[str, Any]] = {}
     for p in labels:
         rows = prof == p
@@ -511,13 +575,22 @@ def _numeric_series(
         if not np.isfinite(y).any():
             cases[p] = {"signal": {"dropouts": {"rate": 1.0, "length": 1_000_000.0}}}
             continue
-        target = _normal_scores(y) if lumpy else y
-        sig, innov = _fit_signal(
-            target, seconds[rows], ent[rows], first[rows], candidates, period_names
+        censor = censors[p]
+        target = _normal_scores(y, censor) if lumpy else y
+        sig, innov, resid = _fit_signal(
+            target,
+            seconds[rows],
+            ent[rows],
+            first[rows],
+            candidates,
+            period_names,
+            max_p=1 if lumpy else _MAX_AR,  # calibrated columns keep an AR(1)
         )
-        drops = _null_runs(~np.isfinite(y), ent[rows])
+        drops = None if censor is not None else _null_runs(nulls[rows], ent[rows])
         if drops is not None:
             sig["dropouts"] = drops
+        if censor is not None:
+            sig["censor"] = censor
         case: dict[str, Any] = {"signal": sig}
         if lumpy:
             case["dist"] = _quantiles(y)
@@ -526,10 +599,13 @@ def _numeric_series(
         # innovations on one scale: divided by their sd, so profiles pool
         sd = np.nanstd(innov)
         innov_all[rows] = innov / sd if sd > 0 else innov
+        spread = np.nanstd(target)
+        latent[rows] = (target - np.nanmean(target)) / spread if spread > 0 else 0.0
+        resid_all[rows] = resid
     field.update(cases[labels[0]])
     if len(labels) > 1:
         field["conditional"] = {"on": "parent.profile", "cases": cases}
-    return field, innov_all
+    return field, innov_all, (latent, resid_all)
 
 
 def _category_series(
@@ -584,12 +660,18 @@ def _innovation_correlations(innovations: dict[str, np.ndarray]) -> dict[str, An
 
 
 def lag1(values: np.ndarray, ent: np.ndarray) -> float | None:
-    """Pooled lag-1 autocorrelation within entities (pairs of consecutive present rows)."""
-    a, b = values[1:], values[:-1]
-    ok = (ent[1:] == ent[:-1]) & np.isfinite(a) & np.isfinite(b)
-    if ok.sum() < 10 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:
+    """Pooled lag-1 autocorrelation within entities: pairs of consecutive present rows, both
+    sides centred on the column's mean and scaled by its variance (as the temporal metric
+    measures it: where nulls stand for one end of the column, the pairs lie at the other)."""
+    present = values[np.isfinite(values)]
+    if len(present) < 10 or np.std(present) == 0:
         return None
-    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+    x = values - present.mean()
+    a, b = x[1:], x[:-1]
+    ok = (ent[1:] == ent[:-1]) & np.isfinite(a) & np.isfinite(b)
+    if ok.sum() < 10:
+        return None
+    return float((a[ok] * b[ok]).mean() / np.mean((present - present.mean()) ** 2))
 
 
 def _calibrate_phi(
@@ -607,6 +689,7 @@ def _calibrate_phi(
     from scipy.special import ndtr
 
     target = lag1(y, ent)
+    censor = sig.get("censor")
     if target is None or sig["ar"]["sd"] <= 0:
         return
     phi0, sd0 = sig["ar"]["phi"], sig["ar"]["sd"]
@@ -615,8 +698,13 @@ def _calibrate_phi(
     for s in sig.get("seasonality", []):
         period = _PERIODS[s["period"]]
         det += s["amplitude"] * np.cos(2 * np.pi * (t / period - s["peak"]))
-    det += sig.get("trend", 0.0) * (t - t0) / _DAY
-    noise = np.random.default_rng(0).standard_normal(len(t))
+    since = (t - t0) / _DAY  # the engine centres a dist-mapped signal's trend per entity
+    det += sig.get("trend", 0.0) * (since - pd.Series(since).groupby(ent).transform("mean"))
+    # replicas of the real rows (as more entities): the simulated lag-1 steady to ~0.01
+    reps = max(1, math.ceil(_CALIBRATION_ROWS / max(len(t), 1)))
+    det = np.tile(det, reps)
+    ent = np.tile(ent, reps) + np.repeat(np.arange(reps), len(ent)) * (int(ent.max()) + 1)
+    noise = np.random.default_rng(0).standard_normal(len(det))
     probs, qs = np.asarray(dist["probs"]), np.asarray(dist["values"])
     scale = math.sqrt(sum(s["amplitude"] ** 2 / 2 for s in sig.get("seasonality", [])) + var)
 
@@ -629,7 +717,16 @@ def _calibrate_phi(
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
             x[lo:hi] = lfilter([1.0], [1.0, -phi], e[lo:hi])
         u = ndtr((det + x) / scale)
-        return lag1(np.interp(u, probs, qs), ent) or 0.0
+        cut = None
+        if censor is not None:
+            share = censor["share"]
+            low = censor["tail"] == "low"
+            cut = u < share if low else u > 1 - share
+            u = (u - share) / (1 - share) if low else u / (1 - share)
+        v = np.interp(u, probs, qs)
+        if cut is not None:
+            v[cut] = np.nan
+        return lag1(v, ent) or 0.0
 
     lo, hi = -0.99, 0.99
     for _ in range(14):  # the lag-1 of the output rises with phi

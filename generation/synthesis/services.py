@@ -97,6 +97,7 @@ def model_fit_submit(
         raise ApiError("options: must be an object")
     _check_fits_dataset(synthesizer, dataset, offered)
     check_options(synthesizer, options, dataset.metadata.get("columns"))
+    _check_sequences(dataset)
     if synthesizer == "argn":
         argn_fit.check_dataset(dataset)
     if differential_privacy is not None:
@@ -149,6 +150,27 @@ def model_fit_submit(
     return job
 
 
+def _check_sequences(dataset: Dataset) -> None:
+    """400 before any sequence fit runs when its sequences are broken (one row per entity, an
+    order repeated within an entity, an uneven step where a regular one is declared), naming
+    the field, the entity and the row: not a job that dies later."""
+    metadata = dataset.metadata
+    key = None if is_multi_table(metadata) else metadata.get("sequence_key")
+    if not key:
+        return
+    from generation.synthesis.sequence_synth import sequence_issues
+
+    frame = load_frame(dataset.absolute_path, metadata)
+    issues = sequence_issues(
+        frame,
+        key,
+        metadata.get("sequence_index"),
+        regular=bool(metadata.get("sequence_regular")),
+    )
+    if issues:
+        raise ApiError(issues[0])
+
+
 def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, Any]) -> None:
     """400 when the synthesizer cannot learn this kind of dataset (tables, sequences)."""
     metadata = dataset.metadata
@@ -183,13 +205,6 @@ def _check_fits_dataset(synthesizer: str, dataset: Dataset, offered: dict[str, A
             "synthesizer: par learns sequences and needs metadata.sequence_key (the entity "
             f"column; set it with PATCH /api/datasets/{dataset.id})"
         )
-    if synthesizer == "spec" and key:  # checked before the fit: which entity, where
-        from generation.synthesis.sequence_synth import sequence_issues
-
-        frame = load_frame(dataset.absolute_path, metadata)
-        issues = sequence_issues(frame, key, metadata.get("sequence_index"))
-        if issues:
-            raise ApiError(issues[0])
     if synthesizer == "auto" and key and not {"par", "argn"} & usable:
         raise ApiError(
             f"synthesizer: auto would choose par or argn for the sequences of {key!r}, and "

@@ -483,6 +483,7 @@ def check_metadata(
         "primary_key",
         "sequence_key",
         "sequence_index",
+        "sequence_regular",
         "quasi_identifiers",
         "sensitive",
     }
@@ -490,7 +491,7 @@ def check_metadata(
         if key not in allowed:
             raise TableError(
                 f"metadata.{key}: cannot be edited (only columns, primary_key, sequence_key, "
-                "sequence_index, quasi_identifiers and sensitive)"
+                "sequence_index, sequence_regular, quasi_identifiers and sensitive)"
             )
     for key in ("quasi_identifiers", "sensitive"):  # what the privacy attacks assume
         if key in edits:
@@ -566,6 +567,14 @@ def check_metadata(
                 f"metadata.sequence_index: {index!r} must be a datetime or numerical column "
                 f"(it is {out['columns'][index]['sdtype']})"
             )
+    if "sequence_regular" in edits:  # declared: every step of an entity is one sampling step
+        if not isinstance(edits["sequence_regular"], bool):
+            raise TableError("metadata.sequence_regular: must be true or false")
+        if edits["sequence_regular"] and index is None:
+            raise TableError("metadata.sequence_regular: needs a sequence_index (the order)")
+        out["sequence_regular"] = edits["sequence_regular"]
+    if index is None:
+        out.pop("sequence_regular", None)
     if key is not None and key == out.get("primary_key"):
         raise TableError(
             "metadata.sequence_key: the entity column repeats within a sequence, "

@@ -89,3 +89,34 @@ def test_conformance_columns_become_histograms_of_shares() -> None:
     assert heat["columns"] == ["x", "y", "z"]
     assert heat["requested"] == [[1.0, 0.5, None], [0.5, 1.0, -0.2], [None, -0.2, 1.0]]
     assert heat["observed"][1] == [0.45, 1.0, None]
+
+
+def test_the_report_charts_example_series_and_their_autocorrelation() -> None:
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    from evaluation.metrics.temporal import temporal_report
+    from evaluation.report_html import render_html
+
+    rng = np.random.default_rng(0)
+    t = pd.date_range("2020-01-01", periods=300, freq="h")
+    real = pd.DataFrame({"site": "A", "time": t, "v": np.cumsum(rng.normal(size=300))})
+    shuffled = real.assign(v=rng.permutation(real["v"].to_numpy()))
+    temporal = temporal_report(
+        real, shuffled, key="site", index="time", numeric=["v"], categorical=[]
+    )
+    page = render_html(
+        {"job": "j", "kind": "model", "summary": {}, "tables": {"t": {"temporal": temporal}}}
+    )
+    charts = re.findall(r'<svg[^>]*class="series".*?</svg>', page)
+    assert len(charts) == 2  # the example series and the autocorrelation by lag
+    series, acf = charts
+    for side in ("real", "synthetic"):
+        assert f'data-side="{side}"' in series and f'data-side="{side}"' in acf
+    points = re.search(r'data-side="real" points="([^"]+)"', series).group(1).split()
+    assert len(points) == len(temporal["examples"]["v"]["real"]) == 240
+    # a random walk keeps its memory, its shuffle none: the two ACF lines part
+    lag1 = f"lag-1 {temporal['columns']['v']['lag1_real']:.4g}"
+    assert lag1 in page and temporal["columns"]["v"]["lag1_synthetic"] < 0.3

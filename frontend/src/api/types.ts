@@ -130,6 +130,22 @@ export interface TableMetrics {
   [key: string]: unknown
 }
 
+/** A sequence job's temporal section (tables.<t>.temporal): what the charts read of it. */
+export interface TemporalMetrics {
+  score?: number | null
+  columns?: Record<
+    string,
+    {
+      acf_real?: (number | null)[]
+      acf_synthetic?: (number | null)[]
+      lag1_real?: number | null
+      lag1_synthetic?: number | null
+    }
+  >
+  examples?: Record<string, { real?: (number | null)[]; synthetic?: (number | null)[] }>
+  [key: string]: unknown
+}
+
 export interface MetricsDocument {
   job?: string
   kind?: string

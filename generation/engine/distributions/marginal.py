@@ -284,6 +284,7 @@ class Marginal:
         p = dict(base_params(dist)) if params is None else dict(params)
         self.params = p
         self._table: tuple[int, np.ndarray] | None = None
+        tabulated = False  # quantiles, empirical, histogram...: may hold atoms
         if dist.kind in DISCRETE_KINDS or dist.kind in (
             "uniform",
             "normal",
@@ -305,6 +306,7 @@ class Marginal:
         else:
             custom = _custom(dist)
             self._ppf, self._cdf = custom.ppf, custom.cdf
+            tabulated = True
         # Truncation: map u into [F(lo), F(hi)].
         if self.discrete:
             lo_c = None if lo_x is None else float(np.ceil(lo_x)) - 1.0
@@ -312,6 +314,11 @@ class Marginal:
         elif integer:
             lo_c = None if lo_x is None else float(np.ceil(lo_x)) - 0.5
             hi_c = None if hi_x is None else float(np.floor(hi_x)) + 0.5
+        elif tabulated:
+            # Just outside the bounds: an atom at min or max of a tabulated marginal (a
+            # learned one's zeros, its flat top) stays inside them: P(X < min), P(X <= max).
+            lo_c = None if lo_x is None else float(np.nextafter(lo_x, -np.inf))
+            hi_c = None if hi_x is None else float(np.nextafter(hi_x, np.inf))
         else:
             lo_c, hi_c = lo_x, hi_x
         with np.errstate(all="ignore"):

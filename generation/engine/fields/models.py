@@ -8,7 +8,10 @@ from pydantic import Field, field_validator, model_validator
 
 from generation.engine._model import Model
 from generation.engine.distributions.models import DISCRETE_KINDS, DRIFTABLE_KINDS, Dist
-from generation.engine.timeutil import parse_datetime_seconds, parse_duration, parse_time_seconds
+from generation.engine.fields.signal_models import (
+    Signal,
+)
+from generation.engine.timeutil import parse_datetime_seconds, parse_time_seconds
 
 __all__ = [
     "CASE_FORBIDDEN",
@@ -71,52 +74,6 @@ class Drift(Model):
     by: str = Field("row", description="'row' or a datetime/date field.")
     shape: Literal["linear", "step"] = "linear"
     at: float = Field(0.5, ge=0, le=1, description="Where a step happens (0..1).")
-
-
-class Seasonality(Model):
-    period: str | float
-    amplitude: float
-    peak: float = Field(0.0, ge=0, le=1)
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, v: str | float) -> str | float:
-        if parse_duration(v) <= 0:
-            raise ValueError("must be > 0")
-        return v
-
-
-class ArNoise(Model):
-    phi: float = Field(..., ge=-0.99, le=0.99)
-    sd: float = Field(1.0, ge=0)
-
-
-class Sd(Model):
-    sd: float = Field(..., ge=0)
-
-
-class Spikes(Model):
-    rate: float = Field(..., ge=0, le=1)
-    size: float
-    sign: Literal["both", "up", "down"] = "both"
-
-
-class Runs(Model):
-    rate: float = Field(..., ge=0, le=1)
-    length: float = Field(10.0, ge=1, le=1_000_000)
-
-
-class Signal(Model):
-    level: float = 0.0
-    entity_sd: float = Field(0.0, ge=0)
-    trend: float = Field(0.0, description="Slope per day.")
-    seasonality: list[Seasonality] = Field(default_factory=list, max_length=10)
-    ar: ArNoise | None = None
-    random_walk: Sd | None = None
-    noise: Sd | None = None
-    spikes: Spikes | None = None
-    stuck: Runs | None = None
-    dropouts: Runs | None = None
 
 
 class Markov(Model):

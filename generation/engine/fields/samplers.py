@@ -121,6 +121,13 @@ def _numeric(
         tcol = st.col(st.ct.time_field)
         t_us = _sub(tcol.values.astype("datetime64[us]").astype(np.int64), idx)
         ent_rng = st.rng(f"{name}|entity")
+        drive = None
+        lead = f.signal.lead
+        if lead is not None:  # the other signal's standardised value one step before
+            from generation.engine.series import lag_within
+
+            other = _sub(st.latents[lead.field], idx)
+            drive = lead.coef * lag_within(other, _sub(st.index, idx))
         x, mask, events = signal_values(
             f.signal,
             t_us,
@@ -131,16 +138,34 @@ def _numeric(
             rng,
             ent_rng,
             u,
+            drive,
         )
+        from generation.engine.series import signal_scale, trend_centre
+
+        centre = f.signal.level + trend_centre(
+            f.signal, t_us, _sub(st.index, idx), _sub(st.entity, idx)
+        )
+        z = (x - centre) / signal_scale(f.signal)
+        if idx is None:
+            st.latents[name] = z
+        else:
+            st.latents.setdefault(name, np.zeros(st.n))[idx] = z
+        if f.dist is not None or f.signal.censor is not None:
+            from generation.engine._special import ndtr
+
+            q = ndtr(z)
+            c = f.signal.censor
+            if c is not None and c.share > 0:  # the unrecorded end is null, the rest spans 0..1
+                low = c.tail == "low"
+                cut = (q < c.share) if low else (q > 1.0 - c.share)
+                mask = or_masks(mask, cut)
+                events[cut] = 3
+                q = (q - c.share) / (1.0 - c.share) if low else q / (1.0 - c.share)
+            if f.dist is not None:  # the signal's normal scores through the dist's quantiles
+                x = _marginal(f.dist, f.min, f.max, integer).ppf(np.clip(q, 1e-9, 1 - 1e-9))
         st.events[name] = (
             events if idx is None else _scatter_events(st.n, idx, events, st.events.get(name))
         )
-        if f.dist is not None:  # the signal's normal scores through the dist's quantiles
-            from generation.engine._special import ndtr
-            from generation.engine.series import signal_scale
-
-            z = (x - f.signal.level) / signal_scale(f.signal)
-            x = _marginal(f.dist, f.min, f.max, integer).ppf(np.clip(ndtr(z), 1e-9, 1 - 1e-9))
     else:
         dist = f.default_dist(integer)
         if u is None:

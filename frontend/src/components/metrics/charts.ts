@@ -176,3 +176,42 @@ export function heatmapOption(
     ],
   }
 }
+
+/** Real and synthetic lines over one x axis (a step of an example series, or a lag). */
+export function linesOption(
+  real: (number | null)[],
+  synthetic: (number | null)[],
+  axis: 'step' | 'lag',
+): Record<string, unknown> {
+  const n = Math.max(real.length, synthetic.length)
+  const first = axis === 'lag' ? 1 : 0
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['real', 'synthetic'], top: 0 },
+    grid: { left: 40, right: 10, top: 30, bottom: 30 },
+    xAxis: {
+      type: 'category',
+      name: axis,
+      data: Array.from({ length: n }, (_, i) => String(i + first)),
+      axisLabel: { fontSize: 9 },
+    },
+    yAxis: { type: 'value', scale: axis === 'step', axisLabel: { fontSize: 9 } },
+    series: [
+      {
+        name: 'real',
+        type: 'line',
+        data: real,
+        showSymbol: false,
+        itemStyle: { color: REFERENCE_COLOR },
+      },
+      {
+        name: 'synthetic',
+        type: 'line',
+        data: synthetic,
+        showSymbol: false,
+        itemStyle: { color: SYNTHETIC_COLOR },
+      },
+    ],
+  }
+}

@@ -67,13 +67,16 @@ class FakeUpload {
 }
 
 /** The lists DataSource loads on mount, and the metadata PATCH answered by `patch`. */
-function server(patch: (body: unknown) => Response = (b) => respond(b)) {
+function server(
+  patch: (body: unknown) => Response = (b) => respond(b),
+  datasets: Dataset[] = [PATIENTS],
+) {
   const patches: unknown[] = []
   vi.stubGlobal(
     'fetch',
     vi.fn(async (req: Request) => {
       const path = new URL(req.url, 'http://x').pathname
-      if (path === '/api/datasets') return respond([PATIENTS])
+      if (path === '/api/datasets') return respond(datasets)
       if (path === '/api/synthesizers')
         return respond([
           { name: 'gaussian_copula', title: 'Gaussian copula', license: 'MIT', available: true },
@@ -178,6 +181,36 @@ describe('DataSource', () => {
     selectByLabel(w, 'Identifier kind of phone').vm.$emit('update:value', null)
     await flushPromises()
     expect(review.text()).toContain('1 identifier column(s)')
+  })
+
+  it('warns of the broken sequences the server found (entity and row)', async () => {
+    const warning =
+      "metadata.sequence_index: 'day' repeats within entity 'S1' (value 2015-01-06 at row 25)"
+    const broken: Dataset = {
+      ...PATIENTS,
+      metadata: {
+        ...(PATIENTS.metadata as Record<string, unknown>),
+        sequence_key: 'email',
+        sequence_index: 'age',
+        sequence_warnings: [warning],
+      },
+    }
+    server(undefined, [broken])
+    const w = mount(DataSource, { props: { model: null } })
+    await flushPromises()
+    await choosePatients(w)
+    const alerts = w.findAll('[data-testid=sequence-warning]')
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]!.text()).toContain("entity 'S1'")
+    expect(alerts[0]!.text()).toContain('refused until it is fixed')
+  })
+
+  it('shows no sequence warning where the server found none', async () => {
+    server()
+    const w = mount(DataSource, { props: { model: null } })
+    await flushPromises()
+    await choosePatients(w)
+    expect(w.findAll('[data-testid=sequence-warning]')).toHaveLength(0)
   })
 
   it('places the server’s metadata errors at their column', async () => {
