@@ -61,6 +61,7 @@ class DatasetPatchSerializer(serializers.Serializer):
         required=False,
         help_text=(
             'Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., '
+            '"sequence_regular": true (every step one sampling step: checked at fit), '
             '"columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": '
             '[columns an attacker knows], "sensitive": [columns to protect]}; multi-table '
             "datasets: "

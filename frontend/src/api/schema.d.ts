@@ -945,7 +945,7 @@ export interface components {
         NullEnum: null;
         PatchedDatasetPatchRequest: {
             name?: string;
-            /** @description Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive": [columns to protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]} */
+            /** @description Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "sequence_regular": true (every step one sampling step: checked at fit), "columns": {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive": [columns to protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table, parent_primary_key, child_table, child_foreign_key}]} */
             metadata?: unknown;
         };
         /** @description A saved spec; ``spec`` is validated with the engine (errors name the JSON path). */

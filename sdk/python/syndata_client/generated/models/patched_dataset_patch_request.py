@@ -16,9 +16,10 @@ class PatchedDatasetPatchRequest:
     """
     Attributes:
         name (str | Unset):
-        metadata (Any | Unset): Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ..., "columns":
-            {name: {sdtype, datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive":
-            [columns to protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table,
+        metadata (Any | Unset): Edits: {"primary_key": ..., "sequence_key": ..., "sequence_index": ...,
+            "sequence_regular": true (every step one sampling step: checked at fit), "columns": {name: {sdtype,
+            datetime_format, identifier}}, "quasi_identifiers": [columns an attacker knows], "sensitive": [columns to
+            protect]}; multi-table datasets: {"tables": {table: <those edits>}, "relationships": [{parent_table,
             parent_primary_key, child_table, child_foreign_key}]}
     """
 
