@@ -8,7 +8,7 @@ PORT ?= 8000
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench lint fmt typecheck migrate clean schema chromium screenshots
+.PHONY: help install run test test-fast bench lint fmt typecheck migrate clean schema chromium screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,9 +47,18 @@ run: migrate ## Start the web server and the workers on http://127.0.0.1:$(PORT)
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py serve --port $(PORT)
 
+# pytest runs one process per core (pytest-xdist; TEST_WORKERS=0 for one process), each with one
+# BLAS/OpenMP thread: thread pools per process on shared cores slow each other down ~10x.
+# Tests that share one process's state carry @pytest.mark.xdist_group.
+TEST_WORKERS ?= auto
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: install chromium ## Run the whole test suite (the dashboard's Vitest, then pytest)
 	cd frontend && npm test --silent
-	$(PY) -m pytest
+	$(PYTEST)
+
+test-fast: install ## The fast loop (< 2 min): every test but the slow ones (real processes, browsers, big fits)
+	$(PYTEST) -q -m "not slow"
 
 screenshots: install chromium ## Refresh the README's screenshots (docs/screenshots) from the browser tests
 	SYNDATA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e/test_dashboard.py

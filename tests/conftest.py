@@ -42,6 +42,14 @@ PEOPLE_SPEC: dict[str, Any] = {
 }
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """An end-to-end test (real server and worker processes) is slow as well: `make test-fast`
+    (``-m "not slow"``) leaves both out."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.slow)
+
+
 def submit(
     client: APIClient,
     spec: dict[str, Any] | None = None,

@@ -82,6 +82,11 @@ class _Column:
             capped = np.where(np.isnan(codes), len(order), np.minimum(codes, MAX_TARGET_LABELS))
             self.target = capped.astype(np.int64)
         self.driver = pd.factorize(pd.Series(self.keys, dtype=object), use_na_sentinel=False)[0]
+        # Dense codes and ranks, once per column: every pair score reuses them.
+        self.target_codes = _dense(self.target)
+        self.null_codes = _dense(self.null.astype(np.int64))
+        self.driver_codes = _dense(self.driver)
+        self.ranks = pd.Series(self.ordinal).rank().to_numpy()
 
     @property
     def can_drive(self) -> bool:
@@ -94,11 +99,16 @@ class _Column:
         return True
 
 
-def _mutual_information(a: np.ndarray, b: np.ndarray) -> float:
-    """Mutual information (nats) of two code arrays, less its small-sample bias."""
-    _, a = np.unique(a, return_inverse=True)
-    _, b = np.unique(b, return_inverse=True)
-    ka, kb = int(a.max()) + 1, int(b.max()) + 1
+def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes renumbered 0..k-1 (only the values that occur), and k."""
+    _, inverse = np.unique(codes, return_inverse=True)
+    return inverse.ravel(), int(inverse.max()) + 1 if len(inverse) else 1
+
+
+def _mutual_information(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> float:
+    """Mutual information (nats) of two dense code arrays (``_dense``), less its small-sample
+    bias."""
+    (a, ka), (b, kb) = a, b
     joint = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb) / len(a)
     pa, pb = joint.sum(axis=1), joint.sum(axis=0)
     nz = joint > 0
@@ -106,12 +116,20 @@ def _mutual_information(a: np.ndarray, b: np.ndarray) -> float:
     return mi - (ka - 1) * (kb - 1) / (2 * len(a))
 
 
-def _copula_information(x: np.ndarray, y: np.ndarray) -> float:
+def _copula_information(x: _Column, y: _Column) -> float:
     """What a Gaussian copula of the pair's rank correlation carries (nats)."""
-    both = ~np.isnan(x) & ~np.isnan(y)
-    if both.sum() < 10:
+    both = ~np.isnan(x.ordinal) & ~np.isnan(y.ordinal)
+    count = int(both.sum())
+    if count < 10:
         return 0.0
-    rho = pd.Series(x[both]).rank().corr(pd.Series(y[both]).rank())
+    if count == len(both):  # no nulls in the pair: the columns' own ranks are the pair's
+        rho = (
+            float(np.corrcoef(x.ranks, y.ranks)[0, 1])
+            if x.ranks.std() and y.ranks.std()
+            else float("nan")
+        )
+    else:
+        rho = pd.Series(x.ordinal[both]).rank().corr(pd.Series(y.ordinal[both]).rank())
     if not np.isfinite(rho):
         return 0.0
     return -0.5 * math.log(1 - min(rho * rho, 0.999))
@@ -216,7 +234,7 @@ def learn_conditionals(
         if kind == "category" and not isinstance(field.get("values"), dict):
             continue
         col = _Column(name, field, sub[names[name]].reset_index(drop=True))
-        if len(np.unique(col.target)) >= 2:
+        if col.target_codes[1] >= 2:
             cols[name] = col
     gains = []
     for t in cols.values():
@@ -230,12 +248,12 @@ def learn_conditionals(
                 # carry is a null in one tied to the other (structural missingness).
                 if not t.null.any():
                     continue
-                gain = _mutual_information(t.null.astype(np.int64), d.driver)
+                gain = _mutual_information(t.null_codes, d.driver_codes)
             else:
-                gain = _mutual_information(t.target, d.driver)
+                gain = _mutual_information(t.target_codes, d.driver_codes)
                 if gain <= MIN_GAIN:
                     continue
-                gain -= _copula_information(t.ordinal, d.ordinal)
+                gain -= _copula_information(t, d)
             if gain > MIN_GAIN:
                 gains.append((gain, t.name, d.name))
     gains.sort(reverse=True)

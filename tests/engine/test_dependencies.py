@@ -447,6 +447,7 @@ def _factor_doc(k: int, m: int = 6, seed: int = 0, rows: int = 20_000) -> dict[s
     return {"tables": {"t": {"rows": rows, "fields": fields, "correlations": [corr]}}}
 
 
+@pytest.mark.slow  # hundreds of correlated fields
 def test_a_factor_structure_correlates_hundreds_of_fields() -> None:
     doc = _factor_doc(500)
     corr = doc["tables"]["t"]["correlations"][0]

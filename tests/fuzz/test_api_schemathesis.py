@@ -83,6 +83,7 @@ def _restore(user: Any, token: str) -> None:
         KNOWN.update(_objects(user))
 
 
+@pytest.mark.xdist_group("schemathesis")  # one process: the request count below is its own
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -117,6 +118,7 @@ def _number_for_text(failure: Exception) -> bool:
     )
 
 
+@pytest.mark.xdist_group("schemathesis")
 def test_the_fuzzing_sent_at_least_1000_requests() -> None:
     if not REQUESTS:
         pytest.skip("runs after the schemathesis test, in the same session")

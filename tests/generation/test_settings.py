@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 SHOW = """
@@ -72,6 +74,7 @@ def test_database_and_broker_urls_switch_to_postgres_and_redis(tmp_path: Path) -
     assert prod["broker"] == "redis"
 
 
+@pytest.mark.slow  # runs manage.py in fresh processes
 def test_the_first_run_creates_an_admin_once_and_keeps_its_password(tmp_path: Path) -> None:
     code = """
 import django

@@ -60,7 +60,7 @@ def test_a_job_runs_end_to_end_on_postgres_and_redis_and_survives_dropped_connec
             assert (tmp_path / "media" / "jobs" / job["id"]).is_dir()  # the shared MEDIA_ROOT
 
             assert c.get(f"/api/preview/{job['id']}", params={"limit": 2}).status_code == 200
-            assert c.get(f"/api/metrics/{job['id']}").status_code == 200
+            assert stack.wait_metrics(job["id"])  # metrics follow the data, as their own task
             listed = c.get("/api/jobs").json()
             listed = listed["results"] if isinstance(listed, dict) else listed
             assert [j["id"] for j in listed] == [job["id"]]

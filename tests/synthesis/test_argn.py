@@ -417,6 +417,7 @@ print("BANNED:", sorted({m.split(".")[0] for m in sys.modules} & banned))
 """
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch and the engine
 def test_a_spec_argn_auto_deployment_imports_no_bsl_package_nor_transformers() -> None:
     import os
 

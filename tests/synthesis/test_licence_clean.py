@@ -7,6 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from tests.conftest import REPO
 from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 
@@ -40,6 +42,7 @@ assert not bsl, bsl
 """
 
 
+@pytest.mark.slow  # a fresh interpreter imports the whole site
 def test_a_spec_only_deployment_imports_no_bsl_package() -> None:
     env = {
         **os.environ,

@@ -118,6 +118,7 @@ def test_chargebacks_follow_disputed_transactions(fin: dict[str, pd.DataFrame]) 
     assert not joined.loc[~joined["is_fraud"], "reason"].str.startswith("10.").any()
 
 
+@pytest.mark.slow  # trains a classifier on two samples
 def test_a_fraud_model_trained_on_one_sample_works_on_another() -> None:
     """Learnable but not trivial: ROC AUC between 0.70 and 0.98 on a sample with another seed."""
     from sklearn.ensemble import HistGradientBoostingClassifier
