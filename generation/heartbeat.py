@@ -124,21 +124,25 @@ class BlockLease:
             return True
         if self.live(now):
             return False  # a live copy makes this block
-        # A stale lease: move it aside (of several takers one rename wins), then claim.
-        aside = self.path.with_name(f".{self.path.name}.{os.getpid()}.{time.time_ns()}")
+        # A stale lease: one taker at a time (an exclusive takeover file) looks again, removes
+        # it and claims. A lease is only ever removed stale and under that file, so a fresh
+        # one (a taker's before this one, or a first claim in between) is never moved away.
+        lock = self.path.with_name(f".{self.path.name}.takeover")
         try:
-            self.path.rename(aside)
-        except FileNotFoundError:
-            return self._claim()
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            with contextlib.suppress(FileNotFoundError):  # its taker was killed: free it
+                if time.time() - lock.stat().st_mtime >= settings.SYNDATA_STALL_SECONDS:
+                    lock.unlink(missing_ok=True)
+            return False  # another copy is taking it over
         try:
-            if self._live(aside):
-                # Another taker's live lease, claimed since this one looked: give it back.
-                with contextlib.suppress(FileExistsError):
-                    os.link(aside, self.path)
+            if self.live(now):
                 return False
+            self.path.unlink(missing_ok=True)
+            return self._claim()
         finally:
-            aside.unlink(missing_ok=True)
-        return self._claim()
+            os.close(fd)
+            lock.unlink(missing_ok=True)
 
     def release(self) -> None:
         self.path.unlink(missing_ok=True)
