@@ -269,16 +269,16 @@ def learn_conditionals(
             helpers[dname] = (helper, helper_field)
         parents[tname] = dname
         target = fields[tname]
+        ordered = dict(target)  # the declared order the ranks within cases are taken in
         fallback = keys.isna() | ~keys.isin(list(conditional["cases"]))
-        if fallback.sum() >= MIN_CASE_ROWS:  # the rows without a case: their own null rate
-            rate = float(frame[names[tname]].isna()[fallback.to_numpy()].mean())
-            if rate > 0:
-                target["nulls"] = round(rate, 6)
-            else:
-                target.pop("nulls", None)
+        if fallback.sum() >= MIN_CASE_ROWS:
+            numbers = {target["type"], fields[dname]["type"]} <= {"int", "float"}
+            _own_keys(target, frame[names[tname]], fallback.to_numpy(), nulls_only=numbers)
         target["conditional"] = conditional
         if keys.notna().any():
-            within[tname] = _within_case(frame[names[tname]], target, keys.where(~fallback, "\x00"))
+            within[tname] = _within_case(
+                frame[names[tname]], ordered, keys.where(~fallback, "\x00")
+            )
     if not helpers:
         return fields, within
     placed: dict[str, Any] = {}
@@ -289,6 +289,24 @@ def learn_conditionals(
             placed[on] = waiting.pop(on)[1]
         placed[name] = field
     return placed, within
+
+
+def _own_keys(
+    target: dict[str, Any], col: pd.Series, fallback: np.ndarray, *, nulls_only: bool
+) -> None:
+    """The field's own keys from the rows without a case: the driver's nulls and its values
+    too rare for a case. Those rows use the field's own keys, so a null (or a missing
+    category) in the driver carries its own null rate and marginal down a chain: A null =>
+    B null => C null, each link one conditional."""
+    t = _Column("target", target, col.reset_index(drop=True))
+    own = _case(t, np.flatnonzero(fallback), -1.0, nulls_only=nulls_only)
+    rate = own.pop("nulls")
+    if rate > 0:
+        target["nulls"] = rate
+    else:
+        target.pop("nulls", None)
+    for key, value in own.items():  # dist / values / p of those rows, where any is present
+        target[key] = value
 
 
 def _conditional(
