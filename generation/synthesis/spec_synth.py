@@ -94,10 +94,26 @@ def _numeric_field(col: pd.Series, rep: str, points: int = _QUANTILE_POINTS) -> 
             # The points bound the values already; a min on a plateau (a column of mostly
             # zeros) would truncate away the plateau, as the engine reads F(min) at its top.
             field.pop("min")
+    some = uniq[:: max(1, len(uniq) // 5000)]
     if rep != "int":
         # from the distinct values: a column of mostly zeros has its decimals in the rest
-        field["precision"] = _decimals(uniq[:: max(1, len(uniq) // 5000)])
+        field["precision"] = _decimals(some)
+    if field["dist"]["kind"] == "quantiles":  # exact values keep their structure already
+        step = _step(uniq, 0 if rep == "int" else field["precision"])
+        if step is not None:
+            field["step"] = step
     return field
+
+
+def _step(values: np.ndarray, places: int) -> float | None:
+    """The step every value is a multiple of, past the last decimal kept (100, 0.5, 0.02):
+    the greatest common divisor of the values in units of that decimal; None for 1 unit."""
+    units = np.abs(np.round(values * 10.0**places))
+    units = units[(units > 0) & (units < 2**62)].astype(np.int64)
+    if len(units) < 2:
+        return None
+    g = int(np.gcd.reduce(units))
+    return _round_sig(g / 10.0**places) if g > 1 else None
 
 
 def _category_field(col: pd.Series) -> tuple[dict[str, Any], list[str]]:
