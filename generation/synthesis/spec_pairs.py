@@ -33,6 +33,7 @@ MIN_GAIN = 0.02  # nats of dependence beyond the copula's before a column gets a
 CASE_POINTS = 41  # quantile points of a case's marginal
 EXACT_VALUES = 40  # a case with at most this many distinct numbers keeps them exactly
 SCORE_ROWS = 20_000  # rows the pair scores are computed on (a seeded subset past that)
+MIN_SCORE_ROWS = 2_000  # ... however wide the table
 
 
 def _sig(x: float) -> float:
@@ -82,6 +83,9 @@ class _Column:
             capped = np.where(np.isnan(codes), len(order), np.minimum(codes, MAX_TARGET_LABELS))
             self.target = capped.astype(np.int64)
         self.driver = pd.factorize(pd.Series(self.keys, dtype=object), use_na_sentinel=False)[0]
+        self.target = np.unique(self.target, return_inverse=True)[1].reshape(-1)
+        self.null_codes = self.null.astype(np.int64)
+        self.ranks = pd.Series(self.ordinal).rank().to_numpy()  # NaN where null
 
     @property
     def can_drive(self) -> bool:
@@ -95,9 +99,8 @@ class _Column:
 
 
 def _mutual_information(a: np.ndarray, b: np.ndarray) -> float:
-    """Mutual information (nats) of two code arrays, less its small-sample bias."""
-    _, a = np.unique(a, return_inverse=True)
-    _, b = np.unique(b, return_inverse=True)
+    """Mutual information (nats) of two code arrays (codes 0..k-1, each code present: the
+    columns' target and driver codes are compact), less its small-sample bias."""
     ka, kb = int(a.max()) + 1, int(b.max()) + 1
     joint = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb) / len(a)
     pa, pb = joint.sum(axis=1), joint.sum(axis=0)
@@ -107,13 +110,16 @@ def _mutual_information(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _copula_information(x: np.ndarray, y: np.ndarray) -> float:
-    """What a Gaussian copula of the pair's rank correlation carries (nats)."""
+    """What a Gaussian copula of the pair's rank correlation carries (nats); ``x`` and ``y``
+    are the columns' ranks (NaN where null), correlated over the rows where both are present."""
     both = ~np.isnan(x) & ~np.isnan(y)
     if both.sum() < 10:
         return 0.0
-    rho = pd.Series(x[both]).rank().corr(pd.Series(y[both]).rank())
-    if not np.isfinite(rho):
+    a, b = x[both] - x[both].mean(), y[both] - y[both].mean()
+    scale = math.sqrt(float(a @ a) * float(b @ b))
+    if scale <= 0:
         return 0.0
+    rho = float(a @ b) / scale
     return -0.5 * math.log(1 - min(rho * rho, 0.999))
 
 
@@ -187,6 +193,7 @@ def learn_conditionals(
     new_name: Callable[[str], str],
     max_bytes: int,
     limit: int = MAX_CONDITIONAL,
+    max_helpers: int = MAX_CONDITIONAL,
 ) -> tuple[dict[str, Any], dict[str, pd.Series]]:
     """Give the columns whose pair dependence the copula misses most a ``conditional``.
 
@@ -199,13 +206,18 @@ def learn_conditionals(
         new_name: a fresh field name for a helper.
         max_bytes: what the conditionals may add to the spec at most.
         limit: columns that may get a driver (the strongest first).
+        max_helpers: hidden bin helpers that may be added (the spec's field limit less the
+            table's columns: a 500-column table gets numeric drivers only through none).
 
     Returns:
         The fields, and per conditional field its rank within its case (for the copula).
     """
     sub = frame
-    if len(frame) > SCORE_ROWS:
-        sub = frame.iloc[np.random.default_rng(0).permutation(len(frame))[:SCORE_ROWS]]
+    # Pairs grow with the square of the columns: a wide table is scored on fewer rows (40
+    # columns on 20,000, 500 on 2,000), enough for the strong dependences that win a driver.
+    score_rows = max(MIN_SCORE_ROWS, min(SCORE_ROWS, SCORE_ROWS * 40 // max(1, len(fields))))
+    if len(frame) > score_rows:
+        sub = frame.iloc[np.random.default_rng(0).permutation(len(frame))[:score_rows]]
     cols: dict[str, _Column] = {}
     for name, field in fields.items():
         kind = field["type"]
@@ -230,12 +242,12 @@ def learn_conditionals(
                 # carry is a null in one tied to the other (structural missingness).
                 if not t.null.any():
                     continue
-                gain = _mutual_information(t.null.astype(np.int64), d.driver)
+                gain = _mutual_information(t.null_codes, d.driver)
             else:
                 gain = _mutual_information(t.target, d.driver)
                 if gain <= MIN_GAIN:
                     continue
-                gain -= _copula_information(t.ordinal, d.ordinal)
+                gain -= _copula_information(t.ranks, d.ranks)
             if gain > MIN_GAIN:
                 gains.append((gain, t.name, d.name))
     gains.sort(reverse=True)
@@ -252,6 +264,8 @@ def learn_conditionals(
         if built is None:
             continue
         conditional, keys, helper_field = built
+        if helper_field is not None and dname not in helpers and len(helpers) >= max_helpers:
+            continue
         if dname in helpers:
             helper = helpers[dname][0]
         elif helper_field is not None:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from generation import engine
+from generation.engine.spec import MAX_FIELDS
 from generation.synthesis.fitted import row_hashes
 from generation.synthesis.identifiers import int_key_offset
 from generation.synthesis.spec_pairs import learn_conditionals
@@ -365,6 +366,7 @@ def _learn(
         new_name=lambda base: field_name(base, taken),
         max_bytes=max_bytes // 3,
         limit=limit,
+        max_helpers=max(0, MAX_FIELDS - len(metadata["columns"])),
     )
     spec_table: dict[str, Any] = {"rows": rows, "fields": fields}
     # Rank correlations of every pair of varying columns, through the copula (a conditional
@@ -416,7 +418,11 @@ def _learn(
             ]
             if len(keep) >= 2:
                 corr["fields"] = [corr["fields"][i] for i in keep]
-                corr["matrix"] = [[corr["matrix"][i][j] for j in keep] for i in keep]
+                if "matrix" in corr:
+                    corr["matrix"] = [[corr["matrix"][i][j] for j in keep] for i in keep]
+                else:  # a factor structure: the kept fields' loadings and uniqueness
+                    corr["factors"] = [[row[i] for i in keep] for row in corr["factors"]]
+                    corr["uniqueness"] = [corr["uniqueness"][i] for i in keep]
             else:
                 spec_table.pop("correlations")
                 spec_table.pop("repair_correlations")

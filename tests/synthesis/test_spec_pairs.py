@@ -160,3 +160,21 @@ def test_a_shared_table_learns_conditionals_under_the_size_limit() -> None:
     got = out.groupby("Job")["Income"].mean()
     for job in ("fixed", "partime", "freelance"):
         assert abs(got[job] - real[job]) / real[job] < 0.15, (job, got[job], real[job])
+
+
+def test_a_table_at_the_field_limit_gets_no_hidden_helpers() -> None:
+    # 500 columns leave no room for a bin helper under the spec's 500-field limit: the learned
+    # spec must still parse, so a numeric driver (which needs a helper) is not used.
+    from generation.engine.spec import MAX_FIELDS
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    wind = rng.gamma(2.0, 5.0, n)
+    columns = {"wind": wind, "gust": np.where(wind > 12, wind * 1.5, np.nan)}
+    for j in range(MAX_FIELDS - 2):
+        columns[f"x{j}"] = rng.integers(0, 5, n)
+    frame = pd.DataFrame(columns)
+    spec, names = learn_spec(frame, _meta(frame), table="t", learned=list(frame), rows=n)
+    fields = _fields(spec)
+    assert len(fields) == MAX_FIELDS and not any(f.get("hidden") for f in fields.values())
+    engine.parse_spec(spec)
