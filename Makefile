@@ -78,6 +78,7 @@ bench: install ## Run the benchmarks side by side with competitors
 	$(PY) bench/models.py
 	$(PY) bench/argn.py
 	$(PY) bench/pairs.py --against gaussian_copula,tvae,argn
+	$(PY) bench/wide.py
 	$(PY) bench/relational.py
 	$(PY) bench/sequences.py
 	$(PY) bench/privacy.py

@@ -15,6 +15,16 @@ comparison on a busy shared machine, which inflates wall time. Writes
 bench/results/models.json.
 
     .venv/bin/python bench/models.py [--tables credit_scoring,...] [--ctgan-epochs 10]
+
+``--holdout`` (issue 13): instead, on every shared table plus generated wide ones (55 and 200
+columns), side by side in one run: ``spec``, ``argn`` and licence-clean ``auto`` (spec, argn)
+through Syn-Data's fit path and guarded sampler, bare mostlyai-engine TabularARGN with the
+same epochs, and bare SDV GaussianCopula / CTGAN / TVAE (--epochs): quality and pair trends
+against a 20% holdout (evaluation/metrics/quality.py), fit and sample seconds, the ratios
+and the issue's targets (met / not met); training rows capped (--fit-rows), --quick for
+fewer. Written under "holdout" in bench/results/models.json (the rest kept).
+
+    .venv/bin/python bench/models.py --holdout [--quick] [--epochs 5] [--fit-rows 2000]
 """
 
 from __future__ import annotations
@@ -345,7 +355,18 @@ def main() -> None:
         help="times each sampling is timed, fastest kept, ours and bare SDV alike (CTGAN: once)",
     )
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "models.json"))
+    parser.add_argument("--holdout", action="store_true", help="issue 13's side by side")
+    parser.add_argument("--quick", action="store_true", help="--holdout on fewer rows")
+    parser.add_argument("--epochs", type=int, default=5, help="--holdout: deep models' epochs")
+    parser.add_argument(
+        "--argn-tables", default="", help="--holdout: tables argn/auto/bare ARGN run on (all)"
+    )
     args = parser.parse_args()
+    if args.holdout:
+        import models_holdout  # noqa: PLC0415  (bench/)
+
+        models_holdout.run(args, TABLES)
+        return
     global SAMPLE_ROWS, REPEATS
     SAMPLE_ROWS = args.sample_rows
     REPEATS = max(1, args.repeats)

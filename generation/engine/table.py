@@ -29,7 +29,7 @@ from generation.engine.fields.models import (
     UuidField,
     default_key,
 )
-from generation.engine.fields.samplers import sample
+from generation.engine.fields.samplers import on_step, sample
 from generation.engine.relations import child_structure, plan_all
 
 __all__ = ["BlockState", "generate_block", "output_schema"]
@@ -303,6 +303,7 @@ def cast_to_field(col: Col, f: Any) -> Col:
         mask = col.mask
         if f.min is not None or f.max is not None:
             x = np.clip(x, -np.inf if f.min is None else f.min, np.inf if f.max is None else f.max)
+        x = on_step(x, f)
         if isinstance(f, IntField):
             bad = np.abs(x) > 9.2e18
             if bad.any():

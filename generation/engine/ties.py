@@ -157,7 +157,9 @@ def field_steps(f: Any) -> Steps | None:
     dist = f.default_dist(integer)
     discrete = dist.kind in DISCRETE_KINDS
     step = None
-    if isinstance(f, FloatField) and f.precision is not None:
+    if f.step is not None:  # levels at the multiples of the step, whatever the type
+        step, integer, discrete = float(f.step), False, False
+    elif isinstance(f, FloatField) and f.precision is not None:
         step = 10.0**-f.precision
     elif isinstance(f, DecimalField):
         step = 10.0**-f.scale

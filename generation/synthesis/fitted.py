@@ -67,8 +67,17 @@ def _canonical(frame: pd.DataFrame, columns: list[str], meta: dict[str, Any]) ->
         elif "vocab" in meta[name]:
             out[name] = _vocab_codes(col, meta[name]["vocab"])
         else:
-            out[name] = labels(col, null="\x00")
-    return pd.DataFrame(out)
+            out[name] = _label_categorical(col, null="\x00")
+    return pd.DataFrame(out, copy=False)
+
+
+def _label_categorical(col: pd.Series, null: str) -> pd.Categorical:
+    """``labels(col, null)`` as a Categorical: pandas hashes it per distinct label, as it
+    hashes the object column of those labels (bit for bit), without one string per row."""
+    codes, uniques = _factorize(col)
+    mapped = [_label(u) for u in uniques] + [null]
+    lookup, categories = pd.factorize(np.array(mapped, dtype=object))  # 1 and 1.0: one "1"
+    return pd.Categorical.from_codes(lookup[codes], categories=categories)
 
 
 def _plain_numeric(col: pd.Series) -> bool:

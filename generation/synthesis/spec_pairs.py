@@ -33,6 +33,7 @@ MIN_GAIN = 0.02  # nats of dependence beyond the copula's before a column gets a
 CASE_POINTS = 41  # quantile points of a case's marginal
 EXACT_VALUES = 40  # a case with at most this many distinct numbers keeps them exactly
 SCORE_ROWS = 20_000  # rows the pair scores are computed on (a seeded subset past that)
+MIN_SCORE_ROWS = 2_000  # ... however wide the table
 
 
 def _sig(x: float) -> float:
@@ -82,11 +83,9 @@ class _Column:
             capped = np.where(np.isnan(codes), len(order), np.minimum(codes, MAX_TARGET_LABELS))
             self.target = capped.astype(np.int64)
         self.driver = pd.factorize(pd.Series(self.keys, dtype=object), use_na_sentinel=False)[0]
-        # Dense codes and ranks, once per column: every pair score reuses them.
-        self.target_codes = _dense(self.target)
-        self.null_codes = _dense(self.null.astype(np.int64))
-        self.driver_codes = _dense(self.driver)
-        self.ranks = pd.Series(self.ordinal).rank().to_numpy()
+        self.target = np.unique(self.target, return_inverse=True)[1].reshape(-1)
+        self.null_codes = self.null.astype(np.int64)
+        self.ranks = pd.Series(self.ordinal).rank().to_numpy()  # NaN where null
 
     @property
     def can_drive(self) -> bool:
@@ -99,16 +98,10 @@ class _Column:
         return True
 
 
-def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes renumbered 0..k-1 (only the values that occur), and k."""
-    _, inverse = np.unique(codes, return_inverse=True)
-    return inverse.ravel(), int(inverse.max()) + 1 if len(inverse) else 1
-
-
-def _mutual_information(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> float:
-    """Mutual information (nats) of two dense code arrays (``_dense``), less its small-sample
-    bias."""
-    (a, ka), (b, kb) = a, b
+def _mutual_information(a: np.ndarray, b: np.ndarray) -> float:
+    """Mutual information (nats) of two code arrays (codes 0..k-1, each code present: the
+    columns' target and driver codes are compact), less its small-sample bias."""
+    ka, kb = int(a.max()) + 1, int(b.max()) + 1
     joint = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb) / len(a)
     pa, pb = joint.sum(axis=1), joint.sum(axis=0)
     nz = joint > 0
@@ -116,22 +109,17 @@ def _mutual_information(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) ->
     return mi - (ka - 1) * (kb - 1) / (2 * len(a))
 
 
-def _copula_information(x: _Column, y: _Column) -> float:
-    """What a Gaussian copula of the pair's rank correlation carries (nats)."""
-    both = ~np.isnan(x.ordinal) & ~np.isnan(y.ordinal)
-    count = int(both.sum())
-    if count < 10:
+def _copula_information(x: np.ndarray, y: np.ndarray) -> float:
+    """What a Gaussian copula of the pair's rank correlation carries (nats); ``x`` and ``y``
+    are the columns' ranks (NaN where null), correlated over the rows where both are present."""
+    both = ~np.isnan(x) & ~np.isnan(y)
+    if both.sum() < 10:
         return 0.0
-    if count == len(both):  # no nulls in the pair: the columns' own ranks are the pair's
-        rho = (
-            float(np.corrcoef(x.ranks, y.ranks)[0, 1])
-            if x.ranks.std() and y.ranks.std()
-            else float("nan")
-        )
-    else:
-        rho = pd.Series(x.ordinal[both]).rank().corr(pd.Series(y.ordinal[both]).rank())
-    if not np.isfinite(rho):
+    a, b = x[both] - x[both].mean(), y[both] - y[both].mean()
+    scale = math.sqrt(float(a @ a) * float(b @ b))
+    if scale <= 0:
         return 0.0
+    rho = float(a @ b) / scale
     return -0.5 * math.log(1 - min(rho * rho, 0.999))
 
 
@@ -205,6 +193,7 @@ def learn_conditionals(
     new_name: Callable[[str], str],
     max_bytes: int,
     limit: int = MAX_CONDITIONAL,
+    max_helpers: int = MAX_CONDITIONAL,
 ) -> tuple[dict[str, Any], dict[str, pd.Series]]:
     """Give the columns whose pair dependence the copula misses most a ``conditional``.
 
@@ -217,13 +206,18 @@ def learn_conditionals(
         new_name: a fresh field name for a helper.
         max_bytes: what the conditionals may add to the spec at most.
         limit: columns that may get a driver (the strongest first).
+        max_helpers: hidden bin helpers that may be added (the spec's field limit less the
+            table's columns: a 500-column table gets numeric drivers only through none).
 
     Returns:
         The fields, and per conditional field its rank within its case (for the copula).
     """
     sub = frame
-    if len(frame) > SCORE_ROWS:
-        sub = frame.iloc[np.random.default_rng(0).permutation(len(frame))[:SCORE_ROWS]]
+    # Pairs grow with the square of the columns: a wide table is scored on fewer rows (40
+    # columns on 20,000, 500 on 2,000), enough for the strong dependences that win a driver.
+    score_rows = max(MIN_SCORE_ROWS, min(SCORE_ROWS, SCORE_ROWS * 40 // max(1, len(fields))))
+    if len(frame) > score_rows:
+        sub = frame.iloc[np.random.default_rng(0).permutation(len(frame))[:score_rows]]
     cols: dict[str, _Column] = {}
     for name, field in fields.items():
         kind = field["type"]
@@ -234,7 +228,7 @@ def learn_conditionals(
         if kind == "category" and not isinstance(field.get("values"), dict):
             continue
         col = _Column(name, field, sub[names[name]].reset_index(drop=True))
-        if col.target_codes[1] >= 2:
+        if len(np.unique(col.target)) >= 2:
             cols[name] = col
     gains = []
     for t in cols.values():
@@ -248,12 +242,12 @@ def learn_conditionals(
                 # carry is a null in one tied to the other (structural missingness).
                 if not t.null.any():
                     continue
-                gain = _mutual_information(t.null_codes, d.driver_codes)
+                gain = _mutual_information(t.null_codes, d.driver)
             else:
-                gain = _mutual_information(t.target_codes, d.driver_codes)
+                gain = _mutual_information(t.target, d.driver)
                 if gain <= MIN_GAIN:
                     continue
-                gain -= _copula_information(t, d)
+                gain -= _copula_information(t.ranks, d.ranks)
             if gain > MIN_GAIN:
                 gains.append((gain, t.name, d.name))
     gains.sort(reverse=True)
@@ -270,6 +264,8 @@ def learn_conditionals(
         if built is None:
             continue
         conditional, keys, helper_field = built
+        if helper_field is not None and dname not in helpers and len(helpers) >= max_helpers:
+            continue
         if dname in helpers:
             helper = helpers[dname][0]
         elif helper_field is not None:
@@ -287,16 +283,16 @@ def learn_conditionals(
             helpers[dname] = (helper, helper_field)
         parents[tname] = dname
         target = fields[tname]
+        ordered = dict(target)  # the declared order the ranks within cases are taken in
         fallback = keys.isna() | ~keys.isin(list(conditional["cases"]))
-        if fallback.sum() >= MIN_CASE_ROWS:  # the rows without a case: their own null rate
-            rate = float(frame[names[tname]].isna()[fallback.to_numpy()].mean())
-            if rate > 0:
-                target["nulls"] = round(rate, 6)
-            else:
-                target.pop("nulls", None)
+        if fallback.sum() >= MIN_CASE_ROWS:
+            numbers = {target["type"], fields[dname]["type"]} <= {"int", "float"}
+            _own_keys(target, frame[names[tname]], fallback.to_numpy(), nulls_only=numbers)
         target["conditional"] = conditional
         if keys.notna().any():
-            within[tname] = _within_case(frame[names[tname]], target, keys.where(~fallback, "\x00"))
+            within[tname] = _within_case(
+                frame[names[tname]], ordered, keys.where(~fallback, "\x00")
+            )
     if not helpers:
         return fields, within
     placed: dict[str, Any] = {}
@@ -307,6 +303,24 @@ def learn_conditionals(
             placed[on] = waiting.pop(on)[1]
         placed[name] = field
     return placed, within
+
+
+def _own_keys(
+    target: dict[str, Any], col: pd.Series, fallback: np.ndarray, *, nulls_only: bool
+) -> None:
+    """The field's own keys from the rows without a case: the driver's nulls and its values
+    too rare for a case. Those rows use the field's own keys, so a null (or a missing
+    category) in the driver carries its own null rate and marginal down a chain: A null =>
+    B null => C null, each link one conditional."""
+    t = _Column("target", target, col.reset_index(drop=True))
+    own = _case(t, np.flatnonzero(fallback), -1.0, nulls_only=nulls_only)
+    rate = own.pop("nulls")
+    if rate > 0:
+        target["nulls"] = rate
+    else:
+        target.pop("nulls", None)
+    for key, value in own.items():  # dist / values / p of those rows, where any is present
+        target[key] = value
 
 
 def _conditional(

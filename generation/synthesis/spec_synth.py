@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from generation import engine
+from generation.engine.spec import MAX_FIELDS
 from generation.synthesis.fitted import row_hashes
 from generation.synthesis.identifiers import int_key_offset
 from generation.synthesis.spec_pairs import learn_conditionals
@@ -94,10 +95,26 @@ def _numeric_field(col: pd.Series, rep: str, points: int = _QUANTILE_POINTS) -> 
             # The points bound the values already; a min on a plateau (a column of mostly
             # zeros) would truncate away the plateau, as the engine reads F(min) at its top.
             field.pop("min")
+    some = uniq[:: max(1, len(uniq) // 5000)]
     if rep != "int":
         # from the distinct values: a column of mostly zeros has its decimals in the rest
-        field["precision"] = _decimals(uniq[:: max(1, len(uniq) // 5000)])
+        field["precision"] = _decimals(some)
+    if field["dist"]["kind"] == "quantiles":  # exact values keep their structure already
+        step = _step(uniq, 0 if rep == "int" else field["precision"])
+        if step is not None:
+            field["step"] = step
     return field
+
+
+def _step(values: np.ndarray, places: int) -> float | None:
+    """The step every value is a multiple of, past the last decimal kept (100, 0.5, 0.02):
+    the greatest common divisor of the values in units of that decimal; None for 1 unit."""
+    units = np.abs(np.round(values * 10.0**places))
+    units = units[(units > 0) & (units < 2**62)].astype(np.int64)
+    if len(units) < 2:
+        return None
+    g = int(np.gcd.reduce(units))
+    return _round_sig(g / 10.0**places) if g > 1 else None
 
 
 def _category_field(col: pd.Series) -> tuple[dict[str, Any], list[str]]:
@@ -349,6 +366,7 @@ def _learn(
         new_name=lambda base: field_name(base, taken),
         max_bytes=max_bytes // 3,
         limit=limit,
+        max_helpers=max(0, MAX_FIELDS - len(metadata["columns"])),
     )
     spec_table: dict[str, Any] = {"rows": rows, "fields": fields}
     # Rank correlations of every pair of varying columns, through the copula (a conditional
@@ -400,7 +418,11 @@ def _learn(
             ]
             if len(keep) >= 2:
                 corr["fields"] = [corr["fields"][i] for i in keep]
-                corr["matrix"] = [[corr["matrix"][i][j] for j in keep] for i in keep]
+                if "matrix" in corr:
+                    corr["matrix"] = [[corr["matrix"][i][j] for j in keep] for i in keep]
+                else:  # a factor structure: the kept fields' loadings and uniqueness
+                    corr["factors"] = [[row[i] for i in keep] for row in corr["factors"]]
+                    corr["uniqueness"] = [corr["uniqueness"][i] for i in keep]
             else:
                 spec_table.pop("correlations")
                 spec_table.pop("repair_correlations")

@@ -106,3 +106,49 @@ def test_float_precision_and_decimal_scale_keep_that_many_digits() -> None:
         col = list(table.column_names).index(name)
         decimals = [len(r.split(",")[col].partition(".")[2]) for r in rows]
         assert max(decimals) == digits, name
+
+
+def test_a_step_makes_every_value_a_multiple_of_it() -> None:
+    from tests.engine._util import one
+
+    out = one(
+        {
+            "half": {"type": "float", "step": 0.5, "dist": {"kind": "normal", "mean": 10, "sd": 3}},
+            "hundreds": {
+                "type": "int",
+                "step": 100,
+                "min": 50,
+                "max": 9950,
+                "dist": {"kind": "uniform", "low": 0, "high": 10_000},
+            },
+            "knots": {"type": "float", "step": 1.15078, "dist": {"kind": "uniform", "high": 30}},
+            "tenths": {"type": "float", "step": 0.1, "dist": {"kind": "uniform", "high": 1}},
+            "derived": {"type": "float", "step": 0.25, "expr": "half / 3"},
+        },
+        rows=20_000,
+    )
+    half = out["half"].to_numpy()
+    assert np.array_equal(half * 2, np.rint(half * 2)) and len(np.unique(half)) > 20
+    assert abs(half.mean() - 10) < 0.1
+    hundreds = out["hundreds"].to_numpy()
+    assert set(np.unique(hundreds % 100)) == {0}
+    assert hundreds.min() == 100 and hundreds.max() == 9900  # the multiples inside min/max
+    knots = out["knots"].to_numpy()
+    k = np.rint(knots / 1.15078)
+    assert np.array_equal(knots, np.round(k * 1.15078, 5)) and len(np.unique(k)) == 27
+    # exact decimals: 0.30000000000000004 would be a value with 17 digits in the CSV
+    assert set(np.round(out["tenths"], 1)) == set(out["tenths"]) and len(set(out["tenths"])) == 11
+    derived = out["derived"].to_numpy()
+    assert np.array_equal(derived * 4, np.rint(derived * 4))
+
+
+def test_a_step_is_checked_against_the_type_and_bounds() -> None:
+    for field, message in (
+        ({"type": "int", "step": 0.5}, "must be a whole number on an int field"),
+        ({"type": "float", "step": 0}, "must be > 0"),
+        ({"type": "float", "step": 10, "min": 1, "max": 9}, "no multiple of step lies between"),
+    ):
+        with pytest.raises(engine.SpecError) as info:
+            engine.parse_spec({"tables": {"t": {"rows": 5, "fields": {"x": field}}}})
+        (issue,) = info.value.issues
+        assert issue.path == "tables.t.fields.x.step" and message in issue.message, issue

@@ -275,3 +275,30 @@ def test_integer_keys_count_on_past_the_real_ones_and_an_older_model_checks_them
     rows, _ = sample_block(fitted, sampler, n=200, seed=1, start_row=0)
     assert rows["key"].is_unique and not set(rows["key"]) & set(real_keys)
     assert rows["key"].iloc[:3].tolist() == [1, 2, 2**31 + 3]
+
+
+def test_row_hashes_are_those_of_the_text_labels() -> None:
+    # The guard hashes of saved models were taken over object columns of labels; the faster
+    # Categorical of the same labels must hash every row the same (1 and 1.0 both "1").
+    import numpy as np
+    import pandas as pd
+
+    from generation.synthesis import fitted
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "a": rng.choice(["x", "y", None], n),
+            "b": pd.Categorical(rng.choice(["p", "q"], n)),
+            "c": rng.random(n) > 0.5,
+            "d": pd.Series(rng.choice([1.0, 2.0, np.nan, 3.5], n)).astype(object),
+            "e": pd.Series(rng.choice([1, 2], n)).astype(object).where(rng.random(n) > 0.5, 1.0),
+        }
+    )
+    meta = {name: {"sdtype": "categorical"} for name in frame}
+    meta["c"] = {"sdtype": "boolean"}
+    salt = "0123456789abcdef"
+    text = pd.DataFrame({name: fitted.labels(frame[name], null="\x00") for name in frame})
+    before = pd.util.hash_pandas_object(text, index=False, hash_key=salt).to_numpy(np.uint64)
+    assert np.array_equal(fitted.row_hashes(frame, list(frame), meta, salt), before)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -132,11 +133,17 @@ class _Numeric(_Base):
     outliers: Outliers | None = None
     drift: Drift | None = None
     signal: Signal | None = None
+    step: float | None = Field(
+        None, gt=0, le=1e15, description="Values are multiples of step (0.5, 100, 0.02)."
+    )
 
     @model_validator(mode="after")
     def _numeric_check(self) -> _Numeric:
         if self.min is not None and self.max is not None and not self.max > self.min:
             raise ValueError("max: must be > min")
+        bounded = self.step is not None and self.min is not None and self.max is not None
+        if bounded and math.floor(self.max / self.step) < math.ceil(self.min / self.step):
+            raise ValueError("step: no multiple of step lies between min and max")
         if self.noise is not None and self.noise.flip is not None:
             raise ValueError("noise.flip: only for category and bool fields; use sd or relative")
         if self.drift is not None:
@@ -191,6 +198,10 @@ class IntField(_Numeric):
                 raise ValueError("unique: a unique int is a permutation; it takes no dist")
             if self.nulls > 0 or self.noise is not None or self.outliers is not None:
                 raise ValueError("unique: takes no nulls, noise or outliers")
+            if self.step is not None:
+                raise ValueError("step: a unique int takes no step")
+        if self.step is not None and self.step != int(self.step):
+            raise ValueError("step: must be a whole number on an int field")
         return self
 
 

@@ -7,6 +7,7 @@ may drive the field.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -202,6 +203,7 @@ def _numeric(
         lo = -np.inf if f.min is None else (np.ceil(f.min) if integer else f.min)
         hi = np.inf if f.max is None else (np.floor(f.max) if integer else f.max)
         x = np.clip(x, lo, hi)
+    x = on_step(x, f)
     if integer:
         x = np.rint(x)
     elif isinstance(f, FloatField) and f.precision is not None:
@@ -213,6 +215,22 @@ def _numeric(
         mask = or_masks(mask, bad)
         x = np.where(bad, 0.0, x)
     return Col("num", x.astype(np.int64) if integer else x, mask)
+
+
+def on_step(x: np.ndarray, f: Any) -> np.ndarray:
+    """``x`` at the nearest multiple of the field's ``step``, kept within min and max (at the
+    multiples inside them); as is without a step. The decimals of the step are kept exactly
+    (0.1 * 3 is 0.3, not 0.30000000000000004)."""
+    step = getattr(f, "step", None)
+    if step is None:
+        return x
+    k = np.round(x / step)
+    if f.min is not None:
+        k = np.maximum(k, math.ceil(f.min / step - 1e-9))
+    if f.max is not None:
+        k = np.minimum(k, math.floor(f.max / step + 1e-9))
+    places = next((d for d in range(16) if round(step, d) == step), 15)
+    return np.round(k * step, places)
 
 
 def _scatter_events(
