@@ -57,7 +57,7 @@ import sdv_bare  # noqa: E402  (bench/, plain SDV for the side-by-side runs)
 
 from evaluation.metrics.privacy import privacy_report  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
-from generation import sdv_backend  # noqa: E402
+from generation.synthesis import sdv_backend  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
 from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402

@@ -1,7 +1,7 @@
 """Plain SDV, fitted and sampled as its documentation shows, for the benchmarks' side-by-side
 runs against Syn-Data's own synthesizers (bench/models.py, bench/relational.py).
 
-Benchmark-only: the product reaches SDV through generation/sdv_backend.py alone. SDV is
+Benchmark-only: the product reaches SDV through generation/synthesis/sdv_backend.py alone. SDV is
 Business Source License 1.1; a benchmark that runs it as a competitor is in-house use.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from generation.sdv_backend import SDV_SYNTHESIZERS, _sdv_metadata, seed_everything
+from generation.synthesis.sdv_backend import SDV_SYNTHESIZERS, _sdv_metadata, seed_everything
 
 
 def bare_model(

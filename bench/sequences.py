@@ -161,8 +161,7 @@ def _deep_models(
     them) and bare TabularARGN (mostlyai-engine's defaults), few epochs, on the same rows."""
     import shutil
 
-    from generation import sdv_backend
-    from generation.synthesis import argn_backend
+    from generation.synthesis import argn_backend, sdv_backend
 
     out: dict[str, Any] = {}
     sequences = int(train[key].nunique())

@@ -21,7 +21,7 @@ def check_options(
     synthesizer: str, options: dict[str, Any], dataset_columns: dict[str, Any] | None = None
 ) -> None:
     """400 naming the first option that is not one of the synthesizer's, or out of range."""
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     if synthesizer == "spec":
         allowed: set[str] = set()

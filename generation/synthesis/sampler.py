@@ -23,7 +23,7 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
 
         return argn_fit.sampler(fitted)
     if fitted.meta["chosen"] in ("par", "hma"):
-        from generation import sdv_backend
+        from generation.synthesis import sdv_backend
 
         payload = fitted.payload
         if fitted.meta["chosen"] == "par":
@@ -33,7 +33,7 @@ def make_sampler(fitted: Any, *, categorical: bool = False) -> Any:
         return None  # blocks come from the engine: sequence_fit.sequence_block
     if fitted.meta["chosen"] == "spec":
         return spec_sampler(fitted.payload, fitted.meta["spec_names"], categorical=categorical)
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     payload = fitted.payload
 

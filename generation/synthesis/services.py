@@ -52,7 +52,7 @@ __all__ = ["fit_run", "model_fit_submit", "synthesizers_offered"]
 
 def synthesizers_offered() -> list[dict[str, Any]]:
     """The synthesizers this deployment offers (``SYNDATA_SYNTHESIZERS``), with licences."""
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     wants_sdv = any(SYNTHESIZERS.get(n, {}).get("bsl") for n in settings.SYNDATA_SYNTHESIZERS)
     sdv_ok = sdv_backend.available() if wants_sdv else False  # no BSL import when not offered
@@ -242,7 +242,7 @@ def _fit_one(
         spec, names = learn_spec(frame, metadata, table=table, learned=learned, rows=len(frame))
         progress(1, 1)
         return {"spec": spec, "spec_names": names}
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     model = sdv_backend.fit(
         frame[learned],
@@ -421,7 +421,7 @@ def _fit_par(job: Job, model: SynthModel) -> None:
     A seeded share of the sequences is held out of the fit, whole: the privacy baseline of
     the metrics (the positions of their rows in ``holdout_index``).
     """
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
     from generation.synthesis.relational import hold_out_sequences
 
     dataset = model.dataset
@@ -520,7 +520,7 @@ def _fit_hma(job: Job, model: SynthModel) -> None:
     A seeded share of the root rows, with all their descendants, is held out of the fit: the
     privacy baseline of the metrics (their positions per table in ``holdout_index``).
     """
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     prepared = related_tables_for_fit(model)
     order, rels, tables, pks = prepared.order, prepared.rels, prepared.tables, prepared.pks

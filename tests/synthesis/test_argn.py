@@ -358,7 +358,7 @@ def test_auto_on_sequences_falls_back_to_argn_when_par_fails(
     alice_client: Any, monkeypatch: Any
 ) -> None:
     pytest.importorskip("sdv")
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("PAR cannot learn this")

@@ -193,7 +193,7 @@ def test_epoch_synthesizers_are_built_for_cuda_exactly_when_it_is_there(
     import sdv.sequential
     import sdv.single_table
 
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
 
     built: list[tuple[str, dict[str, Any]]] = []
 
@@ -269,8 +269,7 @@ def test_an_out_of_range_fit_option_is_a_400_naming_it(
 
 
 def test_every_option_a_synthesizer_takes_has_its_range_checked() -> None:
-    from generation import sdv_backend
-    from generation.synthesis import fit_options
+    from generation.synthesis import fit_options, sdv_backend
     from generation.synthesis.catalog import SYNTHESIZERS
 
     taken = set().union(*(sdv_backend.allowed_options(s) for s in SYNTHESIZERS))

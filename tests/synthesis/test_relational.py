@@ -137,7 +137,7 @@ def test_par_holds_whole_sequences_out_of_the_fit_and_measures_dcr_against_them(
     alice_client: Any, weather: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """30 six-hour sequences: 3 are held out whole, never learned, and are the baseline."""
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
     from generation.synthesis.fitted import load_fitted
     from generation.synthesis.models import SynthModel
     from generation.synthesis.tables import load_frame
@@ -347,7 +347,7 @@ def test_hma_holds_root_rows_out_with_their_descendants_and_measures_dcr_per_tab
 ) -> None:
     """12 of the 120 planes and all their flights are never learned: each table's distance
     to closest record is compared with its held-out rows; the diagnostic is per table."""
-    from generation import sdv_backend
+    from generation.synthesis import sdv_backend
     from generation.synthesis.fitted import load_fitted
     from generation.synthesis.models import SynthModel
 
