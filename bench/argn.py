@@ -31,11 +31,11 @@ import numpy as np  # noqa: E402
 
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation.synthesis import argn_backend  # noqa: E402
+from generation.synthesis.fits import _fit_one  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
 from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
 from generation.synthesis.sampler import make_sampler  # noqa: E402
-from generation.synthesis.services import _fit_one  # noqa: E402
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 SEED = 7

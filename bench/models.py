@@ -58,11 +58,11 @@ import sdv_bare  # noqa: E402  (bench/, plain SDV for the side-by-side runs)
 from evaluation.metrics.privacy import privacy_report  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from generation.synthesis import sdv_backend  # noqa: E402
+from generation.synthesis.fits import _fit_one, auto_select  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
 from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
 from generation.synthesis.sampler import make_sampler  # noqa: E402
-from generation.synthesis.services import _fit_one, auto_select  # noqa: E402
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 DATA = REPO / "sample_data"

@@ -20,11 +20,11 @@ import wide  # bench/: wide_frame
 from evaluation.metrics.quality import quality_report
 from generation.synthesis import argn_backend
 from generation.synthesis.auto import auto_select
+from generation.synthesis.fits import _fit_one
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted
 from generation.synthesis.fitting import learned_columns
 from generation.synthesis.identifiers import make_salt
 from generation.synthesis.sampler import make_sampler
-from generation.synthesis.services import _fit_one
 from generation.synthesis.tables import detect_metadata, load_frame, read_table
 
 SEED = 7

@@ -38,7 +38,7 @@ from django.core.management import call_command  # noqa: E402
 from evaluation.metrics.quality import quality_report  # noqa: E402
 from evaluation.models import MetricsReport  # noqa: E402
 from generation import services as job_services  # noqa: E402
-from generation.synthesis import datasets, model_requests, services  # noqa: E402
+from generation.synthesis import datasets, fits, model_requests  # noqa: E402
 
 DATA = REPO / "sample_data"
 FLIGHT_COLUMNS = ["carrier", "flight", "tailnum", "origin", "dest", "dep_delay", "distance"]
@@ -53,11 +53,11 @@ def _csv(frame: pd.DataFrame, name: str) -> SimpleUploadedFile:
 
 
 def _run(user: Any, dataset: Any, synthesizer: str, options: dict[str, Any], rows: int) -> dict:
-    fit = services.model_fit_submit(
+    fit = fits.model_fit_submit(
         user=user, dataset=dataset, synthesizer=synthesizer, options=options, seed=SEED
     )
     t0 = time.perf_counter()
-    services.fit_run(job_id=fit.id)
+    fits.fit_run(job_id=fit.id)
     fit_s = time.perf_counter() - t0
     fit.refresh_from_db()
     assert fit.status == "succeeded", fit.error

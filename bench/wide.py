@@ -40,11 +40,11 @@ import django  # noqa: E402
 django.setup()
 
 from generation.specs import spec_validate  # noqa: E402
+from generation.synthesis.fits import _fit_one  # noqa: E402
 from generation.synthesis.fitted import load_fitted, sample_block, save_fitted  # noqa: E402
 from generation.synthesis.fitting import learned_columns  # noqa: E402
 from generation.synthesis.identifiers import make_salt  # noqa: E402
 from generation.synthesis.sampler import make_sampler  # noqa: E402
-from generation.synthesis.services import _fit_one  # noqa: E402
 from generation.synthesis.tables import detect_metadata, load_frame, read_table  # noqa: E402
 
 TARGETS = {"fit_s": 60.0, "sample_s": 10.0, "validate_s": 1.0}

@@ -50,8 +50,8 @@ def model_metrics_document(job: Job, progress: Any = None) -> dict[str, Any]:
     """Quality (sdmetrics), diagnostics, privacy (exact copies, DCR vs holdout), diversity,
     each on bounded samples (``sample`` in the document says which); ``progress(share)``."""
     from generation.synthesis.fitted import load_fitted, row_hashes
+    from generation.synthesis.model_producer import copies_dropped
     from generation.synthesis.models import SynthModel
-    from generation.synthesis.producer import copies_dropped
     from generation.synthesis.tables import load_frame
 
     model = SynthModel.objects.select_related("dataset").get(id=job.params["model_id"])
@@ -405,7 +405,7 @@ def _multi_table_document(job: Job, model: Any, fitted: Any, progress: Any) -> d
     and their descendants), identifier leaks, diversity; and referential integrity (share of
     child keys that are keys of a synthetic parent)."""
     from generation.synthesis.fitted import load_fitted, row_hashes
-    from generation.synthesis.producer import copies_dropped
+    from generation.synthesis.model_producer import copies_dropped
     from generation.synthesis.relational import drop_orphans
     from generation.synthesis.tables import load_frame
 

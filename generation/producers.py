@@ -55,7 +55,7 @@ def producer_for(job: Any) -> Producer:
             block_size=block_size_of(job),
         )
     if job.kind == "model":
-        from generation.synthesis.producer import ModelProducer
+        from generation.synthesis.model_producer import ModelProducer
 
         return ModelProducer(job, block_size=block_size_of(job))
     raise ValueError(f"no producer for {job.kind} jobs")

@@ -21,7 +21,7 @@ def _take_turn(job_id: str) -> None:
     if turn is None:
         return  # nothing of the lane waits: the other turns took every job
     if turn.kind == Job.Kind.FIT:
-        from generation.synthesis.services import fit_run
+        from generation.synthesis.fits import fit_run
 
         fit_run(job_id=turn.id)
     else:

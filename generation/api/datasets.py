@@ -280,7 +280,7 @@ class DatasetFitView(APIView):
         body = FitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        from generation.synthesis.services import model_fit_submit  # pandas: on first use
+        from generation.synthesis.fits import model_fit_submit  # pandas: on first use
 
         job = model_fit_submit(
             user=request.user,
@@ -320,6 +320,6 @@ class SynthesizerListView(APIView):
         operation_id="synthesizers_list", responses={200: SynthesizerSerializer(many=True)}
     )
     def get(self, request: Request) -> Response:
-        from generation.synthesis.services import synthesizers_offered  # pandas: on first use
+        from generation.synthesis.fits import synthesizers_offered  # pandas: on first use
 
         return Response(synthesizers_offered())

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from generation.models import Job, SynthModel
 from generation.recovery import jobs_recover_stalled
-from generation.synthesis import services as synthesis
+from generation.synthesis import fits as synthesis
 from generation.synthesis.fitting import FitProgress
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import real_table, upload

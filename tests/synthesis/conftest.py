@@ -39,7 +39,7 @@ def upload(client: Any, frame: pd.DataFrame, name: str = "table.csv") -> dict[st
 def fit_now(client: Any, dataset_id: str, synthesizer: str, **body: Any) -> dict[str, Any]:
     """Submit a fit and run it in this process (the e2e test runs it in a real qcluster)."""
     from generation.models import Job
-    from generation.synthesis.services import fit_run
+    from generation.synthesis.fits import fit_run
 
     resp = client.post(
         f"/api/datasets/{dataset_id}/fit", {"synthesizer": synthesizer, **body}, format="json"

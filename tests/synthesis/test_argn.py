@@ -18,7 +18,7 @@ import pytest
 
 from generation import services as job_services
 from generation.models import Job, SynthModel
-from generation.synthesis.services import fit_run
+from generation.synthesis.fits import fit_run
 from tests.conftest import REPO, SAMPLE_DATA, run_metrics
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, generate_now, real_table, upload
@@ -398,11 +398,11 @@ def test_only_the_backend_module_imports_mostlyai() -> None:
 LICENCE_CLEAN = """
 import sys, django
 django.setup()
-from generation.synthesis import services, producer, argn_backend
+from generation.synthesis import argn_backend, fits, model_producer
 from generation.synthesis.tables import detect_metadata
 from evaluation import report
 import pandas as pd
-assert [s["name"] for s in services.synthesizers_offered()] == ["spec", "argn", "auto"]
+assert [s["name"] for s in fits.synthesizers_offered()] == ["spec", "argn", "auto"]
 assert report.licence_clean()
 frame = pd.read_csv(sys.argv[1]).head(150)
 meta = detect_metadata(frame, table="t", info={"format": "csv"})

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from generation.models import Job, SynthModel
+from generation.synthesis.fits import fit_run
 from generation.synthesis.fitting import FitCancelled, FitProgress
-from generation.synthesis.services import fit_run
 from tests.synthesis.conftest import real_table, upload
 
 
@@ -111,7 +111,7 @@ def test_the_dcr_holdout_is_disjoint_from_the_rows_learned_when_the_table_is_cap
 ) -> None:
     """SYNDATA_FIT_MAX_ROWS samples the table first; the holdout's positions are the whole
     table's, so the metrics' holdout is exactly the real rows the model never saw."""
-    from generation.synthesis import services
+    from generation.synthesis import fits
     from generation.synthesis.fitted import load_fitted
     from generation.synthesis.tables import load_frame
     from tests.synthesis.conftest import fit_now
@@ -121,13 +121,13 @@ def test_the_dcr_holdout_is_disjoint_from_the_rows_learned_when_the_table_is_cap
     frame.insert(0, "row_no", range(len(frame)))
     dataset = upload(alice_client, frame)
     learned_from: list[Any] = []
-    real_fit_one = services._fit_one
+    real_fit_one = fits._fit_one
 
     def recording_fit_one(synthesizer: str, rows: Any, *args: Any, **kwargs: Any) -> Any:
         learned_from.append(rows.copy())
         return real_fit_one(synthesizer, rows, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_fit_one", recording_fit_one)
+    monkeypatch.setattr(fits, "_fit_one", recording_fit_one)
     model_id = fit_now(alice_client, dataset["id"], "gaussian_copula", seed=4)["model_id"]
     model = SynthModel.objects.get(id=model_id)
     meta = load_fitted(model.directory).meta

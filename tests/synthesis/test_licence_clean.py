@@ -17,13 +17,13 @@ import sys, django
 django.setup()
 import pandas as pd
 from generation.api import datasets  # noqa: F401
-from generation.synthesis import services, producer  # noqa: F401
+from generation.synthesis import fits, model_producer  # noqa: F401
 from generation.synthesis.spec_synth import learn_spec, spec_sampler
 from generation.synthesis.tables import detect_metadata
 from evaluation import report  # noqa: F401
 from evaluation.metrics.quality import native_quality_report, native_diagnostic_report
 from evaluation.metrics.privacy import privacy_report
-assert [s["name"] for s in services.synthesizers_offered()] == ["spec"]
+assert [s["name"] for s in fits.synthesizers_offered()] == ["spec"]
 assert report.licence_clean()
 frame = pd.read_csv(sys.argv[1]).head(300)
 meta = detect_metadata(frame, table="t", info={"format": "csv"})

@@ -81,7 +81,7 @@ def test_a_model_job_over_several_blocks_is_deterministic_per_block_and_keeps_co
 ) -> None:
     from generation import services
     from generation.models import Job
-    from generation.synthesis.producer import ModelProducer
+    from generation.synthesis.model_producer import ModelProducer
     from tests.generation.tasks_queue import RecordingQueue
     from tests.synthesis.conftest import real_table
 

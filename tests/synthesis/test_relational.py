@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from generation import services as job_services
 from generation.models import Job
-from generation.synthesis.services import fit_run
+from generation.synthesis.fits import fit_run
 from tests.conftest import SAMPLE_DATA, run_metrics
 from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.generation.tasks_queue import RecordingQueue
