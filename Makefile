@@ -49,9 +49,9 @@ run: migrate ## Start the web server and the workers on http://127.0.0.1:$(PORT)
 
 # pytest runs one process per core (pytest-xdist; TEST_WORKERS=0 for one process), each with one
 # BLAS/OpenMP thread: thread pools per process on shared cores slow each other down ~10x.
-# Tests that share one process's state carry @pytest.mark.xdist_group.
+# One file's tests run in one process (--dist loadfile): they may share its state and fixtures.
 TEST_WORKERS ?= auto
-PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: install chromium ## Run the whole test suite (the dashboard's Vitest, then pytest)
 	cd frontend && npm test --silent

@@ -43,10 +43,16 @@ PEOPLE_SPEC: dict[str, Any] = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """An end-to-end test (real server and worker processes) is slow as well: `make test-fast`
-    (``-m "not slow"``) leaves both out."""
+    """An end-to-end test (real server and worker processes: tests/e2e, tests/production, or
+    marked e2e) is slow as well: `make test-fast` (``-m "not slow"``) leaves both out."""
     for item in items:
-        if item.get_closest_marker("e2e"):
+        if item.nodeid.rsplit("::", 1)[-1] != item.name and item.parent is not None:
+            # schemathesis names each operation's test but gives them all one node id; pytest-
+            # xdist hands tests out by node id, so it would run one operation of them all
+            item._id = item.parent.id.child(item.name)
+        path = item.nodeid.split("::")[0]
+        if path.startswith(("tests/e2e/", "tests/production/")) or item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.slow)
 
 

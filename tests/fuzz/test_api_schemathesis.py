@@ -26,6 +26,8 @@ from tests.security.conftest import make_job
 EXAMPLES_PER_OPERATION = 40
 MIN_REQUESTS = 1000
 
+pytestmark = pytest.mark.slow  # every operation of the API, fuzzed: about a minute
+
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 REQUESTS: Counter[str] = Counter()
 KNOWN: dict[str, list[str]] = {}
@@ -83,7 +85,6 @@ def _restore(user: Any, token: str) -> None:
         KNOWN.update(_objects(user))
 
 
-@pytest.mark.xdist_group("schemathesis")  # one process: the request count below is its own
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -118,7 +119,6 @@ def _number_for_text(failure: Exception) -> bool:
     )
 
 
-@pytest.mark.xdist_group("schemathesis")
 def test_the_fuzzing_sent_at_least_1000_requests() -> None:
     if not REQUESTS:
         pytest.skip("runs after the schemathesis test, in the same session")

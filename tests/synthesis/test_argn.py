@@ -23,10 +23,13 @@ from tests.conftest import REPO, SAMPLE_DATA, run_metrics
 from tests.generation.tasks_queue import RecordingQueue
 from tests.synthesis.conftest import csv_upload, fit_now, generate_now, real_table, upload
 
-pytestmark = pytest.mark.skipif(
-    not __import__("generation.synthesis.argn_backend").synthesis.argn_backend.available(),
-    reason="mostlyai-engine is not installed",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not __import__("generation.synthesis.argn_backend").synthesis.argn_backend.available(),
+        reason="mostlyai-engine is not installed",
+    ),
+    pytest.mark.slow,  # deep-model fits, seconds to tens of seconds each
+]
 
 FAST = {"epochs": 2, "model_size": "S"}
 

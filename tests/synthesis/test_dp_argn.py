@@ -15,10 +15,13 @@ from tests.evaluation.test_document_schema import _validate as validate_document
 from tests.synthesis.conftest import fit_now, generate_now, real_table, upload
 from tests.synthesis.test_argn import _planes_flights, _sequence_dataset, _upload_tables
 
-pytestmark = pytest.mark.skipif(
-    not __import__("generation.synthesis.argn_backend").synthesis.argn_backend.available(),
-    reason="mostlyai-engine is not installed",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not __import__("generation.synthesis.argn_backend").synthesis.argn_backend.available(),
+        reason="mostlyai-engine is not installed",
+    ),
+    pytest.mark.slow,  # deep-model fits, seconds to tens of seconds each
+]
 
 FAST = {"epochs": 1, "model_size": "S"}
 

@@ -309,6 +309,7 @@ def test_a_zip_of_tables_is_a_multi_table_dataset(alice_client: Any, planes_flig
     assert "notes.md" in resp.json()["error"]["message"]
 
 
+@pytest.mark.slow  # an HMA fit and sample of related tables
 def test_hma_keeps_every_child_on_a_synthetic_parent(
     alice_client: Any, planes_flights: Any, hma_model: dict[str, Any]
 ) -> None:
@@ -342,6 +343,7 @@ def test_hma_keeps_every_child_on_a_synthetic_parent(
     assert again.artifacts.get(table="flights").sha256 == job.artifacts.get(table="flights").sha256
 
 
+@pytest.mark.slow  # an HMA fit and sample of related tables
 def test_hma_holds_root_rows_out_with_their_descendants_and_measures_dcr_per_table(
     alice_client: Any, planes_flights: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -143,7 +143,7 @@ def test_wide_tables_round_trip_with_their_correlations(width: int, tmp_path: Pa
         assert abs(got - want) < 0.1, (a, b, want, got)
 
 
-@pytest.mark.parametrize("synthesizer", ["spec", "auto"])
+@pytest.mark.parametrize("synthesizer", ["spec", pytest.param("auto", marks=pytest.mark.slow)])
 def test_a_55_column_upload_fits_and_samples_through_the_api(
     alice_client: Any, synthesizer: str
 ) -> None:
