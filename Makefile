@@ -61,7 +61,7 @@ test-fast: install ## The fast loop (< 2 min): every test but the slow ones (rea
 	$(PYTEST) -q -m "not slow"
 
 screenshots: install chromium ## Refresh the README's screenshots (docs/screenshots) from the browser tests
-	SYNDATA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e/test_dashboard.py
+	SYNDATA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e/test_dashboard.py tests/e2e/test_dashboard_journeys.py
 
 # The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
 chromium: ## Install Debian's chromium for the browser tests when missing (as root), unless CHROMIUM_PATH is set

@@ -18,7 +18,8 @@ Only the start is reordered: a job's blocks, joins and metrics are enqueued as b
 
 ``job_state`` says, for the job's JSON, why a job waits ("waiting for a worker, 2 ahead",
 its place in ``fair_order``) and what it does ("fitting epoch 3/10", "writing files",
-"computing metrics").
+"computing metrics"). A list of jobs shares one ``LaneSnapshot``: each lane's order is read
+once per answer, not once per queued job.
 """
 
 from __future__ import annotations
@@ -156,24 +157,46 @@ def take_turn(job: Job | None, *, lane: str | None = None) -> Job | None:
     return None
 
 
-def waiting_for(job: Job) -> dict[str, Any] | None:
+class LaneSnapshot:
+    """Each lane's start order and running count, read from the database once per lane.
+
+    A list of jobs asks for many queued jobs' places in one request: one snapshot for the
+    whole list makes that a fixed number of queries (four per lane with a queued job), not
+    four per queued job. Pass the same snapshot to ``waiting_for``/``job_state`` for every
+    job of one answer; a new answer takes a new one (it is never stored between requests).
+    """
+
+    def __init__(self) -> None:
+        self._lanes: dict[str, tuple[dict[Any, int], int]] = {}
+
+    def lane(self, lane: str) -> tuple[dict[Any, int], int]:
+        """``({job id: how many start before it}, jobs of the lane running now)``."""
+        if lane not in self._lanes:
+            order = lane_order(lane)
+            running = Job.objects.filter(_lane_filter(lane), status=Job.Status.RUNNING).count()
+            self._lanes[lane] = ({job_id: i for i, job_id in enumerate(order)}, running)
+        return self._lanes[lane]
+
+
+def waiting_for(job: Job, snapshot: LaneSnapshot | None = None) -> dict[str, Any] | None:
     """A queued job's place: how many queued jobs of its lane start before it (fair shares:
     ``fair_order``), how many of that lane run now and on how many workers. None for a job
-    that is not queued."""
+    that is not queued. ``snapshot``: the lanes as read once for a whole list of jobs."""
     if job.status != Job.Status.QUEUED:
         return None
     lane = lane_for(job)
-    same_lane = Job.objects.filter(_lane_filter(lane))
-    order = lane_order(lane)
-    ahead = order.index(job.id) if job.id in order else 0  # claimed: it starts now
-    running = same_lane.filter(status=Job.Status.RUNNING).count()
+    places, running = (snapshot or LaneSnapshot()).lane(lane)
+    ahead = places.get(job.id, 0)  # claimed: it starts now
     workers = lane_workers(lane)
     return {"lane": lane, "ahead": ahead, "running": running, "workers": workers}
 
 
-def job_state(job: Job) -> tuple[str, str, dict[str, Any] | None]:
-    """``(phase, activity, waiting)`` for the job's JSON; ``activity`` is a short sentence."""
-    waiting = waiting_for(job)
+def job_state(
+    job: Job, snapshot: LaneSnapshot | None = None
+) -> tuple[str, str, dict[str, Any] | None]:
+    """``(phase, activity, waiting)`` for the job's JSON; ``activity`` is a short sentence.
+    ``snapshot``: shared by every job of one list (``LaneSnapshot``)."""
+    waiting = waiting_for(job, snapshot)
     if waiting is not None:
         busy = waiting["running"] >= waiting["workers"]
         what = "a fit worker" if waiting["lane"] == HEAVY else "a worker"

@@ -253,17 +253,23 @@ class JobSerializer(serializers.ModelSerializer):
 
         return gate_state(obj)
 
+    def _state(self, obj: Job) -> tuple[str, str, dict[str, Any] | None]:
+        # One LaneSnapshot per answer (a list's items share their root's context): the lanes'
+        # order is read once for the whole list, not once per queued job.
+        snapshot = self.context.setdefault("lane_snapshot", scheduling.LaneSnapshot())
+        return scheduling.job_state(obj, snapshot)
+
     @extend_schema_field(serializers.ChoiceField(choices=PHASES))
     def get_phase(self, obj: Job) -> str:
-        return scheduling.job_state(obj)[0]
+        return self._state(obj)[0]
 
     @extend_schema_field(serializers.CharField())
     def get_activity(self, obj: Job) -> str:
-        return scheduling.job_state(obj)[1]
+        return self._state(obj)[1]
 
     @extend_schema_field(JobWaitingSerializer(allow_null=True))
     def get_waiting(self, obj: Job) -> dict[str, Any] | None:
-        return scheduling.job_state(obj)[2]
+        return self._state(obj)[2]
 
     @extend_schema_field(JobLinksSerializer)
     def get_links(self, obj: Job) -> dict[str, str]:
@@ -280,7 +286,7 @@ class JobSerializer(serializers.ModelSerializer):
         # As ArtifactSerializer: the declared fields are the documented shape (a test keeps
         # this equal to DRF's own rendering); building it directly halves a status poll's cost.
         artifact = ArtifactSerializer()
-        phase, activity, waiting = scheduling.job_state(instance)
+        phase, activity, waiting = self._state(instance)
         return {
             "id": str(instance.id),
             "kind": instance.kind,

@@ -109,6 +109,53 @@ def new_page(
     return context, page, log
 
 
+# The roles of things a person types into, picks or ticks: each needs an accessible name.
+INPUT_ROLES = frozenset(
+    {
+        "textbox",
+        "searchbox",
+        "combobox",
+        "spinbutton",
+        "checkbox",
+        "radio",
+        "switch",
+        "slider",
+        "listbox",
+    }
+)
+
+
+def unnamed_inputs(page: Page) -> list[str]:
+    """The inputs of the page that Chromium's accessibility tree gives no name, described.
+
+    The names are the browser's own computation (labels with ``for``, wrapping labels,
+    aria-label, aria-labelledby...), read through the DevTools protocol, plus every
+    ``<input>``/``<select>``/``<textarea>`` the tree leaves out of its roles.
+    """
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.getDocument", {"depth": 0})
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+        found = []
+        for node in nodes:
+            role = (node.get("role") or {}).get("value", "")
+            name = str((node.get("name") or {}).get("value", "")).strip()
+            if node.get("ignored") or name or "backendDOMNodeId" not in node:
+                continue
+            described = cdp.send("DOM.describeNode", {"backendNodeId": node["backendDOMNodeId"]})
+            tag = described["node"]["localName"]
+            attrs = described["node"].get("attributes", [])
+            if role not in INPUT_ROLES and tag not in ("input", "select", "textarea"):
+                continue
+            if tag == "input" and "type" in attrs and attrs[attrs.index("type") + 1] == "hidden":
+                continue
+            pairs = " ".join(f'{k}="{v}"' for k, v in zip(attrs[::2], attrs[1::2], strict=True))
+            found.append(f"{role}: <{tag} {pairs}>")
+        return found
+    finally:
+        cdp.detach()
+
+
 def login(page: Page, user: str = "alice") -> None:
     page.goto("/")
     page.wait_for_url("**/login**")

@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 
 import pandas as pd
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import SAMPLE_DATA
-from tests.e2e.browser import login, new_page
+from tests.e2e.browser import login, new_page, screenshot, unnamed_inputs
 from tests.e2e.conftest import LiveStack
 
 
@@ -30,9 +32,34 @@ def _planes_flights_zip() -> bytes:
     return out.getvalue()
 
 
+def _past(page: Page) -> list[str]:
+    """The innermost elements that reach past the right edge of the screen, described."""
+    return page.evaluate(
+        """() => {
+          const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 1
+          // Inside a box that scrolls or clips, an element does not widen the page.
+          const clipped = (e) => {
+            for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+              if (getComputedStyle(a).overflowX !== 'visible' && !past(a)) return true
+            return false
+          }
+          return [...document.querySelectorAll('body *')]
+          .filter((e) => past(e) && !clipped(e))
+          .filter((e) => ![...e.children].some((c) => past(c) && !clipped(c)))
+          .slice(0, 8)
+          .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`
+            + ` right=${Math.round(e.getBoundingClientRect().right)}`)
+        }"""
+    )
+
+
 def _no_overflow(page: Page, where: str) -> None:
+    """No horizontal scroll at 390 px, and every input on the page has an accessible name."""
+    page.wait_for_load_state("networkidle")
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 1, f"{where}: the page is {wide}px wider than a 390 px screen"
+    assert wide <= 1, f"{where}: the page is {wide}px wider than a 390 px screen: {_past(page)}"
+    unnamed = unnamed_inputs(page)
+    assert not unnamed, f"{where}: inputs without an accessible name: {unnamed}"
 
 
 def test_related_tables_upload_review_fit_hma_sample_and_preview_each_table(
@@ -117,7 +144,10 @@ def test_rows_minus_five_is_shown_at_the_field_and_nothing_launches(
 
 
 def test_at_390_px_a_menu_and_no_horizontal_overflow(
-    dashboard_stack: LiveStack, browser: Browser
+    dashboard_stack: LiveStack,
+    browser: Browser,
+    credit_samples: CreditSamples,
+    weather_sample: str,
 ) -> None:
     context, page, console = new_page(browser, dashboard_stack, width=390, height=844)
     try:
@@ -132,6 +162,21 @@ def test_at_390_px_a_menu_and_no_horizontal_overflow(
         _no_overflow(page, "real data")
         page.goto("/jobs")
         _no_overflow(page, "jobs")
+
+        page.goto(f"/datasets/{credit_samples.dataset['id']}")
+        expect(page.locator("[data-testid=dataset-sample-link]")).to_have_count(2)
+        _no_overflow(page, "dataset page")
+        page.click("[data-testid=dataset-compare-link]")
+        expect(page.locator("[data-testid=compare-scores] thead th")).to_have_count(3)
+        expect(page.locator(".charts [data-testid=chart] canvas")).to_have_count(2)
+        _no_overflow(page, "compare view")
+
+        page.goto(f"/jobs/{weather_sample}")
+        page.click("[data-testid=job-view-metrics]")
+        temporal = page.locator("[data-testid=temporal]")
+        expect(temporal).to_contain_text("Over time", timeout=60_000)
+        expect(temporal.locator("[data-testid=chart] canvas").first).to_be_visible()
+        _no_overflow(page, "metrics over time")
         console.assert_clean()
     finally:
         context.close()
@@ -219,9 +264,17 @@ def test_sequences_set_key_and_order_fit_spec_sample_preview_and_temporal_metric
         context.close()
 
 
-def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
-    dashboard_stack: LiveStack, browser: Browser
-) -> None:
+@dataclass
+class CreditSamples:
+    dataset: dict
+    fit_job: dict
+    samples: list[str]
+    docs: dict[str, dict]
+
+
+@pytest.fixture(scope="module")
+def credit_samples(dashboard_stack: LiveStack) -> CreditSamples:
+    """300 rows of credit_scoring, a spec model of them and two sample jobs with metrics."""
     stack = dashboard_stack
     credit = pd.read_csv(SAMPLE_DATA / "credit_scoring.csv").head(300)
     with stack.client("alice") as c:
@@ -248,6 +301,44 @@ def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
         for job_id in samples:
             assert stack.wait_job(job_id)["status"] == "succeeded"
             docs[job_id] = stack.wait_metrics(job_id)
+    return CreditSamples(dataset, fit_job, samples, docs)
+
+
+@pytest.fixture(scope="module")
+def weather_sample(dashboard_stack: LiveStack) -> str:
+    """A sample job of 3 sequences from a spec model of 3 stations x 2 days of hours (its
+    sequence key and order detected on upload), with its metrics (the "Over time" panel)."""
+    stack = dashboard_stack
+    sensor = pd.read_csv(SAMPLE_DATA / "sensor_nyc_weather.csv").groupby("origin").head(48)
+    with stack.client("alice") as c:
+        resp = c.post(
+            "/api/datasets",
+            files={"file": ("weather48.csv", sensor.to_csv(index=False).encode(), "text/csv")},
+        )
+        assert resp.status_code == 201, resp.text
+        dataset = resp.json()
+        assert dataset["metadata"]["sequence_key"] == "origin", dataset["metadata"]
+        fit = c.post(f"/api/datasets/{dataset['id']}/fit", json={"synthesizer": "spec", "seed": 1})
+        assert fit.status_code == 202, fit.text
+        fit_job = stack.wait_job(fit.json()["id"])
+        assert fit_job["status"] == "succeeded", fit_job["error"]
+        resp = c.post(
+            "/api/generate",
+            json={"model_id": fit_job["params"]["model_id"], "rows": 3, "format": "csv"},
+        )
+        assert resp.status_code == 202, resp.text
+        job_id = resp.json()["id"]
+        assert stack.wait_job(job_id)["status"] == "succeeded"
+        assert stack.wait_metrics(job_id)["tables"]
+    return str(job_id)
+
+
+def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
+    dashboard_stack: LiveStack, browser: Browser, credit_samples: CreditSamples
+) -> None:
+    stack = dashboard_stack
+    dataset, fit_job = credit_samples.dataset, credit_samples.fit_job
+    samples, docs = credit_samples.samples, credit_samples.docs
 
     context, page, console = new_page(browser, stack)
     try:
@@ -276,6 +367,7 @@ def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
             for i in range(2)
         }
         assert hrefs == {f"/jobs/{j}" for j in samples}
+        screenshot(page, "dataset")
 
         # The comparison: both jobs side by side, each score as its document has it.
         page.click("[data-testid=dataset-compare-link]")
@@ -290,6 +382,7 @@ def test_two_sample_jobs_of_a_dataset_compared_and_linked_both_ways(
         assert docs[samples[0]]["summary"]["quality"] != docs[samples[1]]["summary"]["quality"]
         charts = page.locator(".charts [data-testid=chart] canvas")
         expect(charts).to_have_count(2)
+        screenshot(page, "compare")
         # One job unticked: one column, one chart.
         page.click(f"[data-testid=compare-pick-{samples[1]}]")
         expect(scores.locator("thead th")).to_have_count(2)

@@ -10,6 +10,8 @@ from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
@@ -98,6 +100,36 @@ def test_a_queued_job_says_how_many_of_its_lane_are_ahead(
     )
     listed = {j["id"]: j for j in alice_client.get("/api/jobs").json()}
     assert listed[second]["activity"] == "waiting for a fit worker, 1 ahead (1 running on 1)"
+
+
+def _list_queries(client: Any) -> tuple[int, dict[str, Any]]:
+    with CaptureQueriesContext(connection) as queries:
+        resp = client.get("/api/jobs")
+    assert resp.status_code == 200
+    return len(queries), {j["id"]: j for j in resp.json()}
+
+
+def test_the_job_list_reads_each_lanes_order_once_whatever_the_number_queued(
+    alice_client: Any, bob_client: Any, people_spec: Any, task_queue: RecordingQueue
+) -> None:
+    # Both lanes hold queued jobs of both users: a fit each, then schema jobs.
+    fits = [_submit_fit(alice_client), _submit_fit(bob_client)]
+    jobs = [_submit(alice_client, people_spec), _submit(bob_client, people_spec)]
+    few, listed = _list_queries(alice_client)
+    assert {listed[j]["waiting"]["ahead"] for j in jobs[:1]} == {0}
+
+    jobs += [_submit(c, people_spec) for c in (alice_client, bob_client) * 3]
+    many, listed = _list_queries(alice_client)
+    mine = [j for j in jobs if j in listed]
+    assert len(mine) == 4 and all(listed[j]["phase"] == "waiting" for j in mine)
+    assert many == few, f"{few} queries with 2 schema jobs queued, {many} with 8"
+    # The places are still each job's own, as the detail view gives them (fair shares: Bob's
+    # jobs alternate with Alice's, so hers are 0, 2, 4, 6 ahead).
+    assert sorted(listed[j]["waiting"]["ahead"] for j in mine) == [0, 2, 4, 6]
+    for job_id in mine + fits[:1]:
+        alone = alice_client.get(f"/api/jobs/{job_id}").json()
+        assert alone["waiting"] == listed[job_id]["waiting"]
+        assert alone["activity"] == listed[job_id]["activity"]
 
 
 # --- fair shares inside a lane ------------------------------------------------------------------

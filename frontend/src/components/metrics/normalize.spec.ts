@@ -55,6 +55,20 @@ describe('normalizeMetrics', () => {
     expect(t.utility).toBe(0.9)
   })
 
+  it('keeps a sequence table’s temporal section for the "Over time" panel', () => {
+    const temporal = {
+      score: 0.8,
+      columns: { temp: { acf_real: [1, 0.5], acf_synthetic: [1, 0.4] } },
+      examples: { temp: { real: [1, 2], synthetic: [2, 1] } },
+    }
+    const doc = {
+      kind: 'model',
+      summary: { temporal: 0.8 },
+      tables: { weather: { quality: { score: 0.7, columns: {} }, histograms: {}, temporal } },
+    } as unknown as MetricsDocument
+    expect(normalizeMetrics(doc).tables.weather!.temporal).toEqual(temporal)
+  })
+
   it('leaves a conformance report as it is', () => {
     const doc: MetricsDocument = {
       kind: 'conformance',

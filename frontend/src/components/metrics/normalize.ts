@@ -49,6 +49,8 @@ function modelTable(raw: ModelTable): TableMetrics {
     diversity: raw.diversity,
     conditions: raw.conditions,
   }
+  // A sequence table's temporal section ("Over time") is kept as the document has it.
+  if (raw.temporal) out.temporal = raw.temporal
   if (raw.heatmap && raw.heatmap.columns.length > 1) {
     out.correlation_matrix = {
       columns: raw.heatmap.columns,
