@@ -110,7 +110,7 @@ def _job_planned(*, user: Any, request: JobRequest) -> Job:
     job = Job(
         owner=user,
         kind=request.kind,
-        spec=spec.model_dump(mode="json", exclude_unset=True),
+        spec=engine.spec_document(spec),
         params={"rows": request.rows, "block_size": block_size, **(request.params or {})},
         template=request.template,
         schema=request.schema,

@@ -16,7 +16,7 @@ from generation.engine.blocks import BLOCK_SIZE, BlockPlan, TablePlan, block_rng
 from generation.engine.compile import compile_spec, spec_notes
 from generation.engine.distributions import Marginal
 from generation.engine.errors import EngineError, Issue, SpecError
-from generation.engine.parse import parse_spec, parse_spec_once
+from generation.engine.parse import parse_spec, parse_spec_once, spec_document
 from generation.engine.reference import ColumnReference, marginal_for, reference_for
 from generation.engine.relations import plan_all
 from generation.engine.spec import MAX_MATRIX_FIELDS, Spec, TableSpec, json_schema
@@ -50,6 +50,7 @@ __all__ = [
     "output_schema",
     "parse_spec",
     "parse_spec_once",
+    "spec_document",
     "plan_tables",
     "reference_for",
     "rows_check",

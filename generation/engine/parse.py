@@ -110,6 +110,25 @@ _PARSED_LOCK = threading.Lock()
 MAX_PARSED = 32
 
 
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def spec_document(spec: Spec) -> dict[str, Any]:
+    """The document a parsed spec is stored as (what a job keeps), remembered by
+    ``parse_spec_once`` as this very spec: the process that parsed the request does not parse
+    its stored form again. A spec's stored form parses back to an equal spec (tested on every
+    template and the fuzzed specs)."""
+    doc = spec.model_dump(mode="json", exclude_unset=True)
+    with _PARSED_LOCK:
+        _PARSED[_digest(doc)] = spec
+        while len(_PARSED) > MAX_PARSED:
+            _PARSED.popitem(last=False)
+    return doc
+
+
 def parse_spec_once(data: dict[str, Any]) -> Spec:
     """``parse_spec`` of a document, once per process: the same document (its JSON, key
     order included, which decides the columns' order) gives the same :class:`Spec` object,
@@ -117,9 +136,7 @@ def parse_spec_once(data: dict[str, Any]) -> Spec:
     and its tasks (plan, blocks, join, metrics) each ask for it: a worker process parses and
     compiles it once. The object is shared: read it, never change it. A bounded LRU
     (``MAX_PARSED`` specs); a spec with errors raises each time and is not kept."""
-    key = hashlib.sha256(
-        json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-    ).hexdigest()
+    key = _digest(data)
     with _PARSED_LOCK:
         hit = _PARSED.get(key)
         if hit is not None:
