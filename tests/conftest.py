@@ -108,9 +108,16 @@ def _media_root(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    """Throttle counters live in the cache: each test starts with none (not a shared budget)."""
+def _fresh_throttles(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Throttle counters live in the cache: each test starts with none (not a shared budget),
+    in a file cache of its test process's own (parallel test processes would share the one
+    under var/, and each one's users are the same ids)."""
     from django.core.cache import cache
+
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("FileBasedCache"):
+        own = str(tmp_path_factory.getbasetemp() / "cache")
+        settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": own}}
 
     from syndata_site.throttling import counters
 
