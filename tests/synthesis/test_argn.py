@@ -292,7 +292,7 @@ def test_bad_argn_options_and_datasets_are_400s_before_any_fit(
         f"/api/datasets/{seq['id']}/fit", {"synthesizer": "argn"}, format="json"
     )
     assert resp.status_code == 400
-    assert "at least 10 of them (this dataset has 3)" in resp.json()["error"]["message"]
+    assert "at least 30 of them (this dataset has 3)" in resp.json()["error"]["message"]
     assert Job.objects.count() == before  # nothing was queued
 
 
