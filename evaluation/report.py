@@ -196,17 +196,19 @@ def evaluation_metrics_document(job: Job, progress: Any = None) -> dict[str, Any
     ]
     sdtypes = {c: metadata["columns"][c]["sdtype"] for c in learned}
     real_all = load_frame(dataset.absolute_path, metadata)
-    holdout_index = evaluation_holdout_index(len(real_all), job.seed)
+    key = metadata.get("sequence_key")
+    holdout_index = evaluation_holdout_index(len(real_all), job.seed, frame=real_all, key=key)
     holdout = real_all.iloc[holdout_index].reset_index(drop=True)
     cap = settings.SYNDATA_METRICS_SAMPLE_ROWS
-    train = _at_most(real_all.drop(index=holdout_index).reset_index(drop=True), cap)
+    train = _at_most(real_all.drop(index=holdout_index).reset_index(drop=True), cap, key)
     artifact = job.artifacts.exclude(table="").first()
     if artifact is None:
         raise ValueError("the job has no table artifact")
     read = {**metadata, **(job.params.get("read") or {})}
     synthetic = load_frame(artifact.absolute_path, read).head(cap)
+    unit = f"sequences of {key!r} (whole)" if key else "rows"
     note = (
-        f"a seeded {HOLDOUT_SHARE:.0%} of the dataset's rows (seed {job.seed}; "
+        f"a seeded {HOLDOUT_SHARE:.0%} of the dataset's {unit} (seed {job.seed}; "
         "evaluation.sample.evaluation_holdout_index) is the control: the attacks are sound "
         "when the tool that made the data did not learn from those rows; one that learned "
         "every row makes them members too, and the attacks then under-state the risk"
@@ -240,6 +242,7 @@ def evaluation_metrics_document(job: Job, progress: Any = None) -> dict[str, Any
                 "rows_evaluated": len(synthetic),
                 "real_rows": len(train),
                 "holdout_rows": len(holdout),
+                **({"holdout_sequences": int(holdout[key].nunique())} if key else {}),
                 "quality": quality,
                 "diagnostic": diagnostic,
                 "privacy": privacy,

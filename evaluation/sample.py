@@ -104,12 +104,21 @@ def sample_statement(*, real: bool = False) -> dict[str, Any]:
 HOLDOUT_SHARE = 0.1  # as a fit's holdout
 
 
-def evaluation_holdout_index(rows: int, seed: int) -> list[int]:
+def evaluation_holdout_index(
+    rows: int, seed: int, *, frame: pd.DataFrame | None = None, key: str | None = None
+) -> list[int]:
     """The dataset rows an evaluation job (evaluation/uploads.py) holds out as the attacks'
-    control: a seeded 10%.
+    control: a seeded 10% (positions). With a sequence ``key`` (and the dataset's ``frame``),
+    whole sequences, as a fit holds them out (relational.hold_out_sequences): every row of
+    a seeded 10% of the entities, none from 10 entities down.
 
     A dataset has no fit holdout (another tool made the data); the attacks are sound when
     that tool did not learn from these rows, which a user can arrange with this same rule."""
+    if key is not None and frame is not None and key in frame.columns:
+        from generation.synthesis.relational import hold_out_sequences
+
+        index, _note = hold_out_sequences(frame.reset_index(drop=True), key, seed=seed)
+        return index
     if rows < 20:
         return []
     order = np.random.default_rng(seed).permutation(rows)

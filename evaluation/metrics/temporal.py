@@ -61,11 +61,12 @@ def _cross(a: np.ndarray, b: np.ndarray, ent: np.ndarray, lag: int) -> float | N
     return round(float(np.corrcoef(x[ok], y[ok])[0, 1]), 4)
 
 
-def _power(values: np.ndarray, seconds: np.ndarray, ent: np.ndarray, period: float) -> float:
-    """Share of a column's variance in the cosine/sine of ``period`` (entity means apart)."""
+def _power(values: np.ndarray, seconds: np.ndarray, ent: np.ndarray, period: float) -> float | None:
+    """Share of a column's variance in the cosine/sine of ``period`` (entity means apart);
+    None under 10 points (too few to tell)."""
     ok = np.isfinite(values) & np.isfinite(seconds)
     if ok.sum() < 10:
-        return 0.0
+        return None
     v = values[ok] - pd.Series(values[ok]).groupby(ent[ok]).transform("mean").to_numpy()
     t = seconds[ok]
     x = np.column_stack([np.cos(2 * np.pi * t / period), np.sin(2 * np.pi * t / period)])
@@ -153,6 +154,8 @@ def temporal_report(
             abs(a - b) for a, b in zip(r_acf, s_acf, strict=True) if a is not None and b is not None
         ]
         acf_score = max(0.0, 1.0 - float(np.mean(diffs))) if diffs else None
+        if acf_score is None and any(v is not None for v in r_acf):
+            acf_score = 0.0  # the real series has an order the synthetic has none of
         per_entity = {
             "real": [v[0] for _, v in _per_entity(rv, r_ent)],
             "synthetic": [v[0] for _, v in _per_entity(sv, s_ent)][:50],
@@ -160,6 +163,8 @@ def temporal_report(
         r_step = np.diff(rv)[r_ent[1:] == r_ent[:-1]]
         s_step = np.diff(sv)[s_ent[1:] == s_ent[:-1]]
         ks = _ks(r_step, s_step)
+        if ks is None and np.isfinite(r_step).any():
+            ks = 1.0  # no synthetic step at all (one-row sequences)
         entry: dict[str, Any] = {
             "lags": lags,
             "acf_real": r_acf,
@@ -181,7 +186,9 @@ def temporal_report(
                 for name, p in periods.items()
             }
             for v in entry["seasonal_power"].values():
-                parts.append(max(0.0, 1.0 - abs(v["real"] - v["synthetic"])))
+                if v["real"] is not None:
+                    gap = 1.0 if v["synthetic"] is None else abs(v["real"] - v["synthetic"])
+                    parts.append(max(0.0, 1.0 - gap))
         if acf_score is not None:
             parts.append(acf_score)
         if ks is not None:
@@ -220,6 +227,8 @@ def temporal_report(
         "synthetic": _summary(s_len),
         "ks": _ks(r_len, s_len),
     }
+    if lengths["ks"] is not None:
+        parts.append(1.0 - lengths["ks"])
     score = round(float(np.mean(parts)), 4) if parts else None
     return {
         "score": score,

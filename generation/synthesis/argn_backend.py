@@ -52,8 +52,12 @@ __all__ = [
 #: Real rows a TabularARGN fit needs at the least (the engine splits off 10% to validate
 #: on, and a deep model on fewer rows learns little more than their marginals).
 ARGN_MIN_ROWS = 100
-#: Sequences a sequence (or child-table) fit needs at the least, for the same reason.
-ARGN_MIN_SEQUENCES = 10
+#: Training sequences below which the engine's value protection hides every sequence length
+#: (``ANALYZE_REDUCE_MIN_MAX_N``): it then learns one row per sequence, a flat table.
+ENGINE_MIN_SEQUENCES = 20
+#: Sequences a sequence fit needs at the least: after the product's 10% holdout and the
+#: engine's 80/20 train/validation split, at least ENGINE_MIN_SEQUENCES train sequences.
+ARGN_MIN_SEQUENCES = 30
 MODEL_SIZES = {"S": "MOSTLY_AI/Small", "M": "MOSTLY_AI/Medium", "L": "MOSTLY_AI/Large"}
 OPTIONS = {"epochs", "time_budget_s", "model_size", "batch_size"}
 DEFAULT_EPOCHS = 100
@@ -268,6 +272,8 @@ def fit(
                 value_protection_epsilon=differential_privacy["epsilon"] * DP_VALUE_SHARE,
             )
         engine.analyze(workspace_dir=model.workspace, differential_privacy=dp_config)
+        if context_key and parent is None:
+            _check_sequential(model.workspace, frame, context_key)
         engine.encode(workspace_dir=model.workspace)
         batch = options.get("batch_size")
         if dp_config is not None:
@@ -296,6 +302,28 @@ def _stats(workspace: Path, which: str) -> dict[str, Any]:
 
     path = workspace / "ModelStore" / f"{which}-stats" / "stats.json"
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _check_sequential(workspace: Path, frame: pd.DataFrame, key: str) -> None:
+    """A ValueError when the engine's analysis turned sequences into one row each (fewer
+    than ENGINE_MIN_SEQUENCES train sequences: their lengths are protected away), rather
+    than a model that samples one-row "sequences" without a word."""
+    stats = _stats(workspace, "tgt")
+    if stats.get("is_sequential", True) or frame.groupby(key).size().max() <= 1:
+        return
+    trained = stats.get("no_of_training_records")
+    why = (
+        f"its differentially private value protection could not release the sequence "
+        f"lengths of {trained} training sequences (DP needs many more, or a larger epsilon)"
+        if stats.get("seq_len", {}).get("value_protection")
+        and trained
+        and trained >= ENGINE_MIN_SEQUENCES
+        else f"the engine trains on {trained} of them and needs at least {ENGINE_MIN_SEQUENCES}"
+    )
+    raise ValueError(
+        f"argn: too few sequences of {key!r} to learn their order: {why}; it would learn "
+        "one row per sequence. Use spec, or a finer sequence key"
+    )
 
 
 def dp_batch_size(records: int) -> int:

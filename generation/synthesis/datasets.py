@@ -75,6 +75,8 @@ def dataset_create(*, user: Any, upload: Any, name: str | None = None) -> Datase
         dataset.rows = len(frame)
         dataset.columns = frame.shape[1]
         dataset.metadata = metadata
+        if metadata.get("sequence_key"):  # detected: its warnings, as an edit records them
+            dataset.metadata = _with_sequence_warnings(dataset)
         dataset.save()
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
@@ -234,7 +236,8 @@ def dataset_update(*, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
 
 def _with_sequence_warnings(dataset: Dataset) -> dict[str, Any]:
     """The metadata with ``sequence_warnings``: what a sequence fit would refuse (one row per
-    entity, an order repeated within an entity, an uneven declared step), for the review."""
+    entity, an order repeated within an entity, an uneven declared step), and entities of a
+    single row among longer ones (a fit learns no order from them), for the review."""
     metadata = {k: v for k, v in dataset.metadata.items() if k != "sequence_warnings"}
     key = metadata.get("sequence_key")
     if key:
@@ -248,6 +251,13 @@ def _with_sequence_warnings(dataset: Dataset) -> dict[str, Any]:
             metadata.get("sequence_index"),
             regular=bool(metadata.get("sequence_regular")),
         )
+        sizes = frame.groupby(key, sort=False).size()
+        single = sizes.index[sizes.to_numpy() == 1]
+        if len(single) and len(single) < len(sizes):
+            issues.append(
+                f"metadata.sequence_key: {len(single)} of {len(sizes)} entities of {key!r} "
+                f"have a single row (e.g. {single[0]!r}): nothing to learn an order from"
+            )
         if issues:
             metadata["sequence_warnings"] = issues
     return metadata

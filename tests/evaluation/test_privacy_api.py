@@ -174,3 +174,30 @@ def test_a_parquet_upload_is_evaluated_and_a_non_table_is_a_400(
         f"/api/datasets/{dataset['id']}/evaluate", {"file": binary}, format="multipart"
     )
     assert resp.status_code == 400 and resp.json()["error"]["message"].startswith("file:")
+
+
+def test_evaluating_sequences_holds_out_whole_entities(alice_client: Any) -> None:
+    """On a sequence dataset the evaluation's control is whole sequences, as a fit's: no
+    entity has rows both in the part the tool may have learned and in the holdout."""
+    from tests.synthesis.test_sequence_spec import known_table
+
+    parts = [known_table(entities=1, days=20 + e, seed=e).assign(site=f"S{e}") for e in range(30)]
+    frame = pd.concat(parts, ignore_index=True)
+    dataset = upload(alice_client, frame, "known.csv")
+    assert dataset["metadata"]["sequence_key"] == "site"
+    index = evaluation_holdout_index(len(frame), 0, frame=frame, key="site")
+    held = set(frame.loc[index, "site"])
+    kept = set(frame.drop(index=index)["site"])
+    assert len(held) == 3 and not held & kept  # whole entities only
+    assert len(index) == frame["site"].isin(held).sum()
+    rowwise = evaluation_holdout_index(len(frame), 0)
+    assert set(frame.loc[rowwise, "site"]) & set(frame.drop(index=rowwise)["site"])  # the old
+    synthetic = frame.sample(frac=1.0, random_state=1)
+    resp = _evaluate(alice_client, dataset["id"], synthetic)
+    assert resp.status_code == 202, resp.json()
+    run_metrics(resp.json()["id"])
+    document = alice_client.get(f"/api/metrics/{resp.json()['id']}").json()
+    (table,) = document["tables"].values()
+    assert table["holdout_sequences"] == 3 and table["holdout_rows"] == len(index)
+    assert table["real_rows"] == len(frame) - len(index)
+    assert "sequences of 'site' (whole)" in document["sample"]["holdout"]

@@ -117,10 +117,12 @@ def test_argn_blocks_give_the_same_bytes_in_any_order_and_keep_conditions(
 
 
 def _weather_days() -> pd.DataFrame:
-    """3 stations x 96 hours, a sequence per station and day: 12 sequences of 24 hours."""
+    """3 stations x 120 hours, a sequence per station and half day: 30 sequences of 12 hours
+    (argn's least: fewer, and the engine learns one row per sequence)."""
     frame = pd.read_csv(SAMPLE_DATA / "sensor_nyc_weather.csv")
-    frame = frame.groupby("origin").head(96).reset_index(drop=True)
-    frame["station_day"] = frame["origin"] + "-" + frame["day"].astype(str)
+    frame = frame.groupby("origin").head(120).reset_index(drop=True)
+    half = (frame["hour"] >= 12).map({False: "am", True: "pm"})
+    frame["station_day"] = frame["origin"] + "-" + frame["day"].astype(str) + half
     return frame[["station_day", "time_hour", "temp", "humid", "wind_speed", "pressure"]]
 
 
@@ -142,7 +144,7 @@ def test_argn_learns_sequences_and_makes_whole_synthetic_ones_in_order(
     frame, dataset = _sequence_dataset(alice_client)
     fit = fit_now(alice_client, dataset["id"], "argn", seed=2, options={**FAST, "epochs": 1})
     model = SynthModel.objects.get(id=fit["model_id"])
-    assert model.chosen == "argn" and model.metrics["holdout_sequences"] == 1
+    assert model.chosen == "argn" and model.metrics["holdout_sequences"] == 3
     resp = alice_client.post(
         "/api/generate",
         {"model_id": fit["model_id"], "rows": 6, "seed": 1, "format": "csv"},
@@ -157,6 +159,8 @@ def test_argn_learns_sequences_and_makes_whole_synthetic_ones_in_order(
     assert list(rows.columns) == list(frame.columns)
     assert 1 <= rows["station_day"].nunique() <= 6
     assert not set(rows["station_day"]) & set(frame["station_day"])
+    lengths = rows.groupby("station_day", sort=False).size()
+    assert lengths.max() > 1  # sequences, not one row per entity
     for _, seq in rows.groupby("station_day", sort=False):  # in time order within each
         times = pd.to_datetime(seq["time_hour"])
         assert times.is_monotonic_increasing
@@ -291,7 +295,7 @@ def test_bad_argn_options_and_datasets_are_400s_before_any_fit(
         f"/api/datasets/{seq['id']}/fit", {"synthesizer": "argn"}, format="json"
     )
     assert resp.status_code == 400
-    assert "at least 10 of them (this dataset has 3)" in resp.json()["error"]["message"]
+    assert "at least 30 of them (this dataset has 3)" in resp.json()["error"]["message"]
     assert Job.objects.count() == before  # nothing was queued
 
 

@@ -109,3 +109,22 @@ def test_the_dataset_review_warns_of_broken_sequences_before_any_fit(alice_clien
         f"/api/datasets/{dataset['id']}", {"metadata": {"sequence_key": None}}, format="json"
     )
     assert "sequence_warnings" not in resp.json()["metadata"]
+
+
+def test_an_upload_whose_sequence_key_is_detected_records_its_warnings(
+    alice_client: Any,
+) -> None:
+    """No PATCH: the upload detects site/day as the sequences, and the review already says
+    that one entity is a single row (what a sequence fit would refuse)."""
+    frame = known_table(entities=3, days=20)
+    frame = pd.concat([frame, frame.iloc[[0]].assign(site="S9")], ignore_index=True)
+    dataset = upload(alice_client, frame, "known.csv")
+    meta = dataset["metadata"]
+    assert (meta["sequence_key"], meta["sequence_index"]) == ("site", "day")
+    (warning,) = meta["sequence_warnings"]
+    assert "'S9'" in warning and "single row" in warning, warning
+    again = alice_client.get(f"/api/datasets/{dataset['id']}").json()
+    assert again["metadata"]["sequence_warnings"] == [warning]
+    clean = upload(alice_client, known_table(entities=3, days=20), "clean.csv")
+    assert clean["metadata"]["sequence_key"] == "site"
+    assert "sequence_warnings" not in clean["metadata"]

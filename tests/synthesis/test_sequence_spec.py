@@ -155,6 +155,21 @@ def test_temporal_report_notices_shuffled_noise() -> None:
     assert col["seasonal_power"]["365.25d"]["real"] > 0.5
 
 
+def test_temporal_report_scores_one_row_sequences_low() -> None:
+    """What an argn fit on too few sequences sampled (the engine's value protection left one
+    row per sequence): no order at all, once scored 0.9997 as if the series were kept."""
+    from evaluation.metrics.temporal import temporal_report
+
+    real = known_table(entities=6, days=300)
+    flat = real.groupby("site").sample(n=1, random_state=0)
+    report = temporal_report(real, flat, key="site", index="day", numeric=["value"], categorical=[])
+    col = report["columns"]["value"]
+    assert col["lag1_real"] > 0.8 and col["lag1_synthetic"] is None
+    assert col["acf_score"] == 0.0 and col["step_change_ks"] == 1.0
+    assert report["lengths"]["ks"] == 1.0
+    assert report["score"] < 0.3
+
+
 @pytest.fixture
 def sensor() -> pd.DataFrame:
     """3 NYC stations x their first 60 days of hours (a quarter of the shared table)."""
