@@ -375,8 +375,9 @@ def run(args: Any, shared: list[str]) -> None:
         "draws": args.draws,
         "argn_rounds": args.argn_rounds,
     }
+    first = {"run": "full run (entries without a run)", **previous.get("options", {})}
     runs = [
-        *previous.get("runs", []),
+        *previous.get("runs", [{**first, "seconds": previous.get("seconds")}] if previous else []),
         {
             "run": label,
             "sides": sides,
@@ -386,7 +387,7 @@ def run(args: Any, shared: list[str]) -> None:
         },
     ]
     doc["holdout"] = {
-        "options": {**previous.get("options", {}), **options} if partial else options,
+        "options": previous.get("options", {}) if partial else options,  # the full run's
         "seconds": round(time.perf_counter() - started, 1)
         if not partial
         else previous.get("seconds"),
