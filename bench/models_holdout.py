@@ -335,7 +335,9 @@ def _verdicts(tables: dict[str, Any], shared: list[str]) -> dict[str, Any]:
 def run(args: Any, shared: list[str]) -> None:
     cap = 1000 if args.quick else args.fit_rows
     sides = [x for x in (args.sides.split(",") if args.sides else SIDES) if x in SIDES]
-    label = time.strftime("%Y-%m-%d") + ("" if sides == SIDES else " --sides " + ",".join(sides))
+    label = time.strftime("%Y-%m-%d %H:%M") + (
+        "" if sides == SIDES else " --sides " + ",".join(sides)
+    )
     workdir = Path(tempfile.mkdtemp(prefix="models-holdout-"))
     names = [t for t in args.tables.split(",") if t in shared]
     wides = [] if args.no_wide else [55, 200]
