@@ -25,6 +25,10 @@ and the issue's targets (met / not met); training rows capped (--fit-rows), --qu
 fewer. Written under "holdout" in bench/results/models.json (the rest kept).
 
     .venv/bin/python bench/models.py --holdout [--quick] [--epochs 5] [--fit-rows 2000]
+        [--argn-tables clinical_rotterdam] [--sides argn,bare_argn] [--no-wide]
+        [--draws 3] [--argn-rounds 2]
+
+The ``argn`` / bare TabularARGN pair is compared like for like (see bench/models_holdout.py).
 """
 
 from __future__ import annotations
@@ -208,6 +212,7 @@ def _auto(
         budget_s=options["time_budget_s"],
         holdout_share=0.2,
         score_of=quality_report,
+        fit_one=_fit_one,
     )
     result = _fit_one(
         chosen,
@@ -361,6 +366,19 @@ def main() -> None:
     parser.add_argument(
         "--argn-tables", default="", help="--holdout: tables argn/auto/bare ARGN run on (all)"
     )
+    parser.add_argument(
+        "--sides",
+        default="",
+        help="--holdout: only these sides (spec,argn,bare_argn,auto,gaussian_copula,ctgan,tvae), "
+        "updated in the recorded holdout part, the others kept",
+    )
+    parser.add_argument("--no-wide", action="store_true", help="--holdout: no wide tables")
+    parser.add_argument(
+        "--draws", type=int, default=3, help="--holdout: samples argn/bare ARGN are scored on"
+    )
+    parser.add_argument(
+        "--argn-rounds", type=int, default=1, help="--holdout: argn/bare ARGN fits timed, in turn"
+    )
     args = parser.parse_args()
     if args.holdout:
         import models_holdout  # noqa: PLC0415  (bench/)
@@ -454,9 +472,12 @@ def main() -> None:
         for label, t in rows_out["targets"].items():
             print(f"  {'met    ' if t['met'] else 'NOT MET'} {label}: {t['value']} ({t['target']})")
         results["summary"] = _summary(results["tables"])
-        # after every table, so a run cut short keeps what it measured
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(json.dumps(results, indent=1))
+        # after every table, so a run cut short keeps what it measured; the --holdout
+        # part of the file (its own run) is kept
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        kept = json.loads(out.read_text()).get("holdout") if out.exists() else None
+        out.write_text(json.dumps({**results, **({"holdout": kept} if kept else {})}, indent=1))
     print()
     print("Targets over all tables (CPU seconds of this process are the fair comparison on a")
     print("shared machine: other users' load inflates wall time, not our CPU time):")

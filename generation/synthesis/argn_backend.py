@@ -49,7 +49,7 @@ __all__ = [
     "sample",
 ]
 
-#: Real rows a TabularARGN fit needs at the least (the engine splits off 10% to validate
+#: Real rows a TabularARGN fit needs at the least (the engine splits off 20% to validate
 #: on, and a deep model on fewer rows learns little more than their marginals).
 ARGN_MIN_ROWS = 100
 #: Training sequences below which the engine's value protection hides every sequence length
@@ -78,7 +78,7 @@ _ENCODING = {
 DP_VALUE_SHARE = 0.1
 #: What a DP fit's epsilon does not cover, stated on the model.
 DP_NOT_COVERED = (
-    "The engine validates on 10% of the rows (outside DP-SGD): the kept checkpoint (lowest "
+    "The engine validates on 20% of the rows (outside DP-SGD): the kept checkpoint (lowest "
     "validation loss) and early stopping depend on them. Keys and direct identifiers are "
     "fields of synthetic values; the exact-copy guard drops sampled rows equal to a real row "
     "(a data-dependent filter)."
