@@ -79,6 +79,10 @@ def browser() -> Iterator[Browser]:
     path = chromium_path()
     if path is None:
         pytest.fail("no chromium: install Debian's `chromium` package or set CHROMIUM_PATH")
+    # Playwright's sync API keeps an event loop running on this thread until the session ends,
+    # and Django then refuses every database call of the tests that follow in this process
+    # (pytest-xdist gives one process tests of many files). The tests make no async calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         try:

@@ -133,6 +133,7 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> LiveStack
         **(extra_env or {}),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the test process's (browser.py), not the server's
     stack = LiveStack(url=f"http://127.0.0.1:{port}", var_dir=tmp, env=env)
     stack.manage("migrate", "--noinput", "-v0")
     script = (
