@@ -137,7 +137,7 @@ def test_a_dp_argn_fit_of_too_few_sequences_fails_rather_than_flattening_them(
     lengths (DP quantiles need hundreds at this epsilon): it would learn one row per sequence
     (what this test once passed with). The fit fails and says why."""
     from generation.models import Job
-    from generation.synthesis.services import fit_run
+    from generation.synthesis.fits import fit_run
 
     _frame, dataset = _sequence_dataset(alice_client)
     resp = alice_client.post(
